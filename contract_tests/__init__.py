@@ -1,0 +1,1 @@
+"""Property-based contract checks for Vidu Q2 clients and providers."""

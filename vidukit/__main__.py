@@ -1,0 +1,5 @@
+import sys
+
+from vidukit.cli import main
+
+sys.exit(main())

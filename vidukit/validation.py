@@ -1,0 +1,206 @@
+"""Validate payloads against the catalogue: a fast verdict, and a full report only when needed.
+
+The hot path (the mock answering a submit) only needs "is it valid?", which a
+compiled `jsonschema_rs` validator answers in about a microsecond. The report
+(every violation, each with a rule id and the document it comes from) is built
+only for payloads that fail, or when a caller asks for warnings and notes.
+
+Rule ids. A schema may name a rule explicitly with the annotation keyword
+``x-rule`` (used for cross-field rules written with ``if``/``then``/``allOf``);
+the nearest ``x-rule`` on the way from the failing keyword up to the message's
+root wins. Otherwise the id is derived from the payload location and the
+keyword: ``duration.maximum``, ``images.minItems``, ``prompt.required``,
+``unknown-field`` (a field the schema does not declare). Array indices are left
+out so the id names the rule, not the occurrence. ``x-source`` works the same
+way for the document a rule comes from; every message root carries one.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
+
+import jsonschema_rs
+
+from vidukit.catalogue import REQUEST_MESSAGES, Catalogue, catalogue
+from vidukit.violations import Violation, pointer, sort_key
+
+_UNKNOWN_FIELD_KEYWORDS = frozenset({"additionalProperties", "unevaluatedProperties"})
+
+
+def _rs_registry(resources: Mapping[str, Mapping[str, Any]]) -> jsonschema_rs.Registry:
+    return jsonschema_rs.Registry(list(resources.items()))
+
+
+def _resolve_pointer(document: Any, fragment: str) -> list[Any]:
+    """Every node from *document* down to the JSON pointer *fragment*, root first."""
+    nodes = [document]
+    node = document
+    for raw in filter(None, fragment.lstrip("/").split("/")):
+        token = raw.replace("~1", "/").replace("~0", "~")
+        if isinstance(node, list):
+            node = node[int(token)]
+        elif isinstance(node, dict):
+            node = node[token]
+        else:  # pragma: no cover - jsonschema_rs only points at existing keywords
+            break
+        nodes.append(node)
+    return nodes
+
+
+def _walk_evaluation(schema: Mapping[str, Any], evaluation_path: list[str]) -> list[Any]:
+    """Nodes of the entry schema along an evaluation path, stopping at the first ``$ref``."""
+    nodes: list[Any] = [schema]
+    node: Any = schema
+    for segment in evaluation_path:
+        if segment == "$ref" or not isinstance(node, dict | list):
+            break
+        try:
+            node = node[int(segment)] if isinstance(node, list) else node[segment]
+        except (KeyError, IndexError, ValueError):
+            break
+        nodes.append(node)
+    return nodes
+
+
+def _nearest(nodes: Iterable[Any], key: str) -> str | None:
+    found = None
+    for node in nodes:
+        if isinstance(node, dict) and isinstance(node.get(key), str):
+            found = node[key]
+    return found
+
+
+def _derived_rule(instance_path: list[str | int], keyword: str, kind: Any) -> str:
+    if keyword in _UNKNOWN_FIELD_KEYWORDS:
+        return "unknown-field"
+    names = [str(s) for s in instance_path if not isinstance(s, int)]
+    if keyword == "required":
+        names.append(str(kind.property))
+    return ".".join([*names, keyword])
+
+
+def _strict_twin(document: Any) -> Any:
+    """Copy a schema so that every declared object rejects undeclared fields.
+
+    Response schemas stay open (providers add fields), but the report should
+    still say which fields were unknown: the twin's complaints become notes.
+    """
+    twin = copy.deepcopy(document)
+
+    def visit(node: Any) -> None:
+        if isinstance(node, dict):
+            if (
+                node.get("type") == "object"
+                and "properties" in node
+                and "additionalProperties" not in node
+                and "unevaluatedProperties" not in node
+            ):
+                node["unevaluatedProperties"] = False
+            for value in node.values():
+                visit(value)
+        elif isinstance(node, list):
+            for value in node:
+                visit(value)
+
+    visit(twin)
+    return twin
+
+
+@dataclass
+class MessageValidator:
+    """Everything needed to judge one provider message, built once and reused."""
+
+    provider: str
+    message: str
+    uri: str
+    schema: Mapping[str, Any]
+    resources: Mapping[str, Mapping[str, Any]]
+    fast: Any
+    strict: Any | None
+    checks: tuple[Any, ...] = field(default=())
+
+    @property
+    def source(self) -> str:
+        return str(self.schema.get("x-source", f"schemas/{self.provider}/{self.message}.json"))
+
+    def is_valid(self, instance: Any) -> bool:
+        """True when the provider would accept *instance* (no error-severity violation)."""
+        if not self.fast.is_valid(instance):
+            return False
+        return not any(v.severity == "error" for check in self.checks for v in check(instance))
+
+    def violations(self, instance: Any, *, notes: bool = True) -> list[Violation]:
+        """Every violation, warning and (optionally) note, errors first."""
+        found = [self._schema_violation(e, "error") for e in self.fast.iter_errors(instance)]
+        for check in self.checks:
+            found.extend(check(instance))
+        if notes and self.strict is not None and self.fast.is_valid(instance):
+            found.extend(
+                self._schema_violation(e, "note")
+                for e in self.strict.iter_errors(instance)
+                if e.kind.name in _UNKNOWN_FIELD_KEYWORDS
+            )
+        return sorted(dict.fromkeys(found), key=sort_key)
+
+    def _schema_violation(self, error: Any, severity: str) -> Violation:
+        location = str(error.absolute_keyword_location or "")
+        resource_uri, _, fragment = location.partition("#")
+        nodes = _walk_evaluation(self.schema, [str(s) for s in error.evaluation_path])
+        if resource_uri and resource_uri != self.uri and resource_uri in self.resources:
+            nodes += _resolve_pointer(self.resources[resource_uri], fragment)
+        keyword = str(error.kind.name)
+        rule = _nearest(nodes, "x-rule") or _derived_rule(
+            list(error.instance_path), keyword, error.kind
+        )
+        message = error.message
+        if keyword in _UNKNOWN_FIELD_KEYWORDS:
+            fields = ", ".join(repr(f) for f in getattr(error.kind, "unexpected", []))
+            message = f"undeclared field(s) {fields}" if fields else message
+        return Violation(
+            path=pointer(list(error.instance_path)),
+            rule=rule,
+            message=message,
+            source=_nearest(nodes, "x-source") or self.source,
+            severity=severity,  # type: ignore[arg-type]
+        )
+
+
+def build_validator(cat: Catalogue, provider: str, message: str) -> MessageValidator:
+    from vidukit.rules import checks_for
+
+    schema = cat.schema(provider, message)
+    uri = cat.uri(provider, message)
+    fast = jsonschema_rs.validator_for(schema, registry=_rs_registry(cat.resources))
+    strict = None
+    if message not in REQUEST_MESSAGES:
+        twins = {u: _strict_twin(doc) for u, doc in cat.resources.items()}
+        strict = jsonschema_rs.validator_for(twins[uri], registry=_rs_registry(twins))
+    return MessageValidator(
+        provider=provider,
+        message=message,
+        uri=uri,
+        schema=schema,
+        resources=cat.resources,
+        fast=fast,
+        strict=strict,
+        checks=checks_for(provider, message),
+    )
+
+
+@cache
+def validator(provider: str, message: str) -> MessageValidator:
+    """The validator for one provider message, built on first use and kept."""
+    return build_validator(catalogue(), provider, message)
+
+
+def validate(provider: str, message: str, instance: Any, *, notes: bool = True) -> list[Violation]:
+    """Every rule *instance* breaks as *provider*'s *message*; empty when it conforms."""
+    return validator(provider, message).violations(instance, notes=notes)
+
+
+def is_valid(provider: str, message: str, instance: Any) -> bool:
+    return validator(provider, message).is_valid(instance)

@@ -1,0 +1,42 @@
+"""What a validation finds, as plain data shared by the CLI, the mock and the tests."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Literal
+
+Severity = Literal["error", "warning", "note"]
+
+#: Ordering for reports: what the provider would reject comes first.
+SEVERITY_ORDER: dict[str, int] = {"error": 0, "warning": 1, "note": 2}
+
+
+@dataclass(frozen=True, slots=True)
+class Violation:
+    """One broken rule at one place in a payload.
+
+    ``rule`` is a stable id: fixtures are named after it and the contract tests
+    select checks by it. ``source`` names the provider document (or public page)
+    the rule was taken from, so a reader can check the rule against its origin.
+    """
+
+    path: str
+    rule: str
+    message: str
+    source: str
+    severity: Severity = "error"
+
+    def to_dict(self) -> dict[str, str]:
+        return asdict(self)
+
+
+def pointer(segments: list[str | int] | tuple[str | int, ...]) -> str:
+    """Render path segments as an RFC 6901 JSON pointer."""
+    if not segments:
+        return ""
+    escaped = (str(s).replace("~", "~0").replace("/", "~1") for s in segments)
+    return "/" + "/".join(escaped)
+
+
+def sort_key(violation: Violation) -> tuple[int, str, str]:
+    return (SEVERITY_ORDER[violation.severity], violation.path, violation.rule)
