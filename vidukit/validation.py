@@ -41,11 +41,10 @@ def _resolve_pointer(document: Any, fragment: str) -> list[Any]:
     node = document
     for raw in filter(None, fragment.lstrip("/").split("/")):
         token = raw.replace("~1", "/").replace("~0", "~")
-        if isinstance(node, list):
-            node = node[int(token)]
-        elif isinstance(node, dict):
-            node = node[token]
-        else:  # pragma: no cover - jsonschema_rs only points at existing keywords
+        try:
+            node = node[int(token)] if isinstance(node, list) else node[token]
+        except (KeyError, IndexError, ValueError, TypeError):
+            # The strict twin adds keywords the original lacks; stop at the last real node.
             break
         nodes.append(node)
     return nodes
@@ -150,7 +149,8 @@ class MessageValidator:
         location = str(error.absolute_keyword_location or "")
         resource_uri, _, fragment = location.partition("#")
         nodes = _walk_evaluation(self.schema, [str(s) for s in error.evaluation_path])
-        if resource_uri and resource_uri != self.uri and resource_uri in self.resources:
+        if resource_uri in self.resources:
+            # Also for the entry file itself: a `$ref` inside one file ends the walk above.
             nodes += _resolve_pointer(self.resources[resource_uri], fragment)
         keyword = str(error.kind.name)
         rule = _nearest(nodes, "x-rule") or _derived_rule(
