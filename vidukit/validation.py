@@ -26,6 +26,8 @@ from typing import Any
 import jsonschema_rs
 
 from vidukit.catalogue import REQUEST_MESSAGES, Catalogue, catalogue
+from vidukit.rules._payload import Payload
+from vidukit.rules.registry import BoundCheck
 from vidukit.violations import Violation, pointer, sort_key
 
 _UNKNOWN_FIELD_KEYWORDS = frozenset({"additionalProperties", "unevaluatedProperties"})
@@ -71,6 +73,16 @@ def _nearest(nodes: Iterable[Any], key: str) -> str | None:
         if isinstance(node, dict) and isinstance(node.get(key), str):
             found = node[key]
     return found
+
+
+#: Combinator messages quote the whole failing instance; keep reports readable.
+_MAX_MESSAGE = 200
+
+
+def _shorten(message: str) -> str:
+    if len(message) <= _MAX_MESSAGE:
+        return message
+    return f"{message[:80]} … {message[-100:]}"
 
 
 def _derived_rule(instance_path: list[str | int], keyword: str, kind: Any) -> str:
@@ -120,24 +132,36 @@ class MessageValidator:
     resources: Mapping[str, Mapping[str, Any]]
     fast: Any
     strict: Any | None
-    checks: tuple[Any, ...] = field(default=())
+    checks: tuple[BoundCheck, ...] = field(default=())
 
     @property
     def source(self) -> str:
         return str(self.schema.get("x-source", f"schemas/{self.provider}/{self.message}.json"))
 
+    def __post_init__(self) -> None:
+        self._error_checks = tuple(c for c in self.checks if c.severity == "error")
+
     def is_valid(self, instance: Any) -> bool:
-        """True when the provider would accept *instance* (no error-severity violation)."""
+        """True when the provider would accept *instance* (no error-severity violation).
+
+        The hot path: the compiled schema answers first, and only the error
+        checks run after it, each stopping at its first finding.
+        """
         if not self.fast.is_valid(instance):
             return False
-        return not any(v.severity == "error" for check in self.checks for v in check(instance))
+        if not self._error_checks:
+            return True
+        payload = Payload(instance, self.provider, schema_valid=True)
+        return not any(check.fails(payload) for check in self._error_checks)
 
     def violations(self, instance: Any, *, notes: bool = True) -> list[Violation]:
         """Every violation, warning and (optionally) note, errors first."""
         found = [self._schema_violation(e, "error") for e in self.fast.iter_errors(instance)]
+        schema_valid = not found
+        payload = Payload(instance, self.provider, schema_valid=schema_valid)
         for check in self.checks:
-            found.extend(check(instance))
-        if notes and self.strict is not None and self.fast.is_valid(instance):
+            found.extend(check(payload))
+        if notes and self.strict is not None and schema_valid:
             found.extend(
                 self._schema_violation(e, "note")
                 for e in self.strict.iter_errors(instance)
@@ -156,7 +180,7 @@ class MessageValidator:
         rule = _nearest(nodes, "x-rule") or _derived_rule(
             list(error.instance_path), keyword, error.kind
         )
-        message = error.message
+        message = _shorten(error.message)
         if keyword in _UNKNOWN_FIELD_KEYWORDS:
             fields = ", ".join(repr(f) for f in getattr(error.kind, "unexpected", []))
             message = f"undeclared field(s) {fields}" if fields else message
@@ -203,4 +227,5 @@ def validate(provider: str, message: str, instance: Any, *, notes: bool = True) 
 
 
 def is_valid(provider: str, message: str, instance: Any) -> bool:
+    """True when *provider* would accept *instance* as *message*; no report is built."""
     return validator(provider, message).is_valid(instance)

@@ -1,0 +1,11 @@
+"""The vidukit mock server: every provider's API on its own path, with a controllable lifecycle.
+
+``create_app(MockConfig(...))`` returns a fresh FastAPI app (no shared state);
+``vidukit serve`` runs one under uvicorn. See ARCHITECTURE.md for the layout
+and `mock_server.providers` for the provider plug-in contract.
+"""
+
+from mock_server.app import create_app
+from mock_server.config import MockConfig
+
+__all__ = ["MockConfig", "create_app"]

@@ -1,0 +1,147 @@
+"""`create_app`: one call, one fresh, fully wired mock server.
+
+Layout of the app: the admin API at ``/_mock/``, then every provider under
+``/<id>`` (or the one chosen provider at the root), each closed by a
+catch-all that answers unknown paths in that provider's own 404 (or 405 for
+a known path with the wrong method). All state lives on ``app.state.mock``.
+
+Provider routes are plain Starlette routes inside the FastAPI app: the hot
+paths (submit, poll) skip FastAPI's dependency and pydantic machinery.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Sequence
+
+from fastapi import FastAPI
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import BaseRoute, Match, Mount, Route
+
+from mock_server.admin import admin_routes
+from mock_server.clock import make_clock
+from mock_server.config import MockConfig
+from mock_server.engine import Engine
+from mock_server.errors import ConfigError, MethodNotAllowed, NotFound
+from mock_server.http import JSON_TYPE, Reply, dumps
+from mock_server.journal import Journal
+from mock_server.providers import Provider, load_providers
+from mock_server.providers.context import Exchange, Handler, ProviderContext, resolve_outcome
+from mock_server.state import MockState
+from mock_server.storage import make_store
+
+ADMIN_PREFIX = "/_mock"
+#: Catch-all routes take every method, so a wrong method never falls through to a bare 405.
+ALL_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
+
+
+def create_app(config: MockConfig | None = None) -> FastAPI:
+    """Build a new mock server; raises `ConfigError` for a configuration it cannot serve."""
+    config = config or MockConfig()
+    available = load_providers()
+    if config.provider is None:
+        providers = available
+        prefixes = {pid: f"/{pid}" for pid in providers}
+    elif config.provider in available:
+        providers = {config.provider: available[config.provider]}
+        prefixes = {config.provider: ""}
+    else:
+        raise ConfigError(
+            f"unknown provider {config.provider!r}; available: {', '.join(available)}"
+        )
+    outcome = config.default_outcome
+    for provider in providers.values():
+        try:
+            resolve_outcome(provider, outcome)
+        except ValueError as exc:
+            raise ConfigError(f"outcome {config.outcome!r}: {exc}") from None
+
+    clock = (
+        make_clock(config.clock, start=config.virtual_start)
+        if isinstance(config.clock, str)
+        else config.clock
+    )
+    store = make_store(config.store)
+    engine = Engine(
+        clock=clock,
+        store=store,
+        progression=config.default_progression,
+        outcome=outcome,
+        seed=config.seed,
+        jitter=config.jitter,
+    )
+    state = MockState(
+        config=config,
+        clock=clock,
+        store=store,
+        engine=engine,
+        journal=Journal(config.journal_max_entries),
+        providers=providers,
+        prefixes=prefixes,
+    )
+
+    app = FastAPI(
+        title="vidukit mock server",
+        # FastAPI's native OpenTelemetry checks its providers on every request: off for speed.
+        telemetry={"tracing": False, "metrics": False, "logs": False},
+        docs_url=f"{ADMIN_PREFIX}/docs",
+        redoc_url=None,
+        openapi_url=f"{ADMIN_PREFIX}/openapi.json",
+        swagger_ui_oauth2_redirect_url=f"{ADMIN_PREFIX}/docs/oauth2-redirect",
+    )
+    app.state.mock = state
+    routes: list[BaseRoute] = [Mount(ADMIN_PREFIX, routes=admin_routes(state))]
+    for pid, provider in providers.items():
+        ctx = ProviderContext(provider, state)
+        own = list(provider.routes(ctx))
+        fallback = ctx.endpoint(_unknown_path(provider, tuple(own)))
+        own.append(Route("/{path:path}", fallback, methods=ALL_METHODS))
+        if prefixes[pid]:
+            routes.append(Mount(prefixes[pid], routes=own))
+        else:
+            routes.extend(own)
+    if config.provider is None:
+        routes.append(Route("/{path:path}", _no_provider(state), methods=ALL_METHODS))
+    app.router.routes.extend(routes)
+    return app
+
+
+def _describe(routes: Sequence[BaseRoute]) -> str:
+    shown = []
+    for route in routes:
+        if isinstance(route, Route):
+            methods = sorted((route.methods or set()) - {"HEAD"})
+            shown.append(f"{'|'.join(methods)} {route.path}")
+    return ", ".join(shown)
+
+
+def _unknown_path(provider: Provider, routes: Sequence[BaseRoute]) -> Handler:
+    async def handler(request: Request, exchange: Exchange) -> Reply:
+        for route in routes:
+            match, _ = route.matches(request.scope)
+            if match == Match.PARTIAL and isinstance(route, Route):
+                allowed = ", ".join(sorted((route.methods or set()) - {"HEAD"}))
+                raise MethodNotAllowed(
+                    f"method {request.method} is not allowed on {route.path}; use {allowed}"
+                )
+        raise NotFound(
+            f"no route {request.method} {request.url.path} on the {provider.title} mock; "
+            f"it serves: {_describe(routes)}"
+        )
+
+    return handler
+
+
+def _no_provider(state: MockState) -> Callable[[Request], Awaitable[Response]]:
+    listed = ", ".join(f"{prefix} ({pid})" for pid, prefix in state.prefixes.items())
+
+    async def endpoint(request: Request) -> Response:
+        message = (
+            f"no provider serves {request.url.path}; base paths: {listed}; admin: {ADMIN_PREFIX}/"
+        )
+        return Response(dumps({"error": message, "status": 404}), 404, media_type=JSON_TYPE)
+
+    return endpoint
+
+
+__all__ = ["ADMIN_PREFIX", "ALL_METHODS", "create_app"]

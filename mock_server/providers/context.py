@@ -1,0 +1,228 @@
+"""What the core hands a provider's routes: shared request handling done once, right.
+
+`ProviderContext.endpoint` wraps a handler with the parts every endpoint
+needs and none should repeat: rendering errors through the provider's one
+``render``, turning an unexpected exception into the provider's 500 (never a
+bare traceback), optional response checking, and the journal entry.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from mock_server.errors import (
+    BadRequest,
+    InternalError,
+    InvalidRequest,
+    ProviderError,
+    Unauthorized,
+)
+from mock_server.http import (
+    JSON_TYPE,
+    Reply,
+    bearer_key,
+    check_json_type,
+    dumps,
+    key_owner,
+    origin,
+    parse_json,
+    read_body,
+)
+from mock_server.providers import Provider
+from mock_server.state import MockState
+from mock_server.tasks import Outcome, Progression, Task
+from vidukit.validation import validator
+
+logger = logging.getLogger("mock_server")
+
+PROGRESSION_HEADER = "x-mock-progression"
+OUTCOME_HEADER = "x-mock-outcome"
+
+
+@dataclass(slots=True)
+class Exchange:
+    """What one request carried, for the journal: the raw body and the validation verdict."""
+
+    body: bytes = b""
+    violations: list[dict[str, str]] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class TaskOptions:
+    """How a new task should go, after per-request overrides."""
+
+    progression: Progression | None
+    outcome: Outcome
+
+
+Handler = Callable[[Request, Exchange], Awaitable[Reply]]
+
+
+class ProviderContext:
+    def __init__(self, provider: Provider, state: MockState) -> None:
+        self.provider = provider
+        self.state = state
+        self.engine = state.engine
+        self.config = state.config
+        self.clock = state.clock
+        self.prefix = state.prefixes[provider.id]
+        self._allowed = frozenset(state.config.api_keys)
+        self._owners: dict[str, str] = {}
+
+    # -- endpoints ---------------------------------------------------------------------
+
+    def endpoint(self, handler: Handler) -> Callable[[Request], Awaitable[Response]]:
+        provider_id = self.provider.id
+        journal = self.state.journal
+        clock = self.clock
+        check = self.config.check_responses
+
+        async def run(request: Request) -> Response:
+            exchange = Exchange()
+            try:
+                reply = await handler(request, exchange)
+            except ProviderError as exc:
+                reply = self.render(exc)
+            except Exception:
+                logger.exception("bug in the %s mock answering %s", provider_id, request.url.path)
+                reply = self.render(InternalError())
+            if check and reply.message:
+                reply = self._checked(reply)
+            content = dumps(reply.body)
+            scope = request.scope
+            journal.record(
+                at=clock.now(),
+                provider=provider_id,
+                method=scope["method"],
+                path=scope["path"],
+                query=scope.get("query_string", b""),
+                raw_headers=scope["headers"],
+                body=exchange.body,
+                violations=exchange.violations,
+                status=reply.status,
+                response=content,
+            )
+            return Response(
+                content, reply.status, headers=reply.headers or None, media_type=JSON_TYPE
+            )
+
+        return run
+
+    def render(self, exc: ProviderError) -> Reply:
+        """The provider's body for *exc*; a renderer that itself breaks still yields a 500."""
+        try:
+            return self.provider.render_error(exc)
+        except Exception:
+            logger.exception("bug in %s's error renderer", self.provider.id)
+            return Reply(500, {"error": "internal error in the mock server"})
+
+    def _checked(self, reply: Reply) -> Reply:
+        assert reply.message is not None
+        check = validator(self.provider.id, reply.message)
+        if check.is_valid(reply.body):
+            return reply
+        found = "; ".join(
+            f"{v.path or '/'}: {v.message}" for v in check.violations(reply.body, notes=False)
+        )
+        logger.error("%s response breaks %s: %s", self.provider.id, reply.message, found)
+        return self.render(InternalError(f"mock bug: response breaks {reply.message}: {found}"))
+
+    # -- request parts -----------------------------------------------------------------
+
+    def owner_of(self, key: str) -> str:
+        """The owner digest for *key*; 401 when the server only accepts known keys."""
+        if self._allowed and key not in self._allowed:
+            raise Unauthorized("invalid authentication: unknown API key")
+        owner = self._owners.get(key)
+        if owner is None:
+            if len(self._owners) > 10_000:
+                self._owners.clear()
+            owner = self._owners[key] = key_owner(key)
+        return owner
+
+    def authenticate(self, request: Request) -> str:
+        """``Authorization: Bearer <key>`` -> the owner digest, or the provider's 401."""
+        return self.owner_of(bearer_key(request))
+
+    async def json_body(self, request: Request, exchange: Exchange, message: str) -> Any:
+        """Read, parse and validate a JSON request body as *message*; journal what was seen."""
+        check_json_type(request)
+        exchange.body = await read_body(request, self.config.max_body_bytes)
+        body = parse_json(exchange.body)
+        self.validate(body, exchange, message)
+        return body
+
+    def validate(self, body: Any, exchange: Exchange, message: str) -> None:
+        """Raise `InvalidRequest` with every violation unless *body* is a valid *message*."""
+        check = validator(self.provider.id, message)
+        if check.is_valid(body):
+            exchange.violations = []
+            return
+        violations = [v for v in check.violations(body, notes=False) if v.severity == "error"]
+        exchange.violations = [v.to_dict() for v in violations]
+        raise InvalidRequest(violations)
+
+    def task_options(self, request: Request) -> TaskOptions:
+        """Per-request overrides from ``X-Mock-Progression`` and ``X-Mock-Outcome``."""
+        headers = request.headers
+        progression = None
+        raw = headers.get(PROGRESSION_HEADER)
+        if raw is not None:
+            try:
+                progression = Progression.parse(raw)
+            except ValueError as exc:
+                raise BadRequest(f"X-Mock-Progression: {exc}") from None
+        outcome = self.engine.outcome
+        raw = headers.get(OUTCOME_HEADER)
+        if raw is not None:
+            try:
+                outcome = Outcome.parse(raw)
+            except ValueError as exc:
+                raise BadRequest(f"X-Mock-Outcome: {exc}") from None
+        try:
+            return TaskOptions(progression, self.resolve_outcome(outcome))
+        except ValueError as exc:
+            raise BadRequest(f"X-Mock-Outcome: {exc}") from None
+
+    def resolve_outcome(self, outcome: Outcome) -> Outcome:
+        """Give a failure this provider's default code, or refuse a code it does not have."""
+        return resolve_outcome(self.provider, outcome)
+
+    # -- URLs back to the mock -----------------------------------------------------------
+
+    def base_url(self, request: Request) -> str:
+        """The provider's base URL as this client reaches it (what replaces its real origin)."""
+        return origin(request, self.config.public_url) + self.prefix
+
+    def media_url(self, request: Request, task: Task, extension: str = "mp4") -> str:
+        return f"{origin(request, self.config.public_url)}/_mock/media/{task.id}.{extension}"
+
+
+def resolve_outcome(provider: Provider, outcome: Outcome) -> Outcome:
+    if outcome.kind != "fail":
+        return outcome
+    if outcome.error_code is None:
+        return Outcome("fail", provider.default_failure_code)
+    if outcome.error_code not in provider.failure_codes:
+        known = ", ".join(provider.failure_codes)
+        raise ValueError(
+            f"{provider.id} has no error code {outcome.error_code!r}; its codes: {known}"
+        )
+    return outcome
+
+
+__all__ = [
+    "OUTCOME_HEADER",
+    "PROGRESSION_HEADER",
+    "Exchange",
+    "Handler",
+    "ProviderContext",
+    "TaskOptions",
+    "resolve_outcome",
+]

@@ -1,0 +1,57 @@
+"""WaveSpeed's HTTP surface: submit, and the result on both documented paths.
+
+    POST /api/v3/vidu/reference-to-video-q2      (?webhook=<url> accepted and kept)
+    GET  /api/v3/predictions/{id}/result         (seed 000, SDK, webhook urls.get)
+    GET  /api/v3/predictions/{id}                (get-result, what-are-predictions)
+
+Auth is ``Authorization: Bearer <key>`` on every route, checked first.
+"""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.routing import BaseRoute, Route
+
+from mock_server.http import Reply
+from mock_server.providers.context import Exchange, ProviderContext
+from mock_server.providers.wavespeed.models import WaveSpeedBackend
+from mock_server.providers.wavespeed.status import envelope, prediction
+
+SUBMIT_PATH = "/api/v3/vidu/reference-to-video-q2"
+RESULT_PATH = "/api/v3/predictions/{id}/result"
+PREDICTION_PATH = "/api/v3/predictions/{id}"
+
+
+def routes(ctx: ProviderContext) -> list[BaseRoute]:
+    backend = WaveSpeedBackend(ctx.engine)
+
+    async def submit(request: Request, exchange: Exchange) -> Reply:
+        owner = ctx.authenticate(request)
+        body = await ctx.json_body(request, exchange, "submit-request")
+        options = ctx.task_options(request)
+        task = backend.submit(
+            owner,
+            body,
+            progression=options.progression,
+            outcome=options.outcome,
+            webhook=request.query_params.get("webhook"),
+        )
+        data = prediction(
+            task, base_url=ctx.base_url(request), media_url=ctx.media_url(request, task)
+        )
+        return Reply(200, envelope(data), "submit-response")
+
+    async def result(request: Request, exchange: Exchange) -> Reply:
+        owner = ctx.authenticate(request)
+        task = backend.result(owner, request.path_params["id"])
+        data = prediction(
+            task, base_url=ctx.base_url(request), media_url=ctx.media_url(request, task)
+        )
+        return Reply(200, envelope(data), "result-response")
+
+    poll = ctx.endpoint(result)
+    return [
+        Route(SUBMIT_PATH, ctx.endpoint(submit), methods=["POST"]),
+        Route(RESULT_PATH, poll, methods=["GET"]),
+        Route(PREDICTION_PATH, poll, methods=["GET"]),
+    ]

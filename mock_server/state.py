@@ -1,0 +1,41 @@
+"""Everything one mock server instance holds, in one object on ``app.state.mock``.
+
+Built by `create_app` and by nothing else, so two apps never share a task, a
+journal entry or a clock. `MockState.reset` brings it back to how it was built.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from mock_server.clock import Clock, VirtualClock
+from mock_server.config import MockConfig
+from mock_server.engine import Engine
+from mock_server.journal import Journal
+from mock_server.storage import TaskStore
+
+if TYPE_CHECKING:
+    from mock_server.providers import Provider
+
+
+@dataclass
+class MockState:
+    config: MockConfig
+    clock: Clock
+    store: TaskStore
+    engine: Engine
+    journal: Journal
+    #: Mounted providers by id, and the path prefix each is served under ("" at the root).
+    providers: Mapping[str, Provider]
+    prefixes: Mapping[str, str]
+
+    def reset(self) -> None:
+        self.engine.reset()
+        self.journal.clear()
+        if isinstance(self.clock, VirtualClock):
+            self.clock.reset()
+
+
+__all__ = ["MockState"]

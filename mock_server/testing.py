@@ -1,0 +1,68 @@
+"""Run a mock app on a real socket inside a test process.
+
+``with serving(create_app(config)) as live: httpx.get(live.url + "/_mock/")``
+starts uvicorn on 127.0.0.1 on a free port in a background thread, returns
+once it accepts connections, and shuts it down (finishing in-flight
+requests) on exit. Used by this project's end-to-end and SDK tests, and by
+teams that want the mock inside their own suite without a separate process.
+"""
+
+from __future__ import annotations
+
+import socket
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+import uvicorn
+from fastapi import FastAPI
+
+from mock_server.state import MockState
+
+
+@dataclass(frozen=True)
+class LiveServer:
+    url: str
+    app: FastAPI
+
+    @property
+    def state(self) -> MockState:
+        state: MockState = self.app.state.mock
+        return state
+
+    def base_url(self, provider: str) -> str:
+        """The URL that replaces *provider*'s real origin."""
+        return self.url + self.state.prefixes[provider]
+
+
+@contextmanager
+def serving(
+    app: FastAPI, *, host: str = "127.0.0.1", timeout: float = 10.0
+) -> Iterator[LiveServer]:
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((host, 0))
+    port = sock.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", access_log=False))
+    thread = threading.Thread(
+        target=server.run, kwargs={"sockets": [sock]}, name=f"mock-server-{port}", daemon=True
+    )
+    thread.start()
+    try:
+        ready = threading.Event()
+        while not server.started and thread.is_alive():
+            ready.wait(0.01)
+            timeout -= 0.01
+            if timeout <= 0:
+                raise RuntimeError("the mock server did not start within the timeout")
+        if not server.started:
+            raise RuntimeError("the mock server stopped during start-up")
+        yield LiveServer(url=f"http://{host}:{port}", app=app)
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+        sock.close()
+
+
+__all__ = ["LiveServer", "serving"]

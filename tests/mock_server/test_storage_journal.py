@@ -1,0 +1,117 @@
+"""The task store interface and its in-memory implementation; the bounded journal."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from mock_server.errors import ConfigError
+from mock_server.journal import REDACTED, Journal
+from mock_server.storage import MemoryTaskStore, TaskStore, make_store
+from mock_server.tasks import Outcome, Progression, Task
+
+
+def _task(task_id: str, provider: str = "wavespeed") -> Task:
+    return Task(
+        id=task_id,
+        provider=provider,
+        owner="owner-digest",
+        created_at=10.0,
+        progression=Progression.parse("time=1,4"),
+        outcome=Outcome.parse("fail:1401"),
+        seed=7,
+        request={"prompt": "p", "images": ["https://x/y.png"]},
+        meta={"duration_seconds": 5},
+        entered={"queued": 10.0},
+    )
+
+
+def test_memory_store_keeps_tasks_in_creation_order_and_filters_by_provider() -> None:
+    store = make_store("memory")
+    assert isinstance(store, TaskStore)
+    for task_id, provider in [("a", "wavespeed"), ("b", "novita"), ("c", "wavespeed")]:
+        store.put(_task(task_id, provider))
+    assert [t.id for t in store.list()] == ["a", "b", "c"]
+    assert [t.id for t in store.list(provider="wavespeed")] == ["a", "c"]
+    assert store.count() == 3
+    assert store.get("b") is not None and store.get("b").provider == "novita"  # type: ignore[union-attr]
+    assert store.get("zzz") is None
+    store.clear()
+    assert store.count() == 0 and store.list() == []
+
+
+def test_put_replaces_a_task_with_the_same_id() -> None:
+    store = MemoryTaskStore()
+    store.put(_task("a"))
+    changed = _task("a")
+    changed.state = "processing"
+    store.put(changed)
+    assert store.count() == 1
+    assert store.get("a").state == "processing"  # type: ignore[union-attr]
+
+
+def test_unknown_store_names_what_exists() -> None:
+    with pytest.raises(ConfigError, match="memory"):
+        make_store("postgres://x")
+
+
+def test_task_survives_a_round_trip_through_plain_json() -> None:
+    task = _task("a")
+    task.entered["processing"] = 11.0
+    task.polls = 3
+    again = Task.from_dict(json.loads(json.dumps(task.to_dict())))
+    assert again == task
+
+
+def _record(journal: Journal, n: int, provider: str = "wavespeed") -> None:
+    journal.record(
+        at=1.0,
+        provider=provider,
+        method="POST",
+        path="/wavespeed/x",
+        query=b"webhook=https://h",
+        raw_headers=[(b"authorization", b"Bearer secret-key"), (b"content-type", b"text/plain")],
+        body=json.dumps({"n": n}).encode(),
+        violations=[],
+        status=200,
+        response=b"not json",
+    )
+
+
+def test_journal_is_bounded_and_keeps_the_newest() -> None:
+    journal = Journal(max_entries=3)
+    for n in range(5):
+        _record(journal, n)
+    entries = journal.entries()
+    assert len(journal) == 3
+    assert [e.seq for e in entries] == [3, 4, 5]
+    assert [e.to_dict()["request"]["body"] for e in entries] == [{"n": 2}, {"n": 3}, {"n": 4}]
+    assert [e.seq for e in journal.entries(since=4)] == [5]
+
+
+def test_journal_redacts_the_key_when_recording() -> None:
+    journal = Journal(max_entries=10)
+    _record(journal, 1)
+    entry = journal.entries()[0]
+    assert ["authorization", REDACTED] in entry.to_dict()["request"]["headers"]
+    assert "secret-key" not in json.dumps(entry.to_dict())
+    shown = entry.to_dict()
+    assert shown["response"] == {"status": 200, "body": "not json"}
+    assert shown["validation"] == {"valid": True, "violations": []}
+    assert shown["request"]["query"] == "webhook=https://h"
+
+
+def test_journal_filters_by_provider_and_clears() -> None:
+    journal = Journal(max_entries=10)
+    _record(journal, 1, "wavespeed")
+    _record(journal, 2, "novita")
+    assert [e.provider for e in journal.entries(provider="novita")] == ["novita"]
+    journal.clear()
+    assert journal.entries() == []
+
+
+def test_a_zero_sized_journal_records_nothing() -> None:
+    journal = Journal(max_entries=0)
+    _record(journal, 1)
+    assert len(journal) == 0

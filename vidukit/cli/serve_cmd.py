@@ -1,0 +1,141 @@
+"""``vidukit serve``: run the mock server under uvicorn.
+
+Binds the socket itself before printing anything, so the printed URLs are the
+ones really listening (``--port 0`` picks a free port) and a port in use is a
+one-line error. Refuses a non-loopback host without ``--admin-token``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import socket
+import sys
+from typing import TYPE_CHECKING, Any
+
+from vidukit.errors import ToolkitError
+
+if TYPE_CHECKING:
+    from mock_server.config import MockConfig
+    from mock_server.state import MockState
+
+
+def register(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "serve",
+        help="run the mock server (every provider under /<provider>)",
+        description=(
+            "Serve every provider's API under http://HOST:PORT/<provider>, or one provider "
+            "at the root with --provider, plus the admin API at /_mock/."
+        ),
+    )
+    parser.add_argument("--host", default="127.0.0.1", help="address to bind (127.0.0.1)")
+    parser.add_argument("--port", type=int, default=8000, help="port to bind (8000; 0 = any)")
+    parser.add_argument("--provider", help="serve only this provider, at the root")
+    parser.add_argument(
+        "--clock",
+        choices=("real", "virtual"),
+        default="real",
+        help="virtual: time moves only via POST /_mock/clock/advance",
+    )
+    parser.add_argument(
+        "--api-key",
+        action="append",
+        default=[],
+        metavar="KEY",
+        help="accept only this key (repeatable); default: any non-empty key",
+    )
+    parser.add_argument("--admin-token", help="require this token on /_mock/ (Bearer)")
+    parser.add_argument("--seed", type=int, default=0, help="seed for ids and outcomes (0)")
+    parser.add_argument(
+        "--progression",
+        default=None,
+        metavar="SPEC",
+        help="default task progression: 'time=Q,P' seconds (time=1,4), 'polls=N', 'immediate'",
+    )
+    parser.add_argument(
+        "--outcome",
+        default="succeed",
+        metavar="SPEC",
+        help="default outcome: succeed, fail, fail:<code>, stay-processing",
+    )
+    parser.add_argument(
+        "--jitter",
+        type=float,
+        default=None,
+        help="spread default durations by up to this fraction, per request (0.25)",
+    )
+    parser.add_argument("--journal-size", type=int, default=1000, help="journal entries kept")
+    parser.add_argument("--public-url", help="origin clients use, if not the bound address")
+    parser.add_argument("--log-level", default="info", help="uvicorn log level (info)")
+    parser.set_defaults(func=run)
+
+
+def build_config(args: argparse.Namespace) -> MockConfig:
+    from mock_server.config import DEFAULT_PROGRESSION, MockConfig, check_exposure
+
+    check_exposure(args.host, args.admin_token)
+    options: dict[str, Any] = {}
+    if args.jitter is not None:
+        options["jitter"] = args.jitter
+    return MockConfig(
+        provider=args.provider,
+        api_keys=tuple(args.api_key),
+        admin_token=args.admin_token,
+        clock=args.clock,
+        seed=args.seed,
+        progression=args.progression or DEFAULT_PROGRESSION,
+        outcome=args.outcome,
+        journal_max_entries=args.journal_size,
+        public_url=args.public_url,
+        **options,
+    )
+
+
+def origin_of(host: str, port: int) -> str:
+    shown = f"[{host}]" if ":" in host else host
+    return f"http://{shown}:{port}"
+
+
+def banner(state: MockState, origin: str) -> list[str]:
+    """The start-up lines: every provider's base URL and the admin URL."""
+    engine = state.engine
+    lines = [
+        f"vidukit mock server on {origin} (clock: {state.clock.kind}, "
+        f"progression: {engine.progression.spec()}, outcome: {engine.outcome.spec()})"
+    ]
+    for pid, provider in state.providers.items():
+        lines.append(f"  {pid:<10} {provider.title:<14} {origin}{state.prefixes[pid]}")
+    lines.append(f"  {'admin':<10} {'':<14} {origin}/_mock/")
+    return lines
+
+
+def _bind(host: str, port: int) -> socket.socket:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+    except OSError as exc:
+        sock.close()
+        raise ToolkitError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
+    sock.set_inheritable(True)
+    return sock
+
+
+def run(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from mock_server import create_app
+
+    config = build_config(args)
+    app = create_app(config)
+    sock = _bind(args.host, args.port)
+    port = sock.getsockname()[1]
+    for line in banner(app.state.mock, config.public_url or origin_of(args.host, port)):
+        print(line)
+    sys.stdout.flush()
+    server = uvicorn.Server(
+        uvicorn.Config(app, log_level=args.log_level, access_log=args.log_level == "debug")
+    )
+    server.run(sockets=[sock])
+    return 0
