@@ -12,7 +12,7 @@ from __future__ import annotations
 import hmac
 import logging
 import math
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from typing import Any
 
 from starlette.requests import Request
@@ -26,6 +26,7 @@ from mock_server.engine.lifecycle import SUCCEEDED
 from mock_server.errors import ProviderError
 from mock_server.http import JSON_TYPE, dumps, parse_json, read_body
 from mock_server.media import MEDIA_TYPES, placeholder_mp4
+from mock_server.providers import Provider
 from mock_server.providers.context import resolve_outcome
 from mock_server.state import MockState
 from mock_server.tasks import Outcome, Progression
@@ -211,9 +212,7 @@ def admin_routes(state: MockState) -> list[BaseRoute]:
                 progression = Progression.parse(_text(body["progression"], "progression"))
             if "outcome" in body:
                 outcome = Outcome.parse(_text(body["outcome"], "outcome"))
-                for provider in state.providers.values():
-                    if outcome.error_code is not None:
-                        resolve_outcome(provider, outcome)
+                _check_default_code(outcome, state.providers.values())
         except ValueError as exc:
             raise AdminError(400, str(exc)) from None
         engine.progression, engine.outcome = progression, outcome
@@ -299,3 +298,12 @@ def _int_param(raw: str | None, name: str, default: int) -> int:
 
 
 __all__ = ["ENDPOINTS", "admin_routes"]
+
+
+def _check_default_code(outcome: Outcome, providers: Iterable[Provider]) -> None:
+    """A server-wide failure code must belong to at least one mounted provider."""
+    code = outcome.error_code
+    if code is None or any(code in p.failure_codes for p in providers):
+        return
+    known = "; ".join(f"{p.id}: {', '.join(p.failure_codes)}" for p in providers)
+    raise ValueError(f"no mounted provider has error code {code!r} ({known})")

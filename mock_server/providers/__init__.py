@@ -78,7 +78,10 @@ if TYPE_CHECKING:
     from mock_server.providers.context import ProviderContext
 
 #: One line per provider, in the order start-up lists them.
-PROVIDER_MODULES: tuple[str, ...] = ("mock_server.providers.wavespeed",)
+PROVIDER_MODULES: tuple[str, ...] = (
+    "mock_server.providers.wavespeed",
+    "mock_server.providers.runware",
+)
 
 
 @dataclass(frozen=True)

@@ -178,15 +178,13 @@ class ProviderContext:
                 progression = Progression.parse(raw)
             except ValueError as exc:
                 raise BadRequest(f"X-Mock-Progression: {exc}") from None
-        outcome = self.engine.outcome
         raw = headers.get(OUTCOME_HEADER)
-        if raw is not None:
-            try:
-                outcome = Outcome.parse(raw)
-            except ValueError as exc:
-                raise BadRequest(f"X-Mock-Outcome: {exc}") from None
+        if raw is None:
+            # The server default may name another provider's code: it applies where it exists.
+            return TaskOptions(progression, resolve_outcome(self.provider, self.engine.outcome,
+                                                            strict=False))
         try:
-            return TaskOptions(progression, self.resolve_outcome(outcome))
+            return TaskOptions(progression, self.resolve_outcome(Outcome.parse(raw)))
         except ValueError as exc:
             raise BadRequest(f"X-Mock-Outcome: {exc}") from None
 
@@ -204,10 +202,18 @@ class ProviderContext:
         return f"{origin(request, self.config.public_url)}/_mock/media/{task.id}.{extension}"
 
 
-def resolve_outcome(provider: Provider, outcome: Outcome) -> Outcome:
+def resolve_outcome(provider: Provider, outcome: Outcome, *, strict: bool = True) -> Outcome:
+    """Give a failure *provider*'s code: its default when none is named.
+
+    A code the provider lacks is refused when *strict* (a per-task choice names one
+    provider); otherwise (a server-wide default, shared by every provider mounted) the
+    provider fails with its own default code.
+    """
     if outcome.kind != "fail":
         return outcome
-    if outcome.error_code is None:
+    if outcome.error_code is None or (
+        not strict and outcome.error_code not in provider.failure_codes
+    ):
         return Outcome("fail", provider.default_failure_code)
     if outcome.error_code not in provider.failure_codes:
         known = ", ".join(provider.failure_codes)

@@ -29,7 +29,10 @@ async def poll(client: httpx.AsyncClient, task_id: str) -> dict[str, object]:
 
 async def test_index_lists_providers_and_routes(client: httpx.AsyncClient) -> None:
     body = (await client.get("/_mock/")).json()
-    assert body["providers"] == {"wavespeed": "/wavespeed"}
+    from mock_server.providers import PROVIDER_MODULES
+
+    mounted = {m.rsplit(".", 1)[1] for m in PROVIDER_MODULES}
+    assert body["providers"] == {p: f"/{p}" for p in mounted}
     assert body["clock"] == "virtual"
     assert any("/_mock/clock/advance" in e for e in body["endpoints"])
 
@@ -297,3 +300,38 @@ async def test_a_task_can_be_given_a_new_progression(client: httpx.AsyncClient) 
         other = await new_task(client)
         response = await client.put(f"/_mock/tasks/{other}/progression", json=bad)
         assert response.status_code == 400 and "progression" in response.json()["error"]
+
+
+async def test_a_server_wide_failure_code_applies_only_where_it_exists(
+    client: httpx.AsyncClient,
+) -> None:
+    """WaveSpeed's 1402 as the default: WaveSpeed fails with it, Runware with its own code."""
+    await client.put("/_mock/progression", json={"progression": "immediate", "outcome": "fail:1402"})
+    data = await poll(client, await new_task(client))
+    assert (data["status"], data["code"]) == ("failed", 1402)
+    task = {
+        "taskType": "videoInference",
+        "taskUUID": "0b6d6f1e-5c1a-4d7e-9a55-3f6f0d2c9b11",
+        "model": "vidu:3@1",
+        "positivePrompt": "a paper boat on a rainy street",
+    }
+    submitted = await client.post("/runware/v1", json=[task], headers=AUTH)
+    assert submitted.status_code == 200, submitted.text
+    polled = await client.post(
+        "/runware/v1", json=[{"taskType": "getResponse", "taskUUID": task["taskUUID"]}],
+        headers=AUTH,
+    )
+    errors = polled.json()["errors"]
+    assert_valid("runware", "result-response", polled.json())
+    from mock_server.providers.runware import PROVIDER as RUNWARE
+
+    assert errors[0]["code"] == RUNWARE.default_failure_code
+    assert "1402" not in RUNWARE.failure_codes
+
+
+async def test_a_failure_code_no_provider_has_is_refused_as_default(
+    client: httpx.AsyncClient,
+) -> None:
+    refused = await client.put("/_mock/progression", json={"outcome": "fail:notACode"})
+    assert refused.status_code == 400
+    assert "notACode" in refused.json()["error"]

@@ -1,0 +1,169 @@
+"""Runware's vocabulary for the engine's states, its result items, and the cost rule.
+
+Statuses (task-polling page): a generation is ``processing``, ``success`` or
+``error``. Runware has no queued word (the older page's ``pending`` is drift
+the schema rejects), so a queued task also polls as ``processing``. A
+finished generation is a ``data`` item; a failed one is an ``errors`` item
+``{code, status: "error", message, documentation, taskUUID, taskType}``
+(schemas/runware/result-response.json).
+
+Everything here renders from what the backend stored in ``task.meta`` (the
+client's taskUUID, duration, resolution, includeCost, numberResults, seed);
+nothing reads the clock or the request again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from collections.abc import Mapping
+from functools import cache
+from typing import Any
+
+from mock_server.engine import FAILED, PROCESSING, QUEUED, SUCCEEDED
+from mock_server.tasks import Task
+from vidukit.catalogue import catalogue
+
+TASK_TYPE = "videoInference"
+MODEL = "vidu:3@1"
+
+#: Documented defaults of videoInference for vidu:3@1 (model page, providers/vidu page).
+DEFAULT_DURATION = 5
+#: Resolution when width/height are absent (frameImages infer it from the first frame).
+#: UNCONFIRMED: Runware does not say; 720p is Vidu's own default resolution.
+DEFAULT_RESOLUTION = "720p"
+
+STATUS: dict[str, str] = {
+    QUEUED: "processing",
+    PROCESSING: "processing",
+    SUCCEEDED: "success",
+    FAILED: "error",
+}
+
+#: Codes a failed generation may carry. Only timeoutProvider is documented (errors page);
+#: the other two are mock conventions (UNCONFIRMED) for a generic provider failure and for
+#: output refused by content moderation (``safety``).
+FAILURE_CODES: dict[str, str] = {
+    "timeoutProvider": "The provider did not answer in time.",
+    "providerError": "The provider failed to generate the video.",
+    "contentModerated": "The generated content was flagged by content moderation.",
+}
+DEFAULT_FAILURE_CODE = "timeoutProvider"
+
+DOCS_ERRORS = "https://runware.ai/docs/platform/errors"
+DOCS_AUTH = "https://runware.ai/docs/platform/authentication"
+DOCS_VIDEO = "https://runware.ai/docs/en/video-inference/api-reference"
+DOCS_POLLING = "https://runware.ai/docs/platform/task-polling"
+
+#: USD per second of video, by resolution. The model page documents $0.0688/s at 1080p
+#: ("8 s = $0.55"); seed 003's examples disagree with it and with each other (README §7
+#: item 22), so they are not used. The lower resolutions are UNCONFIRMED: the 1080p rate
+#: scaled by the pixel area of the row's 16:9 pair (1280x720, 960x528, 640x352), rounded
+#: to four decimals.
+PRICE_PER_SECOND: dict[str, float] = {
+    "1080p": 0.0688,
+    "720p": 0.0306,
+    "540p": 0.0168,
+    "360p": 0.0075,
+}
+
+
+@cache
+def dimension_rows() -> Mapping[tuple[int, int], str]:
+    """(width, height) -> resolution, read from the schema's table so there is one source."""
+    schema = catalogue().schema("runware", "submit-request")
+    rows = schema["$defs"]["dimensions"]["oneOf"]
+    return {
+        (row["properties"]["width"]["const"], row["properties"]["height"]["const"]): row[
+            "x-resolution"
+        ]
+        for row in rows
+    }
+
+
+def resolution_of(task: Mapping[str, Any]) -> str:
+    """The resolution a (validated) videoInference task asks for."""
+    size = (task.get("width"), task.get("height"))
+    return dimension_rows().get(size, DEFAULT_RESOLUTION)  # type: ignore[arg-type]
+
+
+def cost(resolution: str, duration_seconds: float) -> float:
+    """USD for one video: the per-second rate times the length, to five decimals."""
+    return round(PRICE_PER_SECOND[resolution] * duration_seconds, 5)
+
+
+def acknowledgement(task_uuid: str) -> dict[str, Any]:
+    """The submit answer's item for one accepted task (deliveryMethod async)."""
+    return {"taskType": TASK_TYPE, "taskUUID": task_uuid}
+
+
+def session(session_uuid: str) -> dict[str, Any]:
+    """The answer item for a leading authentication task."""
+    return {"taskType": "authentication", "connectionSessionUUID": session_uuid}
+
+
+def derived_uuid(*parts: object) -> str:
+    """A version-4 UUID fixed by *parts*: the same task always shows the same ids."""
+    digest = hashlib.sha256(":".join(str(p) for p in parts).encode()).digest()
+    return str(uuid.UUID(bytes=digest[:16], version=4))
+
+
+def failure(task: Task) -> dict[str, Any]:
+    """A failed task's ``errors`` item."""
+    code = task.outcome.error_code or DEFAULT_FAILURE_CODE
+    return {
+        "code": code,
+        "status": STATUS[FAILED],
+        "message": FAILURE_CODES.get(code, FAILURE_CODES[DEFAULT_FAILURE_CODE]),
+        "documentation": DOCS_ERRORS,
+        "taskUUID": task.meta["taskUUID"],
+        "taskType": TASK_TYPE,
+    }
+
+
+def generations(task: Task, media_url: str) -> list[dict[str, Any]]:
+    """A task's ``data`` items: one ``processing`` item, or one per result once succeeded.
+
+    ``numberResults`` videos each get their own videoUUID and URL; the n-th
+    result's seed is the task's seed plus n (UNCONFIRMED: Runware's images do
+    this). ``cost`` is per video and only present when the task asked for it.
+    """
+    task_uuid = task.meta["taskUUID"]
+    if task.state != SUCCEEDED:
+        return [{"taskType": TASK_TYPE, "taskUUID": task_uuid, "status": STATUS[task.state]}]
+    seed = task.meta.get("seed") or task.seed
+    price = cost(task.meta["resolution"], task.meta["duration_seconds"])
+    items = []
+    for n in range(task.meta.get("numberResults", 1)):
+        item: dict[str, Any] = {
+            "taskType": TASK_TYPE,
+            "taskUUID": task_uuid,
+            "status": STATUS[SUCCEEDED],
+            "videoUUID": derived_uuid("runware-video", task.id, task.seed, n),
+            "videoURL": media_url if n == 0 else f"{media_url}?result={n + 1}",
+            "seed": seed + n,
+        }
+        if task.meta.get("includeCost"):
+            item["cost"] = price
+        items.append(item)
+    return items
+
+
+__all__ = [
+    "DEFAULT_DURATION",
+    "DEFAULT_FAILURE_CODE",
+    "DEFAULT_RESOLUTION",
+    "FAILURE_CODES",
+    "MODEL",
+    "PRICE_PER_SECOND",
+    "STATUS",
+    "TASK_TYPE",
+    "acknowledgement",
+    "cost",
+    "derived_uuid",
+    "dimension_rows",
+    "failure",
+    "generations",
+    "resolution_of",
+    "session",
+]
