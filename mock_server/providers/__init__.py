@@ -81,6 +81,8 @@ if TYPE_CHECKING:
 PROVIDER_MODULES: tuple[str, ...] = (
     "mock_server.providers.wavespeed",
     "mock_server.providers.runware",
+    "mock_server.providers.novita",
+    "mock_server.providers.myrouter",
 )
 
 

@@ -306,7 +306,8 @@ async def test_a_server_wide_failure_code_applies_only_where_it_exists(
     client: httpx.AsyncClient,
 ) -> None:
     """WaveSpeed's 1402 as the default: WaveSpeed fails with it, Runware with its own code."""
-    await client.put("/_mock/progression", json={"progression": "immediate", "outcome": "fail:1402"})
+    defaults = {"progression": "immediate", "outcome": "fail:1402"}
+    assert (await client.put("/_mock/progression", json=defaults)).status_code == 200
     data = await poll(client, await new_task(client))
     assert (data["status"], data["code"]) == ("failed", 1402)
     task = {

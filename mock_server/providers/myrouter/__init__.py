@@ -1,0 +1,23 @@
+"""MyRouter: Vidu Q2 reference-to-video on a clone of Novita's v3 async API.
+
+Same paths, request fields, task-result body and (assumed) error body as
+Novita (README §4); the code is Novita's (`mock_server.providers.novita`),
+and this package holds only what differs: the provider id, the title, and
+the ``provider_request_id`` in the submit answer.
+"""
+
+from mock_server.providers import Provider
+from mock_server.providers.myrouter import errors, status
+from mock_server.providers.myrouter.routes import routes
+
+PROVIDER = Provider(
+    id="myrouter",
+    title="MyRouter",
+    routes=routes,
+    render_error=errors.render,
+    status=status.STATUS,
+    failure_codes=status.FAILURE_CODES,
+    default_failure_code=status.DEFAULT_FAILURE_CODE,
+)
+
+__all__ = ["PROVIDER"]

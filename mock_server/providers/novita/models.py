@@ -1,0 +1,71 @@
+"""The v3 async backend (Novita; MyRouter subclasses it), with no web framework in sight.
+
+Tasks belong to one provider and one key: a MyRouter task is not found on
+Novita's paths and another key's task is not found either, exactly as an
+unknown id.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from mock_server.engine import Engine
+from mock_server.providers.novita.errors import TaskNotFound
+from mock_server.tasks import Outcome, Progression, Task
+
+#: Documented default (seed 004), kept with the task for the media route.
+DEFAULT_DURATION = 5
+DEFAULT_RESOLUTION = "720p"
+
+
+class V3AsyncBackend:
+    """Submit and task-result of a v3 async API; ``provider_id`` names whose tasks these are."""
+
+    provider_id: ClassVar[str] = "novita"
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    def submit(
+        self,
+        owner: str,
+        body: dict[str, Any],
+        *,
+        progression: Progression | None,
+        outcome: Outcome,
+    ) -> Task:
+        """Create a task from a validated request body."""
+        meta: dict[str, Any] = {
+            "duration_seconds": body.get("duration", DEFAULT_DURATION),
+            "resolution": body.get("resolution", DEFAULT_RESOLUTION),
+        }
+        webhook = body.get("extra", {}).get("webhook")
+        if webhook is not None:
+            meta["webhook"] = webhook["url"]  # delivered by the webhook milestone (issue 4)
+            meta["webhook_request"] = webhook  # echoed in extra.webhook, as Novita's example does
+        task_id = self.engine.ids.uuid4()
+        meta.update(self.extra_meta())
+        return self.engine.create(
+            provider=self.provider_id,
+            owner=owner,
+            request=body,
+            task_id=task_id,
+            progression=progression,
+            outcome=outcome,
+            meta=meta,
+        )
+
+    def extra_meta(self) -> dict[str, Any]:
+        """What a clone keeps with each new task besides the common fields."""
+        return {}
+
+    def result(self, owner: str, task_id: str) -> Task:
+        """The task as its owner sees it now; counts as a poll."""
+        task = self.engine.get(task_id)
+        if task is None or task.provider != self.provider_id or task.owner != owner:
+            raise TaskNotFound(f"task {task_id} not found")
+        return self.engine.observe(task, poll=True)
+
+
+class NovitaBackend(V3AsyncBackend):
+    provider_id = "novita"
