@@ -83,6 +83,7 @@ PROVIDER_MODULES: tuple[str, ...] = (
     "mock_server.providers.runware",
     "mock_server.providers.novita",
     "mock_server.providers.myrouter",
+    "mock_server.providers.vtrix",
 )
 
 
