@@ -133,6 +133,18 @@ class Engine:
         """The stored task without looking at it (its state is not brought up to date)."""
         return self.store.get(task_id)
 
+    def poll(self, provider: str, owner: str, task_id: str) -> Task | None:
+        """The task as its owner sees it now, counting the poll; None when it is not theirs.
+
+        Tasks belong to the provider and the key that created them: an unknown id, another
+        provider's task and another key's task all look the same, so a provider answers
+        them with one not-found.
+        """
+        task = self.store.get(task_id)
+        if task is None or task.provider != provider or task.owner != owner:
+            return None
+        return self.observe(task, poll=True)
+
     def observe(self, task: Task, *, poll: bool = False) -> Task:
         """Bring *task* up to date; a *poll* (its owner asking) also counts towards polls=N."""
         now = self.clock.now()

@@ -379,3 +379,17 @@ def test_reprogramming_moves_a_task_but_never_back() -> None:
         engine.reprogram(task.id, Progression.parse("polls=1"))
     with pytest.raises(UnknownTask):
         engine.reprogram("nope", Progression.parse("polls=1"))
+
+
+def test_a_poll_sees_only_the_owners_own_task_of_its_own_provider() -> None:
+    engine, _ = make_engine("polls=2")
+    task = engine.create(provider="wavespeed", owner="alice", request=REQUEST,
+                         progression=None, outcome=Outcome.parse("succeed"))
+    for provider, owner in (("wavespeed", "mallory"), ("novita", "alice")):
+        assert engine.poll(provider, owner, task.id) is None
+    assert engine.poll("wavespeed", "alice", "no-such-task") is None
+    assert task.polls == 0, "a refused poll does not count"
+    first = engine.poll("wavespeed", "alice", task.id)
+    assert first is not None and first.polls == 1
+    second = engine.poll("wavespeed", "alice", task.id)
+    assert second is not None and second.state == SUCCEEDED

@@ -61,10 +61,10 @@ class V3AsyncBackend:
 
     def result(self, owner: str, task_id: str) -> Task:
         """The task as its owner sees it now; counts as a poll."""
-        task = self.engine.get(task_id)
-        if task is None or task.provider != self.provider_id or task.owner != owner:
+        task = self.engine.poll(self.provider_id, owner, task_id)
+        if task is None:
             raise TaskNotFound(f"task {task_id} not found")
-        return self.engine.observe(task, poll=True)
+        return task
 
 
 class NovitaBackend(V3AsyncBackend):

@@ -69,7 +69,7 @@ class VtrixBackend:
 
     def result(self, owner: str, task_id: str) -> Task:
         """The task as its owner sees it now; counts as a poll."""
-        task = self.engine.get(task_id)
-        if task is None or task.provider != PROVIDER_ID or task.owner != owner:
+        task = self.engine.poll(PROVIDER_ID, owner, task_id)
+        if task is None:
             raise TaskNotFound(f"task {task_id} not found")
-        return self.engine.observe(task, poll=True)
+        return task
