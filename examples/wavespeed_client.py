@@ -1,0 +1,195 @@
+"""A WaveSpeed client for Vidu Q2 reference-to-video, sync and async (httpx).
+
+    POST {base}/api/v3/vidu/reference-to-video-q2   -> {"code": 200, "data": {"id", "status", ...}}
+    GET  {base}/api/v3/predictions/{id}/result      -> data.status: created | processing
+                                                       | completed (data.outputs[0]) | failed
+
+Every answer, a failed task's included, is HTTP 200 with the prediction in
+``data``; the failure shows only in ``data.status``, ``data.error`` and
+(placement UNCONFIRMED) ``data.code``. WaveSpeed asks for at least 5 s between
+checks of a video task, with back-off: `PollPolicy`'s defaults.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Awaitable, Callable, Mapping
+from typing import Any
+
+import httpx
+
+from .common import (
+    AsyncJsonApi,
+    ClientError,
+    JsonApi,
+    PollPolicy,
+    Result,
+    RetryPolicy,
+    UnexpectedResponse,
+    failed_adapter_result,
+    poll_policy_for,
+    wait,
+    wait_async,
+)
+
+DEFAULT_BASE_URL = "https://api.wavespeed.ai"
+SUBMIT_PATH = "/api/v3/vidu/reference-to-video-q2"
+RESULT_PATH = "/api/v3/predictions/{id}/result"
+
+
+def to_wire(request: Mapping[str, Any]) -> dict[str, Any]:
+    """The submit body: WaveSpeed uses the canonical names; no seed means a random one."""
+    body: dict[str, Any] = {
+        "prompt": request["prompt"],
+        "images": list(request["images"]),
+        "duration": request["duration"],
+        "resolution": request["resolution"],
+        "aspect_ratio": request["aspect_ratio"],
+        "movement_amplitude": request["movement_amplitude"],
+    }
+    if request.get("seed") is not None:
+        body["seed"] = request["seed"]
+    return body
+
+
+def prediction(body: Any) -> dict[str, Any]:
+    """The ``data`` object of a 200 answer."""
+    data = body.get("data") if isinstance(body, Mapping) else None
+    if not isinstance(data, dict) or not isinstance(data.get("id"), str):
+        raise UnexpectedResponse(f"WaveSpeed answer without a prediction: {body!r:.300}")
+    return data
+
+
+def read_prediction(data: Mapping[str, Any]) -> Result | None:
+    """The outcome a prediction shows, or None while it is unfinished.
+
+    A status this client does not know is treated as unfinished: the deadline
+    still ends the wait, and nothing but ``completed`` with an output counts
+    as a success.
+    """
+    task_id = str(data["id"])
+    status = data.get("status")
+    if status == "completed":
+        outputs = data.get("outputs")
+        url = outputs[0] if isinstance(outputs, list) and outputs else None
+        if not isinstance(url, str) or not url:
+            return Result.failed(task_id, "completed without an output URL")
+        return Result.succeeded(task_id, url)
+    if status == "failed":
+        error = str(data.get("error") or "task failed")
+        code = data.get("code")
+        return Result.failed(task_id, f"{error} (code {code})" if code is not None else error)
+    return None
+
+
+def _auth(api_key: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {api_key}"}
+
+
+class WaveSpeedClient:
+    """Submit a generation, then poll its prediction until it is finished."""
+
+    def __init__(
+        self,
+        api_key: str,
+        *,
+        base_url: str = DEFAULT_BASE_URL,
+        poll: PollPolicy | None = None,
+        retry: RetryPolicy | None = None,
+        http: httpx.Client | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self.poll = poll or PollPolicy()
+        self.sleep = sleep
+        self.api = JsonApi(base_url, _auth(api_key), http=http, retry=retry, sleep=sleep)
+
+    def submit(self, request: Mapping[str, Any]) -> dict[str, Any]:
+        """Start a task; its prediction as the submit answered it."""
+        return prediction(self.api.call("POST", SUBMIT_PATH, json=to_wire(request)))
+
+    def result(self, task_id: str) -> Result | None:
+        """One look at the task: its outcome, or None while it runs."""
+        path = RESULT_PATH.format(id=task_id)
+        return read_prediction(prediction(self.api.call("GET", path)))
+
+    def generate(self, request: Mapping[str, Any]) -> Result:
+        submitted = self.submit(request)
+        task_id = submitted["id"]
+        done = read_prediction(submitted)  # a sync-mode answer may already be final
+        if done is not None:
+            return done
+        return wait(task_id, lambda: self.result(task_id), self.poll, sleep=self.sleep)
+
+    def close(self) -> None:
+        self.api.close()
+
+    def __enter__(self) -> WaveSpeedClient:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+
+class AsyncWaveSpeedClient:
+    """`WaveSpeedClient` on ``httpx.AsyncClient``."""
+
+    def __init__(
+        self,
+        api_key: str,
+        *,
+        base_url: str = DEFAULT_BASE_URL,
+        poll: PollPolicy | None = None,
+        retry: RetryPolicy | None = None,
+        http: httpx.AsyncClient | None = None,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    ) -> None:
+        self.poll = poll or PollPolicy()
+        self.sleep = sleep
+        self.api = AsyncJsonApi(base_url, _auth(api_key), http=http, retry=retry, sleep=sleep)
+
+    async def submit(self, request: Mapping[str, Any]) -> dict[str, Any]:
+        return prediction(await self.api.call("POST", SUBMIT_PATH, json=to_wire(request)))
+
+    async def result(self, task_id: str) -> Result | None:
+        path = RESULT_PATH.format(id=task_id)
+        return read_prediction(prediction(await self.api.call("GET", path)))
+
+    async def generate(self, request: Mapping[str, Any]) -> Result:
+        submitted = await self.submit(request)
+        task_id = submitted["id"]
+        done = read_prediction(submitted)
+        if done is not None:
+            return done
+        return await wait_async(task_id, lambda: self.result(task_id), self.poll, sleep=self.sleep)
+
+    async def aclose(self) -> None:
+        await self.api.aclose()
+
+    async def __aenter__(self) -> AsyncWaveSpeedClient:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.aclose()
+
+
+def adapter(request: dict[str, Any], endpoint: dict[str, Any]) -> dict[str, Any]:
+    """The contract harness's entry point: one generation, reported as a plain dict."""
+    poll = poll_policy_for(endpoint, PollPolicy())
+    with WaveSpeedClient(endpoint["api_key"], base_url=endpoint["base_url"], poll=poll) as client:
+        try:
+            return client.generate(request).to_adapter()
+        except ClientError as exc:
+            return failed_adapter_result(exc)
+
+
+async def adapter_async(request: dict[str, Any], endpoint: dict[str, Any]) -> dict[str, Any]:
+    """`adapter` for the harness's async path."""
+    poll = poll_policy_for(endpoint, PollPolicy())
+    async with AsyncWaveSpeedClient(
+        endpoint["api_key"], base_url=endpoint["base_url"], poll=poll
+    ) as client:
+        try:
+            return (await client.generate(request)).to_adapter()
+        except ClientError as exc:
+            return failed_adapter_result(exc)
