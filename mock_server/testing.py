@@ -9,7 +9,6 @@ teams that want the mock inside their own suite without a separate process.
 
 from __future__ import annotations
 
-import socket
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -18,6 +17,7 @@ from dataclasses import dataclass
 import uvicorn
 from fastapi import FastAPI
 
+from mock_server.net import listening_socket
 from mock_server.state import MockState
 
 
@@ -40,9 +40,7 @@ class LiveServer:
 def serving(
     app: FastAPI, *, host: str = "127.0.0.1", timeout: float = 10.0
 ) -> Iterator[LiveServer]:
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind((host, 0))
+    sock = listening_socket(host, 0)
     port = sock.getsockname()[1]
     server = uvicorn.Server(uvicorn.Config(app, log_level="warning", access_log=False))
     thread = threading.Thread(
