@@ -9,7 +9,7 @@
 
 The client chooses the task id (a fresh UUID v4 per task). That makes a
 retried submit safe: when the first try went through but its answer was lost,
-the retry is refused as ``duplicateTaskUUID``, which here means "already
+the retry is refused as ``conflictTaskUUID``, which here means "already
 accepted". Size is a width x height pair from the model page's table; the
 amplitude sits in ``providerSettings.vidu``; Runware's seed must be >= 1.
 """
@@ -118,7 +118,7 @@ def read_response(body: Any, task_uuid: str) -> Result | None:
 
 
 def _is_duplicate(error: ApiError, task_uuid: str) -> bool:
-    return any(e.get("code") == "duplicateTaskUUID" for e in _mine(
+    return any(e.get("code") == "conflictTaskUUID" for e in _mine(
         error.body.get("errors") if isinstance(error.body, Mapping) else None, task_uuid))
 
 

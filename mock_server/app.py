@@ -11,7 +11,8 @@ paths (submit, poll) skip FastAPI's dependency and pydantic machinery.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 
 from fastapi import FastAPI
 from starlette.requests import Request
@@ -27,8 +28,11 @@ from mock_server.http import JSON_TYPE, Reply, dumps
 from mock_server.journal import Journal
 from mock_server.providers import Provider, load_providers
 from mock_server.providers.context import Exchange, Handler, ProviderContext, resolve_outcome
+from mock_server.quotas import Quotas
+from mock_server.scenarios.controller import Scenarios
 from mock_server.state import MockState
 from mock_server.storage import make_store
+from mock_server.webhooks import Webhooks
 
 ADMIN_PREFIX = "/_mock"
 #: Catch-all routes take every method, so a wrong method never falls through to a bare 405.
@@ -78,6 +82,26 @@ def create_app(config: MockConfig | None = None) -> FastAPI:
         journal=Journal(config.journal_max_entries),
         providers=providers,
         prefixes=prefixes,
+        webhooks=Webhooks(
+            engine=engine,
+            clock=clock,
+            providers=providers,
+            prefixes=prefixes,
+            secret=config.webhook_secret,
+            timeout=config.webhook_timeout,
+            targets=config.webhook_targets,
+            max_deliveries=max(config.journal_max_entries, 100),
+        ),
+        quotas=Quotas(engine=engine, store=store, clock=clock, settings=config.quota_settings),
+        scenarios=Scenarios(
+            engine=engine,
+            store=store,
+            clock=clock,
+            providers=providers,
+            config=config.scenarios,
+            seed=config.seed,
+            max_body_bytes=config.max_body_bytes,
+        ),
     )
 
     app = FastAPI(
@@ -88,6 +112,7 @@ def create_app(config: MockConfig | None = None) -> FastAPI:
         redoc_url=None,
         openapi_url=f"{ADMIN_PREFIX}/openapi.json",
         swagger_ui_oauth2_redirect_url=f"{ADMIN_PREFIX}/docs/oauth2-redirect",
+        lifespan=_lifespan(state),
     )
     app.state.mock = state
     routes: list[BaseRoute] = [Mount(ADMIN_PREFIX, routes=admin_routes(state))]
@@ -104,6 +129,17 @@ def create_app(config: MockConfig | None = None) -> FastAPI:
         routes.append(Route("/{path:path}", _no_provider(state), methods=ALL_METHODS))
     app.router.routes.extend(routes)
     return app
+
+
+def _lifespan(state: MockState) -> Callable[[FastAPI], AbstractAsyncContextManager[None]]:
+    """What runs for as long as a server does (not under httpx.ASGITransport): callbacks."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        async with state.webhooks.running():
+            yield
+
+    return lifespan
 
 
 def _describe(routes: Sequence[BaseRoute]) -> str:

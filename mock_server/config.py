@@ -12,7 +12,10 @@ from dataclasses import dataclass
 
 from mock_server.clock import VIRTUAL_EPOCH, Clock
 from mock_server.errors import ConfigError
+from mock_server.quotas.settings import QuotaSettings
+from mock_server.scenarios.rules import ScenarioFile
 from mock_server.tasks import Outcome, Progression
+from mock_server.webhooks.policy import DEFAULT_SECRET, TARGETS
 
 #: A fast real provider: a second in the queue, four seconds of generation.
 DEFAULT_PROGRESSION = "time=1,4"
@@ -47,6 +50,15 @@ class MockConfig:
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
     public_url: str | None = None
     check_responses: bool = False
+    #: Callbacks (mock_server.webhooks): WaveSpeed's signing secret, an attempt timeout that
+    #: overrides every provider's own, and where they may go ("any" or "loopback" only).
+    webhook_secret: str = DEFAULT_SECRET
+    webhook_timeout: float | None = None
+    webhook_targets: str = "any"
+    #: Fault rules from a scenario file (mock_server.scenarios), and quotas (mock_server.quotas):
+    #: "off", "documented" or overrides; None takes the file's ``quotas:``, else off.
+    scenarios: ScenarioFile | None = None
+    quotas: str | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "api_keys", tuple(self.api_keys))
@@ -67,6 +79,17 @@ class MockConfig:
             raise ConfigError("journal_max_entries: must be 0 (off) or more")
         if self.max_body_bytes < 1:
             raise ConfigError("max_body_bytes: must be at least 1")
+        if not self.webhook_secret:
+            raise ConfigError("webhook_secret: cannot be empty")
+        if self.webhook_timeout is not None and not 0 < self.webhook_timeout <= 300:
+            raise ConfigError("webhook_timeout: expected seconds in (0, 300], or None")
+        if self.webhook_targets not in TARGETS:
+            raise ConfigError(f"webhook_targets: expected one of {TARGETS}")
+        if self.quotas is not None:
+            try:
+                QuotaSettings.parse(self.quotas)
+            except ValueError as exc:
+                raise ConfigError(str(exc)) from None
 
     @property
     def default_progression(self) -> Progression:
@@ -75,6 +98,14 @@ class MockConfig:
     @property
     def default_outcome(self) -> Outcome:
         return Outcome.parse(self.outcome)
+
+    @property
+    def quota_settings(self) -> QuotaSettings:
+        if self.quotas is not None:
+            return QuotaSettings.parse(self.quotas)
+        if self.scenarios is not None and self.scenarios.quotas is not None:
+            return self.scenarios.quotas
+        return QuotaSettings()
 
 
 def is_loopback(host: str) -> bool:

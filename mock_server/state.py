@@ -15,9 +15,12 @@ from mock_server.config import MockConfig
 from mock_server.engine import Engine
 from mock_server.journal import Journal
 from mock_server.storage import TaskStore
+from mock_server.webhooks import Webhooks
 
 if TYPE_CHECKING:
     from mock_server.providers import Provider
+    from mock_server.quotas import Quotas
+    from mock_server.scenarios.controller import Scenarios
 
 
 @dataclass
@@ -30,10 +33,18 @@ class MockState:
     #: Mounted providers by id, and the path prefix each is served under ("" at the root).
     providers: Mapping[str, Provider]
     prefixes: Mapping[str, str]
+    #: Callback delivery (mock_server.webhooks), hooked on the engine.
+    webhooks: Webhooks
+    #: Fault scenarios (mock_server.scenarios) and quotas (mock_server.quotas), on the engine.
+    scenarios: Scenarios
+    quotas: Quotas
 
     def reset(self) -> None:
         self.engine.reset()
         self.journal.clear()
+        self.webhooks.reset()
+        self.scenarios.reset()
+        self.quotas.reset()
         if isinstance(self.clock, VirtualClock):
             self.clock.reset()
 

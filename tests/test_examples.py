@@ -339,7 +339,7 @@ def test_runware_treats_a_duplicate_after_a_lost_acknowledgement_as_accepted(moc
     assert result.status == "succeeded", result
     submits = _submits(mock.journal("runware"))
     assert [s["response"]["status"] for s in submits] == [200, 400]
-    assert "duplicateTaskUUID" in str(submits[1]["response"]["body"])
+    assert "conflictTaskUUID" in str(submits[1]["response"]["body"])
     assert mock.only_task("runware")["id"] == result.task_id
     assert len(slept) >= 2, "no backoff before the retry"
 

@@ -22,12 +22,13 @@ from starlette.routing import BaseRoute, Route
 from mock_server.admin.views import clock_view, defaults_view, task_view
 from mock_server.clock import VirtualClock
 from mock_server.engine import TaskFinished, UnknownTask
-from mock_server.engine.lifecycle import SUCCEEDED
 from mock_server.errors import ProviderError
 from mock_server.http import JSON_TYPE, dumps, parse_json, read_body
-from mock_server.media import MEDIA_TYPES, placeholder_mp4
+from mock_server.media.serve import media_endpoint
 from mock_server.providers import Provider
 from mock_server.providers.context import resolve_outcome
+from mock_server.scenarios.admin import ENDPOINTS as SCENARIO_ENDPOINTS
+from mock_server.scenarios.admin import scenario_routes
 from mock_server.state import MockState
 from mock_server.tasks import Outcome, Progression
 
@@ -52,6 +53,10 @@ ENDPOINTS: tuple[str, ...] = (
     'PUT  /_mock/progression  {"progression": "time=Q,P"|"polls=N"|"immediate", '
     '"outcome": "succeed"|"fail[:code]"|"stay-processing"}',
     "GET  /_mock/media/{task id}.mp4",
+    "GET  /_mock/webhooks?task=<id>&provider=<id>",
+    'PUT  /_mock/webhooks  {"secret": "whsec_...", "options": "duplicate,delay=S,..."}',
+    'PUT  /_mock/webhooks/tasks/{id}  {"options": "duplicate,out-of-order,..."}',
+    *SCENARIO_ENDPOINTS,
 )
 
 
@@ -194,7 +199,7 @@ def admin_routes(state: MockState) -> list[BaseRoute]:
             or seconds < 0
         ):
             raise AdminError(400, 'send {"seconds": N} with a finite number N >= 0')
-        clock.advance(seconds)
+        await state.webhooks.advance(seconds)  # moves the clock, sending callbacks due on the way
         return clock_view(clock)
 
     async def get_defaults(request: Request) -> Any:
@@ -218,17 +223,7 @@ def admin_routes(state: MockState) -> list[BaseRoute]:
         engine.progression, engine.outcome = progression, outcome
         return defaults_view(engine)
 
-    async def media(request: Request) -> Response:
-        name = request.path_params["name"]
-        task_id, _, extension = name.rpartition(".")
-        task = engine.get(task_id) if task_id else None
-        if task is not None:
-            task = engine.observe(task)
-        if task is None or task.state != SUCCEEDED or extension not in MEDIA_TYPES:
-            return _json({"error": f"no media {name!r}", "status": 404}, 404)
-        duration = task.meta.get("duration_seconds", 5)
-        body = placeholder_mp4(int(float(duration) * 1000))
-        return Response(body, 200, media_type=MEDIA_TYPES[extension])
+    from mock_server.webhooks.admin import webhook_routes  # it imports this module: not on top
 
     async def unknown(request: Request) -> Any:
         raise AdminError(
@@ -238,7 +233,9 @@ def admin_routes(state: MockState) -> list[BaseRoute]:
         )
 
     return [
-        Route("/media/{name}", media, methods=["GET"]),
+        Route("/media/{name}", media_endpoint(state), methods=["GET"]),
+        *webhook_routes(state, guarded),
+        *scenario_routes(state.scenarios, state.quotas, guarded, AdminError),
         Route("/", guarded(index), methods=["GET"]),
         Route("/tasks", guarded(list_tasks), methods=["GET"]),
         Route("/tasks/{id}", guarded(show_task), methods=["GET"]),

@@ -6,6 +6,7 @@ from typing import Any
 
 from mock_server.clock import Clock, iso_ms
 from mock_server.engine import Engine
+from mock_server.media.view import cost_view, media_view
 from mock_server.providers import Provider
 from mock_server.tasks import Task
 
@@ -28,6 +29,8 @@ def task_view(task: Task, engine: Engine, provider: Provider | None) -> dict[str
         "seed": task.seed,
         "request": task.request,
         "meta": task.meta,
+        "cost_usd": cost_view(task),
+        "media": media_view(task),
     }
 
 

@@ -9,13 +9,17 @@ persistent store picks up where it was. What a look reveals is written back
 checked against the transition table.
 
 On-enter hooks (``engine.on_enter(state, hook)``) run when a task is first
-seen in a state; webhooks and quotas will hang off them. Schedulers that must
+seen in a state; webhooks hang off them. Checks (``before_create``,
+``before_poll``) may refuse a new task or a poll by raising, and a start gate
+(``set_gate``) may push back when a time-progressed task starts processing
+(quotas and fault scenarios use these). Schedulers that must
 act without a look (webhook delivery on a time progression) ask
 `Engine.next_change_at` when the next change is due.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -35,6 +39,11 @@ from mock_server.tasks import Outcome, Progression, Task
 
 #: ``hook(task, state, at)``: called once when *task* enters *state* at time *at*.
 Hook = Callable[[Task, str, float], None]
+#: ``check(task)``: may refuse (raise) a task about to be stored, or a poll about to count.
+Check = Callable[[Task], None]
+#: ``gate(task, ready) -> start``: when *task*, ready at *ready*, may start processing
+#: (``ready`` or later; ``math.inf`` for never). Must depend only on stored tasks.
+Gate = Callable[[Task, float], float]
 
 
 class EngineError(Exception):
@@ -73,6 +82,9 @@ class Engine:
         self._initial_defaults = (progression, outcome or Outcome())
         self.progression, self.outcome = self._initial_defaults
         self._hooks: dict[str, list[Hook]] = {}
+        self._create_checks: list[Check] = []
+        self._poll_checks: list[Check] = []
+        self._gate: Gate | None = None
 
     # -- set-up ------------------------------------------------------------------------
 
@@ -80,6 +92,15 @@ class Engine:
         if state not in self.lifecycle.states:
             raise ConfigError(f"no state {state!r}; states: {sorted(self.lifecycle.states)}")
         self._hooks.setdefault(state, []).append(hook)
+
+    def before_create(self, check: Check) -> None:
+        self._create_checks.append(check)
+
+    def before_poll(self, check: Check) -> None:
+        self._poll_checks.append(check)
+
+    def set_gate(self, gate: Gate | None) -> None:
+        self._gate = gate
 
     def reset(self) -> None:
         """Forget every task and go back to the configured defaults and id sequence."""
@@ -125,6 +146,8 @@ class Engine:
             state=initial,
             entered={initial: now},
         )
+        for check in self._create_checks:
+            check(task)
         self.store.put(task)
         self._fire(task, initial, now)
         return task
@@ -149,6 +172,8 @@ class Engine:
         """Bring *task* up to date; a *poll* (its owner asking) also counts towards polls=N."""
         now = self.clock.now()
         if poll:
+            for check in self._poll_checks:
+                check(task)
             task.polls += 1
         if self._advance(task, now) or poll:
             self.store.put(task)
@@ -199,7 +224,7 @@ class Engine:
             return None
         for state, at in self._milestones(task, float("inf")):
             if state not in task.entered:
-                return at
+                return at if math.isfinite(at) else None
         return None
 
     # -- derivation --------------------------------------------------------------------
@@ -220,6 +245,8 @@ class Engine:
             steps = [(PROCESSING, start), (final, start)]
         elif progression.mode == "time":
             began = start + progression.queue_seconds
+            if self._gate is not None:
+                began = self._gate(task, began)
             steps = [(PROCESSING, began), (final, began + progression.processing_seconds)]
         elif task.polls <= 0:
             steps = []
@@ -252,4 +279,4 @@ class Engine:
             hook(task, state, at)
 
 
-__all__ = ["Engine", "EngineError", "Hook", "TaskFinished", "UnknownTask"]
+__all__ = ["Check", "Engine", "EngineError", "Gate", "Hook", "TaskFinished", "UnknownTask"]

@@ -1,10 +1,19 @@
 """Output media served by the mock itself, so a successful task's URL really downloads.
 
-For now the file is a placeholder: a well-formed ISO-BMFF (MP4) container
-with the requested duration in its movie header and no tracks. A client that
-downloads, checks the status and the ``ftyp`` brand, or stores the bytes
-works; one that decodes frames needs the real media of the next milestone
-(encoded by a media library, with the requested size and frame rate).
+A succeeded task's URL (``/_mock/media/{task id}.mp4``) serves a real
+H.264 MP4 with the width, height, frame rate and length the request asked
+for, the same bytes for the same shape and seed, until the provider's URL
+lifetime runs out on the mock's clock. The parts:
+
+- `mock_server.media.shapes`: what the request asked for (sizes from the schemas);
+- `mock_server.media.encode`: the encoder (PyAV); `mock_server.media.cache`: its LRU;
+- `mock_server.media.lifetime`: URL lifetimes and the storage answers after them;
+- `mock_server.media.pricing`: every price the providers quote;
+- `mock_server.media.serve`: the route (byte ranges, HEAD, expiry);
+- `mock_server.media.view`: the media and cost fields of the admin task view.
+
+This module keeps only what has no dependency (the placeholder below, served
+when PyAV is missing), so provider modules can import `pricing` cheaply.
 """
 
 from __future__ import annotations
@@ -21,7 +30,7 @@ def _box(kind: bytes, payload: bytes) -> bytes:
 
 @lru_cache(maxsize=32)
 def placeholder_mp4(duration_ms: int = 5000) -> bytes:
-    """A minimal MP4 (``ftyp`` + ``moov/mvhd``) declaring *duration_ms*."""
+    """A minimal MP4 (``ftyp`` + ``moov/mvhd``) declaring *duration_ms*, with no tracks."""
     ftyp = _box(b"ftyp", b"isom" + struct.pack(">I", 512) + b"isomiso2mp41")
     matrix = struct.pack(">9I", 0x00010000, 0, 0, 0, 0x00010000, 0, 0, 0, 0x40000000)
     mvhd = _box(

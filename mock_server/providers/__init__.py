@@ -48,10 +48,17 @@ vtrix, novita, myrouter, runware) holds five modules with fixed roles:
     fields (WaveSpeed: ``prediction(task, *, base_url, media_url) -> dict``).
     Read the task's ``state``, ``entered`` (state -> epoch entered),
     ``outcome.error_code``, ``seed`` and ``meta``; never the clock.
+    Optionally ``webhook(task, *, base_url, media_url) -> list[dict]``: the
+    bodies of the callbacks a finished task sends to ``task.meta["webhook"]``
+    (one per call: Runware calls once per result), valid as the provider's
+    ``webhook`` message; passed as ``Provider(render_webhook=...)`` and sent
+    by `mock_server.webhooks`.
 
-Conventions: ``task.meta["duration_seconds"]`` is the requested video length
-(the media route uses it); task ids come from ``engine.ids.hex()`` /
-``engine.ids.uuid4()`` (or the client's own, as Runware's ``taskUUID``);
+Conventions: ``task.meta["duration_seconds"]`` and ``["resolution"]`` are the
+requested length and resolution (prices use them: `mock_server.media.pricing`;
+the media route reads the file's shape from the request itself, and
+``meta["expired"] = True`` expires a task's output URL); task ids come from
+``engine.ids.hex()`` / ``engine.ids.uuid4()`` (or the client's own, as Runware's ``taskUUID``);
 every failure code is text, even where the provider's is numeric.
 `tests/mock_server/test_provider_contract.py` checks each registered
 package: the five modules, a framework-free ``models.py``, a status for
@@ -67,7 +74,7 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from starlette.routing import BaseRoute
 
@@ -76,6 +83,8 @@ from mock_server.http import Reply
 
 if TYPE_CHECKING:
     from mock_server.providers.context import ProviderContext
+
+WebhookRenderer = Callable[..., Sequence[Mapping[str, Any]]]
 
 #: One line per provider, in the order start-up lists them.
 PROVIDER_MODULES: tuple[str, ...] = (
@@ -105,6 +114,9 @@ class Provider:
     failure_codes: Mapping[str, str]
     #: The code a failure gets when none is asked for.
     default_failure_code: str
+    #: ``(task, *, base_url, media_url) -> [body, ...]``: a finished task's callback bodies
+    #: (mock_server.webhooks sends them); None for a provider without callbacks.
+    render_webhook: WebhookRenderer | None = None
 
     def __post_init__(self) -> None:
         if self.default_failure_code not in self.failure_codes:
@@ -127,4 +139,4 @@ def load_providers(modules: Sequence[str] = PROVIDER_MODULES) -> dict[str, Provi
     return found
 
 
-__all__ = ["PROVIDER_MODULES", "Provider", "load_providers"]
+__all__ = ["PROVIDER_MODULES", "Provider", "WebhookRenderer", "load_providers"]

@@ -37,6 +37,7 @@ from mock_server.http import (
 from mock_server.providers import Provider
 from mock_server.state import MockState
 from mock_server.tasks import Outcome, Progression, Task
+from mock_server.webhooks import WEBHOOK_HEADER
 from vidukit.validation import validator
 
 logger = logging.getLogger("mock_server")
@@ -79,6 +80,8 @@ class ProviderContext:
 
     def endpoint(self, handler: Handler) -> Callable[[Request], Awaitable[Response]]:
         provider_id = self.provider.id
+        scenarios = self.state.scenarios  # fault scenarios and quota answers wrap the handler
+        handler = scenarios.around(self.provider, handler)
         journal = self.state.journal
         clock = self.clock
         check = self.config.check_responses
@@ -112,7 +115,7 @@ class ProviderContext:
                 content, reply.status, headers=reply.headers or None, media_type=JSON_TYPE
             )
 
-        return run
+        return scenarios.deliver(run)
 
     def render(self, exc: ProviderError) -> Reply:
         """The provider's body for *exc*; a renderer that itself breaks still yields a 500."""
@@ -169,8 +172,17 @@ class ProviderContext:
         raise InvalidRequest(violations)
 
     def task_options(self, request: Request) -> TaskOptions:
-        """Per-request overrides from ``X-Mock-Progression`` and ``X-Mock-Outcome``."""
+        """Per-request overrides from ``X-Mock-Progression`` and ``X-Mock-Outcome``.
+
+        Also hands ``X-Mock-Webhook`` and the origin to the webhook dispatcher, for the
+        callbacks of the tasks this request creates.
+        """
         headers = request.headers
+        try:
+            here = origin(request, self.config.public_url)
+            self.state.webhooks.prepare(self.provider.id, here, headers.get(WEBHOOK_HEADER))
+        except ValueError as exc:
+            raise BadRequest(f"X-Mock-Webhook: {exc}") from None
         progression = None
         raw = headers.get(PROGRESSION_HEADER)
         if raw is not None:

@@ -17,8 +17,17 @@ VALID = {"prompt": "a cat turns its head", "images": ["https://example.com/cat.p
 
 
 def mock_config(**overrides: Any) -> MockConfig:
-    """Virtual clock, no jitter, responses checked against the schemas."""
-    options: dict[str, Any] = {"clock": "virtual", "jitter": 0.0, "check_responses": True}
+    """Virtual clock, no jitter, responses checked against the schemas, callbacks kept local.
+
+    ``webhook_targets="loopback"``: tests register example URLs such as
+    ``https://hooks.example/...``; a live server must never try to reach them.
+    """
+    options: dict[str, Any] = {
+        "clock": "virtual",
+        "jitter": 0.0,
+        "check_responses": True,
+        "webhook_targets": "loopback",
+    }
     options.update(overrides)
     return MockConfig(**options)
 

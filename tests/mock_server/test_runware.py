@@ -366,7 +366,7 @@ async def test_a_reused_uuid_is_a_duplicate_error_and_starts_nothing(
     await submit(client, video(1))
     for body in ([video(2), video(1)], [video(3), video(3)]):
         items = errors_of(await send(client, body), 400)
-        assert [i["code"] for i in items] == ["duplicateTaskUUID"]
+        assert [i["code"] for i in items] == ["conflictTaskUUID"]
         assert items[0]["taskUUID"] == body[1]["taskUUID"]
         assert items[0]["parameter"] == "taskUUID"
     assert state_of(client).store.count() == 1

@@ -137,7 +137,7 @@ def test_any_array_is_answered_in_runware_shape_never_5xx(send: Send, body: Any)
         assert polling and set(codes) == {"taskNotFound"}
     elif polling and "videoInference" in kinds:
         assert codes == ["conflictingTaskTypes"] * kinds.count("getResponse")
-    elif codes != ["duplicateTaskUUID"] * len(codes):
+    elif codes != ["conflictTaskUUID"] * len(codes):
         message = "poll-request" if polling else "submit-request"
         found = [v for v in vidukit.validate("runware", message, body) if v.severity == "error"]
         assert response.status_code == 400 and len(codes) == len(found), (payload, found)

@@ -66,6 +66,27 @@ def register(subparsers: Any) -> None:
     )
     parser.add_argument("--journal-size", type=int, default=1000, help="journal entries kept")
     parser.add_argument("--public-url", help="origin clients use, if not the bound address")
+    parser.add_argument(
+        "--webhook-secret",
+        help="WaveSpeed webhook signing secret (default: the documented test secret)",
+    )
+    parser.add_argument(
+        "--webhook-targets",
+        choices=("any", "loopback"),
+        default="any",
+        help="where callbacks may go: any URL a client registers, or loopback only",
+    )
+    parser.add_argument(
+        "--scenarios",
+        metavar="FILE",
+        help="fault rules, YAML or JSON: scenarios with probabilities, a seed, quotas",
+    )
+    parser.add_argument(
+        "--quotas",
+        metavar="SPEC",
+        help="provider limits: off (default), documented, or overrides like "
+        "'documented,wavespeed.concurrency=5'",
+    )
     parser.add_argument("--log-level", default="info", help="uvicorn log level (info)")
     parser.set_defaults(func=run)
 
@@ -77,6 +98,14 @@ def build_config(args: argparse.Namespace) -> MockConfig:
     options: dict[str, Any] = {}
     if args.jitter is not None:
         options["jitter"] = args.jitter
+    if args.webhook_secret is not None:
+        options["webhook_secret"] = args.webhook_secret
+    if args.scenarios is not None:
+        from mock_server.scenarios import load_scenario_file
+
+        options["scenarios"] = load_scenario_file(args.scenarios)
+    if args.quotas is not None:
+        options["quotas"] = args.quotas
     return MockConfig(
         provider=args.provider,
         api_keys=tuple(args.api_key),
@@ -87,6 +116,7 @@ def build_config(args: argparse.Namespace) -> MockConfig:
         outcome=args.outcome,
         journal_max_entries=args.journal_size,
         public_url=args.public_url,
+        webhook_targets=args.webhook_targets,
         **options,
     )
 
@@ -106,6 +136,11 @@ def banner(state: MockState, origin: str) -> list[str]:
     for pid, provider in state.providers.items():
         lines.append(f"  {pid:<10} {provider.title:<14} {origin}{state.prefixes[pid]}")
     lines.append(f"  {'admin':<10} {'':<14} {origin}/_mock/")
+    if state.scenarios.rules or state.quotas.settings.active:
+        lines.append(
+            f"  faults: {len(state.scenarios.rules)} scenario rule(s), seed "
+            f"{state.scenarios.seed}; quotas: {state.quotas.settings.profile}"
+        )
     return lines
 
 

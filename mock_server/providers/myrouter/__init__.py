@@ -18,6 +18,7 @@ PROVIDER = Provider(
     status=status.STATUS,
     failure_codes=status.FAILURE_CODES,
     default_failure_code=status.DEFAULT_FAILURE_CODE,
+    render_webhook=status.webhook,
 )
 
 __all__ = ["PROVIDER"]

@@ -14,6 +14,7 @@ from mock_server.providers.novita.status import (
     FAILURE_CODES,
     STATUS,
     task_result,
+    webhook,
 )
 from mock_server.tasks import Task
 
@@ -22,4 +23,11 @@ def submit_response(task: Task) -> dict[str, Any]:
     return {"task_id": task.id, "provider_request_id": task.meta["provider_request_id"]}
 
 
-__all__ = ["DEFAULT_FAILURE_CODE", "FAILURE_CODES", "STATUS", "submit_response", "task_result"]
+__all__ = [
+    "DEFAULT_FAILURE_CODE",
+    "FAILURE_CODES",
+    "STATUS",
+    "submit_response",
+    "task_result",
+    "webhook",
+]

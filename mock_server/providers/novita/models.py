@@ -11,6 +11,7 @@ from typing import Any, ClassVar
 
 from mock_server.engine import Engine
 from mock_server.providers.novita.errors import TaskNotFound
+from mock_server.providers.novita.status import DEFAULT_FAILURE_CODE
 from mock_server.tasks import Outcome, Progression, Task
 
 #: Documented default (seed 004), kept with the task for the media route.
@@ -41,8 +42,15 @@ class V3AsyncBackend:
         }
         webhook = body.get("extra", {}).get("webhook")
         if webhook is not None:
-            meta["webhook"] = webhook["url"]  # delivered by the webhook milestone (issue 4)
+            meta["webhook"] = webhook["url"]  # delivered by mock_server.webhooks
             meta["webhook_request"] = webhook  # echoed in extra.webhook, as Novita's example does
+            test_mode = webhook.get("test_mode", {})
+            if test_mode.get("enabled"):
+                # Test Mode: no generation; the event reports the chosen status at once
+                # (TASK_STATUS_SUCCEED unless TASK_STATUS_FAILED is asked for: UNCONFIRMED).
+                progression = Progression("immediate")
+                failed = test_mode.get("return_task_status") == "TASK_STATUS_FAILED"
+                outcome = Outcome("fail", DEFAULT_FAILURE_CODE) if failed else Outcome("succeed")
         task_id = self.engine.ids.uuid4()
         meta.update(self.extra_meta())
         return self.engine.create(

@@ -22,12 +22,14 @@ import math
 from typing import Any
 
 from mock_server.engine import FAILED, PROCESSING, QUEUED, SUCCEEDED
+from mock_server.media.lifetime import NOVITA_VIDEO_URL_TTL
 from mock_server.tasks import Task
 
 #: The value ``task.task_type`` carries (undocumented for this endpoint; the fixtures' choice).
 TASK_TYPE = "VIDU_Q2_REFERENCE2VIDEO"
 #: Seconds a video URL stays valid (jiekou clone doc's default); an int, as the SDK declares.
-VIDEO_URL_TTL = 3600
+#: The media route enforces the same value (`mock_server.media.lifetime`).
+VIDEO_URL_TTL = NOVITA_VIDEO_URL_TTL
 
 STATUS: dict[str, str] = {
     QUEUED: "TASK_STATUS_QUEUED",
@@ -133,6 +135,13 @@ def task_result(task: Task, *, now: float, media_url: str) -> dict[str, Any]:
         "videos": videos,
         "audios": [],
     }
+
+
+def webhook(task: Task, *, base_url: str, media_url: str) -> list[dict[str, Any]]:
+    """The ASYNC_TASK_RESULT event of a finished task: its task-result as the payload."""
+    ended = task.entered.get(task.state, task.created_at)
+    payload = task_result(task, now=ended, media_url=media_url)
+    return [{"event_type": "ASYNC_TASK_RESULT", "payload": payload}]
 
 
 def submit_response(task: Task) -> dict[str, Any]:

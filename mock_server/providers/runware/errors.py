@@ -146,7 +146,7 @@ class MixedTaskTypes(TaskViolations):
 
 
 class DuplicateTaskUUID(RunwareError, BadRequest):
-    code = "duplicateTaskUUID"
+    code = "conflictTaskUUID"
     message = "taskUUID is already in use; send a new UUID v4 for every task"
 
     def __init__(self, task_uuids: Sequence[str]) -> None:

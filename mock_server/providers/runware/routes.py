@@ -1,4 +1,4 @@
-"""Runware's HTTP surface: one endpoint, a JSON array of tasks (REST transport only).
+"""Runware's HTTP surface: one endpoint, a JSON array of tasks (REST; WebSocket in websocket.py).
 
     POST /v1   [auth?, videoInference...]  -> {"data": [auth result?, acknowledgement...]}
                [auth?, getResponse...]     -> {"data": [...], "errors": [...]} (HTTP 200)
@@ -77,4 +77,7 @@ def routes(ctx: ProviderContext) -> list[BaseRoute]:
         answer = backend.poll(owner, body, media_url=lambda task: ctx.media_url(request, task))
         return Reply(200, answer, "result-response")
 
-    return [Route(TASKS_PATH, ctx.endpoint(tasks), methods=["POST"])]
+    # Imported here: the WebSocket module reuses this module's helpers (redact).
+    from mock_server.providers.runware.websocket import websocket_route
+
+    return [Route(TASKS_PATH, ctx.endpoint(tasks), methods=["POST"]), websocket_route(ctx, backend)]

@@ -21,6 +21,7 @@ from functools import cache
 from typing import Any
 
 from mock_server.engine import FAILED, PROCESSING, QUEUED, SUCCEEDED
+from mock_server.media import pricing
 from mock_server.tasks import Task
 from vidukit.catalogue import catalogue
 
@@ -55,17 +56,9 @@ DOCS_AUTH = "https://runware.ai/docs/platform/authentication"
 DOCS_VIDEO = "https://runware.ai/docs/en/video-inference/api-reference"
 DOCS_POLLING = "https://runware.ai/docs/platform/task-polling"
 
-#: USD per second of video, by resolution. The model page documents $0.0688/s at 1080p
-#: ("8 s = $0.55"); seed 003's examples disagree with it and with each other (README §7
-#: item 22), so they are not used. The lower resolutions are UNCONFIRMED: the 1080p rate
-#: scaled by the pixel area of the row's 16:9 pair (1280x720, 960x528, 640x352), rounded
-#: to four decimals.
-PRICE_PER_SECOND: dict[str, float] = {
-    "1080p": 0.0688,
-    "720p": 0.0306,
-    "540p": 0.0168,
-    "360p": 0.0075,
-}
+#: USD per second of video, by resolution: documented (and its choices explained) with
+#: every other price in `mock_server.media.pricing`.
+PRICE_PER_SECOND = pricing.RUNWARE_USD_PER_SECOND
 
 
 @cache
@@ -89,7 +82,7 @@ def resolution_of(task: Mapping[str, Any]) -> str:
 
 def cost(resolution: str, duration_seconds: float) -> float:
     """USD for one video: the per-second rate times the length, to five decimals."""
-    return round(PRICE_PER_SECOND[resolution] * duration_seconds, 5)
+    return pricing.runware_cost(resolution, duration_seconds)
 
 
 def acknowledgement(task_uuid: str) -> dict[str, Any]:
@@ -149,6 +142,14 @@ def generations(task: Task, media_url: str) -> list[dict[str, Any]]:
     return items
 
 
+def webhook(task: Task, *, base_url: str, media_url: str) -> list[dict[str, Any]]:
+    """One POST per result ("one call per result"), each ``{"data": [item]}``; a failure
+    is one ``{"errors": [item]}`` (that Runware calls back on failure is UNCONFIRMED)."""
+    if task.state == FAILED:
+        return [{"errors": [failure(task)]}]
+    return [{"data": [item]} for item in generations(task, media_url)]
+
+
 __all__ = [
     "DEFAULT_DURATION",
     "DEFAULT_FAILURE_CODE",
@@ -166,4 +167,5 @@ __all__ = [
     "generations",
     "resolution_of",
     "session",
+    "webhook",
 ]

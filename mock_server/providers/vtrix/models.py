@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
 from mock_server.engine import Engine
+from mock_server.media import pricing
 from mock_server.providers.vtrix.errors import TaskNotFound
 from mock_server.tasks import Outcome, Progression, Task
 
@@ -17,21 +17,14 @@ DEFAULT_RESOLUTION = "720p"
 #: What ``duration: 0`` ("auto duration selection") becomes in the mock: the default length.
 AUTO_DURATION = DEFAULT_DURATION
 
-#: PLACEHOLDER prices in USD per second of video. Vtrix publishes no price for
-#: this model; these are WaveSpeed's per-second prices for the same model
-#: (seed 000 "Pricing"), so ``usage.cost`` has a plausible size and scales
-#: with duration and resolution. Replace them when Vtrix's pricing is known.
-PLACEHOLDER_USD_PER_SECOND: dict[str, Decimal] = {
-    "540p": Decimal("0.006"),
-    "720p": Decimal("0.013"),
-    "1080p": Decimal("0.030"),
-}
+#: PLACEHOLDER prices in USD per second of video (Vtrix publishes none): kept, and
+#: explained, with every other price in `mock_server.media.pricing`.
+PLACEHOLDER_USD_PER_SECOND = pricing.VTRIX_USD_PER_SECOND
 
 
-def placeholder_cost(resolution: str, seconds: int) -> str:
+def placeholder_cost(resolution: str, seconds: float) -> str:
     """``usage.cost`` as Vtrix writes it: a plain decimal string of USD ("0.065")."""
-    cost = PLACEHOLDER_USD_PER_SECOND[resolution] * seconds
-    return format(cost.normalize(), "f")
+    return pricing.vtrix_cost(resolution, seconds)
 
 
 class VtrixBackend:

@@ -112,6 +112,11 @@ def result(task: Task, *, media_url: str, now: float) -> dict[str, Any]:
     return body
 
 
+def webhook(task: Task, *, base_url: str, media_url: str) -> list[dict[str, Any]]:
+    """The callback_url body: the finished task exactly as its poll answers it (schema choice)."""
+    return [result(task, media_url=media_url, now=task.entered.get(task.state, task.created_at))]
+
+
 __all__ = [
     "DEFAULT_FAILURE_CODE",
     "DOCUMENTED_FAILURE_CODES",
@@ -122,4 +127,5 @@ __all__ = [
     "progress",
     "result",
     "submitted",
+    "webhook",
 ]

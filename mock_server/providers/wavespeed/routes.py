@@ -3,6 +3,7 @@
     POST /api/v3/vidu/reference-to-video-q2      (?webhook=<url> accepted and kept)
     GET  /api/v3/predictions/{id}/result         (seed 000, SDK, webhook urls.get)
     GET  /api/v3/predictions/{id}                (get-result, what-are-predictions)
+    GET  /api/v3/webhook/secret                  (verifying_webhook; the mock's one secret)
 
 Auth is ``Authorization: Bearer <key>`` on every route, checked first.
 """
@@ -15,11 +16,12 @@ from starlette.routing import BaseRoute, Route
 from mock_server.http import Reply
 from mock_server.providers.context import Exchange, ProviderContext
 from mock_server.providers.wavespeed.models import WaveSpeedBackend
-from mock_server.providers.wavespeed.status import envelope, prediction
+from mock_server.providers.wavespeed.status import envelope, prediction, secret_data
 
 SUBMIT_PATH = "/api/v3/vidu/reference-to-video-q2"
 RESULT_PATH = "/api/v3/predictions/{id}/result"
 PREDICTION_PATH = "/api/v3/predictions/{id}"
+SECRET_PATH = "/api/v3/webhook/secret"
 
 
 def routes(ctx: ProviderContext) -> list[BaseRoute]:
@@ -49,8 +51,13 @@ def routes(ctx: ProviderContext) -> list[BaseRoute]:
         )
         return Reply(200, envelope(data), "result-response")
 
+    async def webhook_secret(request: Request, exchange: Exchange) -> Reply:
+        ctx.authenticate(request)
+        return Reply(200, envelope(secret_data(ctx.state.webhooks.secret)))
+
     poll = ctx.endpoint(result)
     return [
+        Route(SECRET_PATH, ctx.endpoint(webhook_secret), methods=["GET"]),
         Route(SUBMIT_PATH, ctx.endpoint(submit), methods=["POST"]),
         Route(RESULT_PATH, poll, methods=["GET"]),
         Route(PREDICTION_PATH, poll, methods=["GET"]),

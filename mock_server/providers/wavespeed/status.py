@@ -63,7 +63,8 @@ def prediction(task: Task, *, base_url: str, media_url: str) -> dict[str, Any]:
         "model": MODEL,
         "outputs": [media_url] if completed else [],
         "urls": {"get": result_url(base_url, task.id)},
-        "has_nsfw_contents": [False] if completed else [],
+        # meta["nsfw"]: set by the ``nsfw`` fault scenario (mock_server.scenarios).
+        "has_nsfw_contents": [task.meta.get("nsfw") is True] if completed else [],
         "status": STATUS[task.state],
         "created_at": iso_ms(task.created_at),
         "error": FAILURE_CODES.get(code, FAILURE_CODES[DEFAULT_FAILURE_CODE]) if failed else "",
@@ -72,6 +73,23 @@ def prediction(task: Task, *, base_url: str, media_url: str) -> dict[str, Any]:
     if failed:
         data["code"] = int(code)
     return data
+
+
+def webhook(task: Task, *, base_url: str, media_url: str) -> list[dict[str, Any]]:
+    """The one callback of a finished prediction: the prediction unwrapped, with ``input``.
+
+    Documented fields only (webhook schema), plus ``code`` on failure as in the
+    result; no ``timings``, which the webhook page does not show.
+    """
+    data = prediction(task, base_url=base_url, media_url=media_url)
+    del data["timings"]
+    return [{**data, "input": task.request}]
+
+
+def secret_data(secret: str) -> dict[str, Any]:
+    """``data`` of GET /api/v3/webhook/secret. The docs show only the call and the
+    ``whsec_`` prefix: ``{"secret": ...}`` in the usual envelope is UNCONFIRMED."""
+    return {"secret": secret}
 
 
 def envelope(data: dict[str, Any]) -> dict[str, Any]:

@@ -1,0 +1,200 @@
+"""What video a task's request asked for: width, height, frame rate and length.
+
+Read from the stored request, never from the provider's rendering code, with
+every default taken from the schema the request was validated against: the
+``x-capabilities`` pointer of ``duration``, ``resolution`` and
+``aspect_ratio`` names the subschema whose ``default`` applies (and, turned
+into an instance path, where the value sits in the request). The
+resolution x aspect ratio -> pixels table is Runware's list of allowed
+pairs (``schemas/runware/submit-request.json`` ``$defs/dimensions``, rows
+annotated ``x-resolution`` / ``x-aspect-ratio``): the only document that
+gives Vidu Q2's output sizes, so every provider's 720p 16:9 is 1280x720.
+
+Choices (UNCONFIRMED where marked):
+
+- Frame rate 24 fps for every provider (UNCONFIRMED: no provider document
+  states it; third-party pages describe Vidu's output as 24 fps clips).
+- Novita and MyRouter declare no ``aspect_ratio`` default: Vidu's own 16:9.
+- Vtrix ``duration: 0`` ("auto duration selection") renders the schema's
+  default length (5 s), as the provider's ``output[].duration`` reports.
+- Runware sizes come from ``width``/``height``; without them (frameImages
+  infer the size from the first frame) the file is 720p 16:9.
+- A value outside the table (a schema that grew a new enum member) falls
+  back to the default row instead of failing the download.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from mock_server.tasks import Task
+from vidukit.catalogue import catalogue
+
+#: Frames per second of every generated file (UNCONFIRMED, see the module docstring).
+FPS = 24
+#: Where a provider's schema declares no default of its own (Vidu's defaults).
+FALLBACK_RESOLUTION = "720p"
+FALLBACK_ASPECT_RATIO = "16:9"
+FALLBACK_DURATION = 5
+#: Longest file the mock will encode, whatever a request says (documents allow at most 10 s).
+MAX_SECONDS = 60.0
+
+_DIMENSIONS_SOURCE = ("runware", "submit-request")
+_RUNWARE = "runware"
+
+
+@dataclass(frozen=True, slots=True)
+class Shape:
+    """The pixels and timing of one video file; hashable, so it keys the encode cache."""
+
+    width: int
+    height: int
+    fps: int
+    seconds: float
+
+    @property
+    def frames(self) -> int:
+        return max(1, round(self.seconds * self.fps))
+
+    def describe(self) -> str:
+        return f"{self.width}x{self.height}@{self.fps}fps/{self.seconds:g}s"
+
+
+@cache
+def dimension_table() -> Mapping[tuple[str, str], tuple[int, int]]:
+    """(resolution, aspect ratio) -> (width, height), from Runware's allowed pairs."""
+    schema = catalogue().schema(*_DIMENSIONS_SOURCE)
+    table: dict[tuple[str, str], tuple[int, int]] = {}
+    for row in schema["$defs"]["dimensions"]["oneOf"]:
+        size = (row["properties"]["width"]["const"], row["properties"]["height"]["const"])
+        table[(row["x-resolution"], row["x-aspect-ratio"])] = size
+    return table
+
+
+def dimensions(resolution: str, aspect_ratio: str) -> tuple[int, int]:
+    """Pixels for a resolution and aspect ratio; the 720p 16:9 row for anything unknown."""
+    table = dimension_table()
+    found = table.get((resolution, aspect_ratio))
+    return found if found is not None else table[(FALLBACK_RESOLUTION, FALLBACK_ASPECT_RATIO)]
+
+
+# -- reading a capability from a request, through the schema's pointer --------------------
+
+
+def _resolve(schema: Mapping[str, Any], pointer: str) -> Mapping[str, Any]:
+    node: Any = schema
+    for part in pointer.lstrip("/").split("/"):
+        node = node[part.replace("~1", "/").replace("~0", "~")]
+    return node  # type: ignore[no-any-return]
+
+
+@cache
+def _capability(provider: str, name: str) -> tuple[tuple[str | int, ...], Any] | None:
+    """(instance path, schema default) of capability *name*, or None where it has none.
+
+    The instance path drops ``properties`` and reads an ``items`` step as the
+    first element (Vtrix's ``input[0].params``); a pointer through any other
+    keyword (Runware's ``/items/else/...``, ``$defs``) has no plain path.
+    """
+    schema = catalogue().schema(provider, "submit-request")
+    pointer = schema.get("x-capabilities", {}).get(name)
+    if not isinstance(pointer, str) or not pointer.startswith("/"):
+        return None
+    parts = pointer.lstrip("/").split("/")
+    path: list[str | int] = []
+    expect_name = False
+    for part in parts:
+        if expect_name:
+            path.append(part)
+            expect_name = False
+        elif part == "properties":
+            expect_name = True
+        elif part == "items":
+            path.append(0)
+        else:
+            return None
+    return tuple(path), _resolve(schema, pointer).get("default")
+
+
+def requested(task: Task, name: str, fallback: Any) -> Any:
+    """The request's value of capability *name*, else the schema default, else *fallback*."""
+    found = _capability(task.provider, name)
+    if found is None:
+        return fallback
+    path, default = found
+    node: Any = task.request
+    for step in path:
+        if isinstance(step, int):
+            node = node[step] if isinstance(node, list) and len(node) > step else None
+        else:
+            node = node.get(step) if isinstance(node, dict) else None
+        if node is None:
+            break
+    if node is not None:
+        return node
+    return default if default is not None else fallback
+
+
+def _seconds(value: Any, default: float) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
+        return default  # 0 is Vtrix's "auto"; anything else unusable is the default too
+    return float(min(value, MAX_SECONDS))
+
+
+def _schema_default_duration(task: Task) -> float:
+    if task.provider == _RUNWARE:
+        schema = catalogue().schema(_RUNWARE, "submit-request")
+        pointer = schema["x-capabilities"]["duration"]
+        default = _resolve(schema, pointer).get("default", FALLBACK_DURATION)
+    else:
+        found = _capability(task.provider, "duration")
+        default = found[1] if found is not None and found[1] is not None else FALLBACK_DURATION
+    return float(default)
+
+
+def shape_of(task: Task) -> Shape:
+    """The shape of the video *task* asked for."""
+    default_seconds = _schema_default_duration(task)
+    if task.provider == _RUNWARE:
+        request = task.request if isinstance(task.request, dict) else {}
+        width, height = request.get("width"), request.get("height")
+        if not (isinstance(width, int) and isinstance(height, int)):
+            width, height = dimensions(FALLBACK_RESOLUTION, FALLBACK_ASPECT_RATIO)
+        seconds = _seconds(request.get("duration"), default_seconds)
+        return Shape(width, height, FPS, seconds)
+    resolution = requested(task, "resolution", FALLBACK_RESOLUTION)
+    aspect_ratio = requested(task, "aspect_ratio", FALLBACK_ASPECT_RATIO)
+    width, height = dimensions(str(resolution), str(aspect_ratio))
+    seconds = _seconds(requested(task, "duration", default_seconds), default_seconds)
+    return Shape(width, height, FPS, seconds)
+
+
+def media_seed(task: Task, result: int = 1) -> int:
+    """The seed a file is drawn from: the client's own seed when it chose one.
+
+    A positive request seed is used as given, so the same seed and shape give
+    the same bytes across tasks; otherwise (absent, or 0 / -1 meaning
+    "random") the engine's generation seed for the task, itself fixed by the
+    request. Runware's n-th result shows seed + n - 1, and so is drawn from it.
+    """
+    if task.provider == _RUNWARE:
+        asked = task.request.get("seed") if isinstance(task.request, dict) else None
+    else:
+        asked = requested(task, "seed", None)
+    base = asked if isinstance(asked, int) and not isinstance(asked, bool) and asked > 0 else None
+    return (base if base is not None else task.seed) + (result - 1)
+
+
+__all__ = [
+    "FPS",
+    "MAX_SECONDS",
+    "Shape",
+    "dimension_table",
+    "dimensions",
+    "media_seed",
+    "requested",
+    "shape_of",
+]

@@ -1,0 +1,326 @@
+"""The scenario catalogue: every fault the mock can inject, by a stable name, as data.
+
+Two families, because they act on different things:
+
+task scenarios
+    change how a *task* goes or what its finished answer shows. Chosen for
+    the task a submit creates and carried by the task from then on:
+    ``fail-content-moderation``, ``fail-invalid-parameter``,
+    ``fail-media-access``, ``fail-timeout``, ``fail-internal`` (the task
+    fails with the provider's own code for that category, see
+    `CATEGORY_CODES`), ``nsfw`` (succeeds, flagged), ``stuck`` (processing
+    forever) and ``expired-url`` (succeeds, but its output URL answers as
+    expired storage at once; `mock_server.media` serves that).
+
+request scenarios
+    change one HTTP answer: ``http-429`` (with ``Retry-After``),
+    ``http-500``, ``http-502``, ``http-503``, ``http-504`` (provider-shaped
+    bodies, `mock_server.scenarios.bodies`), ``latency`` (the answer waits),
+    ``truncated-body`` (the JSON is cut short), ``not-json`` (a gateway's
+    HTML page) and ``connection-closed`` (the socket closes with no answer).
+
+Each entry lists the parameters it takes (``name;param=value;...``), with
+their defaults; `mock_server.scenarios.spec` parses and checks them, so a
+typo is a clear 400 (header, admin) or a start-up error (config file).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+Family = Literal["task", "request"]
+#: What a request scenario does to the answer.
+Effect = Literal["status", "latency", "truncated", "not-json", "closed", "task"]
+
+#: Where a request scenario may apply (``on=``); ``any`` matches both.
+OPERATIONS: tuple[str, ...] = ("submit", "poll", "any")
+#: When a replacing fault strikes: ``before`` the provider saw the request (nothing
+#: happened), or ``after`` it handled it (a submit's task exists, its answer is lost).
+PHASES: tuple[str, ...] = ("before", "after")
+#: Longest added latency, seconds: long enough for any client timeout test.
+MAX_LATENCY_SECONDS = 300.0
+
+#: The five failure categories of the issue, each mapped onto every provider's own codes
+#: (their ``status.FAILURE_CODES``). Where a provider has no code of that category, the
+#: closest one it has is used; `CATEGORY_NOTES` says which and why.
+CATEGORY_CODES: dict[str, dict[str, str]] = {
+    "content-moderation": {
+        "wavespeed": "1200",
+        "novita": "CreationPolicyViolation",
+        "myrouter": "CreationPolicyViolation",
+        "vtrix": "content_moderation",
+        "runware": "contentModerated",
+    },
+    "invalid-parameter": {
+        "wavespeed": "1401",
+        "novita": "ImageFormatInvalid",
+        "myrouter": "ImageFormatInvalid",
+        "vtrix": "invalid_parameter",
+        "runware": "providerError",
+    },
+    "media-access": {
+        "wavespeed": "1402",
+        "novita": "ImageDownloadFailure",
+        "myrouter": "ImageDownloadFailure",
+        "vtrix": "media_access_failed",
+        "runware": "providerError",
+    },
+    "timeout": {
+        "wavespeed": "5004",
+        "novita": "InternalServiceFailure",
+        "myrouter": "InternalServiceFailure",
+        "vtrix": "timeout",
+        "runware": "timeoutProvider",
+    },
+    "internal": {
+        "wavespeed": "5000",
+        "novita": "InternalServiceFailure",
+        "myrouter": "InternalServiceFailure",
+        "vtrix": "internal_error",
+        "runware": "providerError",
+    },
+}
+
+CATEGORY_NOTES: dict[str, str] = {
+    "novita": (
+        "Vidu's task codes (what Novita and MyRouter pass on, UNCONFIRMED) have no "
+        "invalid-parameter or timeout code: invalid-parameter uses ImageFormatInvalid (an input "
+        "the model rejects), timeout uses InternalServiceFailure"
+    ),
+    "vtrix": (
+        "Vtrix documents one task code (002014001); the category codes are the mock's "
+        "conventions, named in words so nobody takes them for Vtrix's"
+    ),
+    "runware": (
+        "Runware documents timeoutProvider only: invalid-parameter, media-access and internal use "
+        "providerError (a mock convention), content-moderation contentModerated (likewise)"
+    ),
+}
+
+
+def _seconds(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value) or not 0 <= value <= MAX_LATENCY_SECONDS:
+        raise ValueError(f"expected seconds in [0, {MAX_LATENCY_SECONDS:g}]")
+    return value
+
+
+def _milliseconds(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value) or not 0 <= value <= MAX_LATENCY_SECONDS * 1000:
+        raise ValueError(f"expected milliseconds in [0, {MAX_LATENCY_SECONDS * 1000:g}]")
+    return value
+
+
+def _whole_seconds(text: str) -> int:
+    value = int(text)
+    if not 0 <= value <= 86_400:
+        raise ValueError("expected whole seconds in [0, 86400]")
+    return value
+
+
+def _fraction(text: str) -> float:
+    value = float(text)
+    if not 0 <= value < 1:
+        raise ValueError("expected a fraction in [0, 1)")
+    return value
+
+
+def _times(text: str) -> int:
+    if text == "all":
+        return 0
+    value = int(text)
+    if not 1 <= value <= 1_000_000:
+        raise ValueError("expected a count >= 1 or 'all'")
+    return value
+
+
+def _choice(*allowed: str) -> Callable[[str], str]:
+    def parse(text: str) -> str:
+        if text not in allowed:
+            raise ValueError(f"expected one of {', '.join(allowed)}")
+        return text
+
+    return parse
+
+
+def _status(*allowed: int) -> Callable[[str], int]:
+    def parse(text: str) -> int:
+        value = int(text)
+        if value not in allowed:
+            raise ValueError(f"expected one of {', '.join(map(str, allowed))}")
+        return value
+
+    return parse
+
+
+@dataclass(frozen=True)
+class Param:
+    """One ``name=value`` a scenario takes: how to read it, its default, what it means."""
+
+    parse: Callable[[str], Any]
+    default: Any
+    doc: str
+
+
+@dataclass(frozen=True)
+class Entry:
+    name: str
+    family: Family
+    effect: Effect
+    doc: str
+    params: Mapping[str, Param] = field(default_factory=dict)
+    #: Providers it applies to; None = all.
+    providers: frozenset[str] | None = None
+    #: For ``status`` effects: the HTTP status answered.
+    status: int | None = None
+
+    def supports(self, provider: str) -> bool:
+        return self.providers is None or provider in self.providers
+
+
+#: Parameters every request scenario takes.
+_ON = Param(
+    _choice(*OPERATIONS),
+    "any",
+    "which requests it applies to: submit, poll or any; on=poll in a submit's header "
+    "attaches it to the new task's polls",
+)
+_TIMES = Param(
+    _times, 1, "with on=poll on a submit: how many of the task's polls it strikes (N or 'all')"
+)
+_PHASE = Param(
+    _choice(*PHASES),
+    "before",
+    "before: the provider never saw the request; after: it handled it (a submit's task "
+    "exists) and the answer is lost",
+)
+_RETRY = Param(_whole_seconds, None, "Retry-After header value, seconds (none unless given)")
+
+
+def _request(
+    name: str,
+    effect: Effect,
+    doc: str,
+    http_status: int | None = None,
+    **params: Param,
+) -> Entry:
+    common = {"on": _ON, "times": _TIMES}
+    if effect in ("status", "not-json", "closed"):
+        common["phase"] = _PHASE
+    return Entry(name, "request", effect, doc, {**common, **params}, status=http_status)
+
+
+def _failure(category: str, what: str) -> Entry:
+    return Entry(
+        f"fail-{category}",
+        "task",
+        "task",
+        f"the task fails with the provider's {what} code ({category} in CATEGORY_CODES)",
+    )
+
+
+_ENTRIES: tuple[Entry, ...] = (
+    _failure("content-moderation", "content-moderation"),
+    _failure("invalid-parameter", "invalid-parameter"),
+    _failure("media-access", "media-access-failed"),
+    _failure("timeout", "timeout"),
+    _failure("internal", "internal-error"),
+    Entry(
+        "nsfw",
+        "task",
+        "task",
+        "the task succeeds with its output flagged NSFW (WaveSpeed has_nsfw_contents [true]); "
+        "the other providers document no success-side NSFW flag",
+        providers=frozenset({"wavespeed"}),
+    ),
+    Entry("stuck", "task", "task", "the task reaches processing and stays there forever"),
+    Entry(
+        "expired-url",
+        "task",
+        "task",
+        "the task succeeds but its output URL answers as expired storage at once",
+    ),
+    _request(
+        "http-429",
+        "status",
+        "HTTP 429 with Retry-After and the provider's rate-limit body",
+        http_status=429,
+        retry_after=Param(_whole_seconds, 1, "Retry-After header value, seconds"),
+    ),
+    *(
+        _request(
+            f"http-{code}",
+            "status",
+            f"HTTP {code} with the provider's error body",
+            http_status=code,
+            retry_after=_RETRY,
+        )
+        for code in (500, 502, 503, 504)
+    ),
+    _request(
+        "latency",
+        "latency",
+        "the answer waits: ms=N exactly, or min_ms..max_ms at random (seeded); real wall "
+        "time, on every clock",
+        ms=Param(_milliseconds, None, "fixed delay, milliseconds"),
+        min_ms=Param(_milliseconds, None, "lower bound of a random delay, milliseconds"),
+        max_ms=Param(_milliseconds, None, "upper bound of a random delay, milliseconds"),
+    ),
+    _request(
+        "truncated-body",
+        "truncated",
+        "the provider's answer is cut short: mode=json sends a complete HTTP message whose JSON "
+        "ends early (a JSON decode error); mode=short-read promises the full length, sends "
+        "part and closes (a transport error)",
+        keep=Param(_fraction, 0.5, "share of the body's bytes sent"),
+        mode=Param(_choice("json", "short-read"), "json", "json or short-read"),
+    ),
+    _request(
+        "not-json",
+        "not-json",
+        "an HTML page (text/html) where JSON was due, as a gateway or CDN in front of the "
+        "provider sends",
+        status=Param(_status(200, 500, 502, 503, 504), 200, "the HTTP status of the page"),
+    ),
+    _request(
+        "connection-closed",
+        "closed",
+        "the server closes the connection without sending a byte of answer",
+    ),
+)
+
+CATALOGUE: dict[str, Entry] = {entry.name: entry for entry in _ENTRIES}
+#: The header value (and rule scenario) that selects nothing, not even random rules.
+NONE = "none"
+
+
+def catalogue_view() -> list[dict[str, Any]]:
+    """The catalogue as JSON-ready data (GET /_mock/scenarios)."""
+    return [
+        {
+            "name": e.name,
+            "family": e.family,
+            "doc": e.doc,
+            "providers": sorted(e.providers) if e.providers is not None else "all",
+            "params": {name: {"default": p.default, "doc": p.doc} for name, p in e.params.items()},
+        }
+        for e in _ENTRIES
+    ]
+
+
+__all__ = [
+    "CATALOGUE",
+    "CATEGORY_CODES",
+    "CATEGORY_NOTES",
+    "MAX_LATENCY_SECONDS",
+    "NONE",
+    "OPERATIONS",
+    "PHASES",
+    "Entry",
+    "Param",
+    "catalogue_view",
+]
