@@ -27,7 +27,7 @@ import time
 from collections.abc import Awaitable, Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal, Self
 
 import httpx
 
@@ -426,3 +426,67 @@ __all__ = [
     "wait",
     "wait_async",
 ]
+
+
+class PollingClient:
+    """What every provider's client shares: one JSON API, a submit, then polls until finished.
+
+    A provider's client says only what differs: its default base URL, ``submit`` (start
+    a task, return its id) and ``result`` (one look: the outcome, or None while it runs).
+    """
+
+    default_base_url: ClassVar[str] = ""
+
+    def __init__(
+        self,
+        api_key: str,
+        *,
+        base_url: str | None = None,
+        poll: PollPolicy | None = None,
+        retry: RetryPolicy | None = None,
+        http: httpx.Client | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self.poll = poll or PollPolicy()
+        self.sleep = sleep
+        auth = {"Authorization": f"Bearer {api_key}"}
+        self.api = JsonApi(
+            base_url or self.default_base_url, auth, http=http, retry=retry, sleep=sleep
+        )
+
+    def submit(self, request: Mapping[str, Any]) -> Any:
+        raise NotImplementedError
+
+    def result(self, task_id: str) -> Result | None:
+        raise NotImplementedError
+
+    def start(self, request: Mapping[str, Any]) -> tuple[str, Result | None]:
+        """Submit; the task id, and the outcome if the submit answer is already final."""
+        return str(self.submit(request)), None
+
+    def generate(self, request: Mapping[str, Any]) -> Result:
+        task_id, done = self.start(request)
+        if done is not None:
+            return done
+        return wait(task_id, lambda: self.result(task_id), self.poll, sleep=self.sleep)
+
+    def close(self) -> None:
+        self.api.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+
+def run_adapter(
+    client_class: type[PollingClient], request: dict[str, Any], endpoint: dict[str, Any]
+) -> dict[str, Any]:
+    """The contract harness's entry point for *client_class*: one generation, as a plain dict."""
+    poll = poll_policy_for(endpoint, PollPolicy())
+    with client_class(endpoint["api_key"], base_url=endpoint["base_url"], poll=poll) as client:
+        try:
+            return client.generate(request).to_adapter()
+        except ClientError as exc:
+            return failed_adapter_result(exc)

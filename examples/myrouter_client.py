@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from .common import ClientError, PollPolicy, failed_adapter_result, poll_policy_for
+from .common import run_adapter
 from .novita_client import NovitaClient, read_task_result, to_wire
 
 DEFAULT_BASE_URL = "https://api.myrouter.ai"
@@ -21,12 +21,7 @@ class MyRouterClient(NovitaClient):
 
 def adapter(request: dict[str, Any], endpoint: dict[str, Any]) -> dict[str, Any]:
     """The contract harness's entry point: one generation, reported as a plain dict."""
-    poll = poll_policy_for(endpoint, PollPolicy())
-    with MyRouterClient(endpoint["api_key"], base_url=endpoint["base_url"], poll=poll) as client:
-        try:
-            return client.generate(request).to_adapter()
-        except ClientError as exc:
-            return failed_adapter_result(exc)
+    return run_adapter(MyRouterClient, request, endpoint)
 
 
 __all__ = ["DEFAULT_BASE_URL", "MyRouterClient", "adapter", "read_task_result", "to_wire"]

@@ -13,22 +13,14 @@ failed task answers HTTP 200; the failure is in ``task.status`` and
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any, ClassVar
 
-import httpx
-
 from .common import (
-    ClientError,
-    JsonApi,
-    PollPolicy,
+    PollingClient,
     Result,
-    RetryPolicy,
     UnexpectedResponse,
-    failed_adapter_result,
-    poll_policy_for,
-    wait,
+    run_adapter,
 )
 
 DEFAULT_BASE_URL = "https://api.novita.ai"
@@ -77,27 +69,10 @@ def read_task_result(body: Any, task_id: str) -> Result | None:
     return None
 
 
-class NovitaClient:
+class NovitaClient(PollingClient):
     """Submit a generation, then poll the task result until it is finished."""
 
     default_base_url: ClassVar[str] = DEFAULT_BASE_URL
-
-    def __init__(
-        self,
-        api_key: str,
-        *,
-        base_url: str | None = None,
-        poll: PollPolicy | None = None,
-        retry: RetryPolicy | None = None,
-        http: httpx.Client | None = None,
-        sleep: Callable[[float], None] = time.sleep,
-    ) -> None:
-        self.poll = poll or PollPolicy()
-        self.sleep = sleep
-        auth = {"Authorization": f"Bearer {api_key}"}
-        self.api = JsonApi(
-            base_url or self.default_base_url, auth, http=http, retry=retry, sleep=sleep
-        )
 
     def submit(self, request: Mapping[str, Any]) -> str:
         """Start a task; its id."""
@@ -110,25 +85,8 @@ class NovitaClient:
         body = self.api.call("GET", RESULT_PATH, params={"task_id": task_id})
         return read_task_result(body, task_id)
 
-    def generate(self, request: Mapping[str, Any]) -> Result:
-        task_id = self.submit(request)
-        return wait(task_id, lambda: self.result(task_id), self.poll, sleep=self.sleep)
-
-    def close(self) -> None:
-        self.api.close()
-
-    def __enter__(self) -> NovitaClient:
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.close()
 
 
 def adapter(request: dict[str, Any], endpoint: dict[str, Any]) -> dict[str, Any]:
     """The contract harness's entry point: one generation, reported as a plain dict."""
-    poll = poll_policy_for(endpoint, PollPolicy())
-    with NovitaClient(endpoint["api_key"], base_url=endpoint["base_url"], poll=poll) as client:
-        try:
-            return client.generate(request).to_adapter()
-        except ClientError as exc:
-            return failed_adapter_result(exc)
+    return run_adapter(NovitaClient, request, endpoint)

@@ -16,25 +16,17 @@ amplitude sits in ``providerSettings.vidu``; Runware's seed must be >= 1.
 
 from __future__ import annotations
 
-import time
 import uuid
-from collections.abc import Callable, Mapping
-from typing import Any
-
-import httpx
+from collections.abc import Mapping
+from typing import Any, ClassVar
 
 from .common import (
     ApiError,
-    ClientError,
-    JsonApi,
-    PollPolicy,
+    PollingClient,
     Result,
-    RetryPolicy,
     UnexpectedResponse,
     UnsupportedRequest,
-    failed_adapter_result,
-    poll_policy_for,
-    wait,
+    run_adapter,
 )
 
 DEFAULT_BASE_URL = "https://api.runware.ai"
@@ -122,23 +114,10 @@ def _is_duplicate(error: ApiError, task_uuid: str) -> bool:
         error.body.get("errors") if isinstance(error.body, Mapping) else None, task_uuid))
 
 
-class RunwareClient:
+class RunwareClient(PollingClient):
     """Submit a videoInference task, then poll it with getResponse until it is finished."""
 
-    def __init__(
-        self,
-        api_key: str,
-        *,
-        base_url: str = DEFAULT_BASE_URL,
-        poll: PollPolicy | None = None,
-        retry: RetryPolicy | None = None,
-        http: httpx.Client | None = None,
-        sleep: Callable[[float], None] = time.sleep,
-    ) -> None:
-        self.poll = poll or PollPolicy()
-        self.sleep = sleep
-        auth = {"Authorization": f"Bearer {api_key}"}
-        self.api = JsonApi(base_url, auth, http=http, retry=retry, sleep=sleep)
+    default_base_url: ClassVar[str] = DEFAULT_BASE_URL
 
     def submit(self, request: Mapping[str, Any]) -> str:
         """Start a task; its taskUUID."""
@@ -158,25 +137,8 @@ class RunwareClient:
         poll = [{"taskType": "getResponse", "taskUUID": task_uuid}]
         return read_response(self.api.call("POST", TASKS_PATH, json=poll), task_uuid)
 
-    def generate(self, request: Mapping[str, Any]) -> Result:
-        task_uuid = self.submit(request)
-        return wait(task_uuid, lambda: self.result(task_uuid), self.poll, sleep=self.sleep)
-
-    def close(self) -> None:
-        self.api.close()
-
-    def __enter__(self) -> RunwareClient:
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.close()
 
 
 def adapter(request: dict[str, Any], endpoint: dict[str, Any]) -> dict[str, Any]:
     """The contract harness's entry point: one generation, reported as a plain dict."""
-    poll = poll_policy_for(endpoint, PollPolicy())
-    with RunwareClient(endpoint["api_key"], base_url=endpoint["base_url"], poll=poll) as client:
-        try:
-            return client.generate(request).to_adapter()
-        except ClientError as exc:
-            return failed_adapter_result(exc)
+    return run_adapter(RunwareClient, request, endpoint)

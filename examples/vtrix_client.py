@@ -12,23 +12,15 @@ be sent. The task path is confirmed by third parties only.
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable, Mapping
-from typing import Any
-
-import httpx
+from collections.abc import Mapping
+from typing import Any, ClassVar
 
 from .common import (
-    ClientError,
-    JsonApi,
-    PollPolicy,
+    PollingClient,
     Result,
-    RetryPolicy,
     UnexpectedResponse,
     UnsupportedRequest,
-    failed_adapter_result,
-    poll_policy_for,
-    wait,
+    run_adapter,
 )
 
 DEFAULT_BASE_URL = "https://cloud.vtrix.ai"
@@ -85,23 +77,10 @@ def read_task(body: Any) -> Result | None:
     return None
 
 
-class VtrixClient:
+class VtrixClient(PollingClient):
     """Submit a generation, then poll its task until it is finished."""
 
-    def __init__(
-        self,
-        api_key: str,
-        *,
-        base_url: str = DEFAULT_BASE_URL,
-        poll: PollPolicy | None = None,
-        retry: RetryPolicy | None = None,
-        http: httpx.Client | None = None,
-        sleep: Callable[[float], None] = time.sleep,
-    ) -> None:
-        self.poll = poll or PollPolicy()
-        self.sleep = sleep
-        auth = {"Authorization": f"Bearer {api_key}"}
-        self.api = JsonApi(base_url, auth, http=http, retry=retry, sleep=sleep)
+    default_base_url: ClassVar[str] = DEFAULT_BASE_URL
 
     def submit(self, request: Mapping[str, Any]) -> str:
         """Start a task; its id."""
@@ -113,25 +92,8 @@ class VtrixClient:
     def result(self, task_id: str) -> Result | None:
         return read_task(self.api.call("GET", TASK_PATH.format(id=task_id)))
 
-    def generate(self, request: Mapping[str, Any]) -> Result:
-        task_id = self.submit(request)
-        return wait(task_id, lambda: self.result(task_id), self.poll, sleep=self.sleep)
-
-    def close(self) -> None:
-        self.api.close()
-
-    def __enter__(self) -> VtrixClient:
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.close()
 
 
 def adapter(request: dict[str, Any], endpoint: dict[str, Any]) -> dict[str, Any]:
     """The contract harness's entry point: one generation, reported as a plain dict."""
-    poll = poll_policy_for(endpoint, PollPolicy())
-    with VtrixClient(endpoint["api_key"], base_url=endpoint["base_url"], poll=poll) as client:
-        try:
-            return client.generate(request).to_adapter()
-        except ClientError as exc:
-            return failed_adapter_result(exc)
+    return run_adapter(VtrixClient, request, endpoint)

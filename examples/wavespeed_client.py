@@ -13,23 +13,22 @@ checks of a video task, with back-off: `PollPolicy`'s defaults.
 from __future__ import annotations
 
 import asyncio
-import time
 from collections.abc import Awaitable, Callable, Mapping
-from typing import Any
+from typing import Any, ClassVar
 
 import httpx
 
 from .common import (
     AsyncJsonApi,
     ClientError,
-    JsonApi,
+    PollingClient,
     PollPolicy,
     Result,
     RetryPolicy,
     UnexpectedResponse,
     failed_adapter_result,
     poll_policy_for,
-    wait,
+    run_adapter,
     wait_async,
 )
 
@@ -87,22 +86,10 @@ def _auth(api_key: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {api_key}"}
 
 
-class WaveSpeedClient:
+class WaveSpeedClient(PollingClient):
     """Submit a generation, then poll its prediction until it is finished."""
 
-    def __init__(
-        self,
-        api_key: str,
-        *,
-        base_url: str = DEFAULT_BASE_URL,
-        poll: PollPolicy | None = None,
-        retry: RetryPolicy | None = None,
-        http: httpx.Client | None = None,
-        sleep: Callable[[float], None] = time.sleep,
-    ) -> None:
-        self.poll = poll or PollPolicy()
-        self.sleep = sleep
-        self.api = JsonApi(base_url, _auth(api_key), http=http, retry=retry, sleep=sleep)
+    default_base_url: ClassVar[str] = DEFAULT_BASE_URL
 
     def submit(self, request: Mapping[str, Any]) -> dict[str, Any]:
         """Start a task; its prediction as the submit answered it."""
@@ -113,22 +100,10 @@ class WaveSpeedClient:
         path = RESULT_PATH.format(id=task_id)
         return read_prediction(prediction(self.api.call("GET", path)))
 
-    def generate(self, request: Mapping[str, Any]) -> Result:
+    def start(self, request: Mapping[str, Any]) -> tuple[str, Result | None]:
         submitted = self.submit(request)
-        task_id = submitted["id"]
-        done = read_prediction(submitted)  # a sync-mode answer may already be final
-        if done is not None:
-            return done
-        return wait(task_id, lambda: self.result(task_id), self.poll, sleep=self.sleep)
-
-    def close(self) -> None:
-        self.api.close()
-
-    def __enter__(self) -> WaveSpeedClient:
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.close()
+        # A sync-mode answer may already be final.
+        return str(submitted["id"]), read_prediction(submitted)
 
 
 class AsyncWaveSpeedClient:
@@ -175,12 +150,7 @@ class AsyncWaveSpeedClient:
 
 def adapter(request: dict[str, Any], endpoint: dict[str, Any]) -> dict[str, Any]:
     """The contract harness's entry point: one generation, reported as a plain dict."""
-    poll = poll_policy_for(endpoint, PollPolicy())
-    with WaveSpeedClient(endpoint["api_key"], base_url=endpoint["base_url"], poll=poll) as client:
-        try:
-            return client.generate(request).to_adapter()
-        except ClientError as exc:
-            return failed_adapter_result(exc)
+    return run_adapter(WaveSpeedClient, request, endpoint)
 
 
 async def adapter_async(request: dict[str, Any], endpoint: dict[str, Any]) -> dict[str, Any]:
