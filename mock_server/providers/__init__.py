@@ -7,7 +7,8 @@ The contract
 vtrix, novita, myrouter, runware) holds five modules with fixed roles:
 
 ``__init__.py``
-    ``PROVIDER: Provider``, built from the other four modules.
+    ``PROVIDER = Provider.assemble(id, title, routes=routes, errors=errors,
+    status=status)``: built from the other modules by their fixed roles.
 
 ``routes.py`` (thin: parse, authenticate, call the backend, serialise)
     ``def routes(ctx: ProviderContext) -> list[starlette.routing.BaseRoute]``.
@@ -74,6 +75,7 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 from starlette.routing import BaseRoute
@@ -117,6 +119,32 @@ class Provider:
     #: ``(task, *, base_url, media_url) -> [body, ...]``: a finished task's callback bodies
     #: (mock_server.webhooks sends them); None for a provider without callbacks.
     render_webhook: WebhookRenderer | None = None
+
+    @classmethod
+    def assemble(
+        cls,
+        id: str,
+        title: str,
+        *,
+        routes: Callable[[ProviderContext], Sequence[BaseRoute]],
+        errors: ModuleType,
+        status: ModuleType,
+    ) -> Provider:
+        """Build a provider from its package's modules, read by their fixed roles.
+
+        ``errors.render``; ``status.STATUS``, ``FAILURE_CODES``, ``DEFAULT_FAILURE_CODE``
+        and, where the provider calls back, ``status.webhook``.
+        """
+        return cls(
+            id=id,
+            title=title,
+            routes=routes,
+            render_error=errors.render,
+            status=status.STATUS,
+            failure_codes=status.FAILURE_CODES,
+            default_failure_code=status.DEFAULT_FAILURE_CODE,
+            render_webhook=getattr(status, "webhook", None),
+        )
 
     def __post_init__(self) -> None:
         if self.default_failure_code not in self.failure_codes:

@@ -10,15 +10,8 @@ from mock_server.providers import Provider
 from mock_server.providers.myrouter import errors, status
 from mock_server.providers.myrouter.routes import routes
 
-PROVIDER = Provider(
-    id="myrouter",
-    title="MyRouter",
-    routes=routes,
-    render_error=errors.render,
-    status=status.STATUS,
-    failure_codes=status.FAILURE_CODES,
-    default_failure_code=status.DEFAULT_FAILURE_CODE,
-    render_webhook=status.webhook,
+PROVIDER = Provider.assemble(
+    "myrouter", "MyRouter", routes=routes, errors=errors, status=status
 )
 
 __all__ = ["PROVIDER"]

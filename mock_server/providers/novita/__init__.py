@@ -8,15 +8,8 @@ from mock_server.providers import Provider
 from mock_server.providers.novita import errors, status
 from mock_server.providers.novita.routes import routes
 
-PROVIDER = Provider(
-    id="novita",
-    title="Novita",
-    routes=routes,
-    render_error=errors.render,
-    status=status.STATUS,
-    failure_codes=status.FAILURE_CODES,
-    default_failure_code=status.DEFAULT_FAILURE_CODE,
-    render_webhook=status.webhook,
+PROVIDER = Provider.assemble(
+    "novita", "Novita", routes=routes, errors=errors, status=status
 )
 
 __all__ = ["PROVIDER"]
