@@ -34,6 +34,9 @@ class Entry:
     violations: list[dict[str, str]] | None
     status: int
     response: bytes
+    #: A fault that mangled the answer on its way out (cut, HTML page, closed): the client
+    #: never received ``response`` as recorded.
+    fault: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         if self.violations is None:
@@ -53,6 +56,7 @@ class Entry:
             },
             "validation": verdict,
             "response": {"status": self.status, "body": _show(self.response)},
+            "fault": self.fault,
         }
 
 
@@ -86,6 +90,7 @@ class Journal:
         violations: list[dict[str, str]] | None,
         status: int,
         response: bytes,
+        fault: str | None = None,
     ) -> None:
         if self.max_entries <= 0:
             return
@@ -105,6 +110,7 @@ class Journal:
                 violations=violations,
                 status=status,
                 response=response[:limit],
+                fault=fault,
             )
         )
 

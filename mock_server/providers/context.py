@@ -110,6 +110,7 @@ class ProviderContext:
                 violations=exchange.violations,
                 status=reply.status,
                 response=content,
+                fault=scenarios.transport_fault(request),
             )
             return Response(
                 content, reply.status, headers=reply.headers or None, media_type=JSON_TYPE

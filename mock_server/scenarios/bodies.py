@@ -95,7 +95,34 @@ def fault_reply(provider: Provider, status: int, *, retry_after: float | None = 
     return Reply(status, body, message="error-response", headers=headers)
 
 
+#: The task scenario whose answers carry undeclared fields (and its ``Task.meta`` flag).
+EXTRA_FIELDS = "extra-fields"
+#: The field added to every JSON object of such an answer: a name no provider uses, and a
+#: value of every JSON type, so a client that walks unknown values meets them all.
+EXTRA_FIELD = "x_mock_extra"
+EXTRA_VALUE: Any = {"scenario": EXTRA_FIELDS, "values": [1, 2.5, "text", True, None, {}, []]}
+
+
+def _decorate(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {**{k: _decorate(v) for k, v in value.items()}, EXTRA_FIELD: EXTRA_VALUE}
+    if isinstance(value, list):
+        return [_decorate(item) for item in value]
+    return value
+
+
+def with_extra_fields(reply: Reply) -> Reply:
+    """*reply* with `EXTRA_FIELD` added to every object of its body.
+
+    Response schemas are open (providers add fields without notice), so the
+    answer stays valid; a client must ignore what it does not know.
+    """
+    return Reply(reply.status, _decorate(reply.body), reply.message, reply.headers)
+
+
 __all__ = [
+    "EXTRA_FIELD",
+    "EXTRA_FIELDS",
     "MESSAGES",
     "RUNWARE_CODES",
     "VTRIX_REASONS",
@@ -103,4 +130,5 @@ __all__ = [
     "fault_body",
     "fault_reply",
     "message_for",
+    "with_extra_fields",
 ]

@@ -9,8 +9,9 @@ task scenarios
     ``fail-media-access``, ``fail-timeout``, ``fail-internal`` (the task
     fails with the provider's own code for that category, see
     `CATEGORY_CODES`), ``nsfw`` (succeeds, flagged), ``stuck`` (processing
-    forever) and ``expired-url`` (succeeds, but its output URL answers as
-    expired storage at once; `mock_server.media` serves that).
+    forever), ``expired-url`` (succeeds, but its output URL answers as
+    expired storage at once; `mock_server.media` serves that) and
+    ``extra-fields`` (every answer about the task carries undeclared fields).
 
 request scenarios
     change one HTTP answer: ``http-429`` (with ``Retry-After``),
@@ -243,6 +244,13 @@ _ENTRIES: tuple[Entry, ...] = (
         "task",
         "task",
         "the task succeeds but its output URL answers as expired storage at once",
+    ),
+    Entry(
+        "extra-fields",
+        "task",
+        "task",
+        "every JSON answer about the task (submit and polls) carries an undeclared field "
+        "x_mock_extra in each object; response schemas are open, so a client must ignore it",
     ),
     _request(
         "http-429",

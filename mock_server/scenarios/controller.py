@@ -50,7 +50,7 @@ from mock_server.http import Reply
 from mock_server.providers import Provider
 from mock_server.quotas import QuotaExceeded
 from mock_server.scenarios import SCENARIO_HEADER
-from mock_server.scenarios.bodies import fault_reply
+from mock_server.scenarios.bodies import EXTRA_FIELDS, fault_reply, with_extra_fields
 from mock_server.scenarios.catalogue import (
     CATEGORY_CODES,
     CATEGORY_NOTES,
@@ -138,6 +138,8 @@ class RequestPlan:
     #: A fault that mangles the response on its way out (see `Scenarios.deliver`).
     transport: Scenario | None = None
     tasks: list[str] = field(default_factory=list)
+    #: The answer concerns an ``extra-fields`` task: add undeclared fields on the way out.
+    decorate: bool = False
 
 
 _CURRENT: ContextVar[RequestPlan | None] = ContextVar("vidukit_scenario_plan", default=None)
@@ -262,6 +264,18 @@ class Scenarios:
 
         return run
 
+    @staticmethod
+    def transport_fault(request: Request) -> str | None:
+        """The fault that mangles this request's answer on the way out (for the journal).
+
+        The journal keeps the provider's answer; this says the client never got it
+        whole: a cut body, an HTML page or a closed connection.
+        """
+        plan = request.scope.get(_SCOPE_KEY)
+        if isinstance(plan, RequestPlan) and plan.transport is not None:
+            return plan.transport.spec()
+        return None
+
     async def _answer(
         self, plan: RequestPlan, handler: Handler, request: Request, exchange: Exchange
     ) -> Reply:
@@ -291,7 +305,7 @@ class Scenarios:
                 plan.transport = late
             elif effect in REPLACING:
                 return self._replacement(plan, late)
-        return reply
+        return with_extra_fields(reply) if plan.decorate else reply
 
     def _replacement(self, plan: RequestPlan, fault: Scenario) -> Reply:
         """The reply that stands in for the provider's (what the journal records)."""
@@ -411,6 +425,8 @@ class Scenarios:
         if plan is not None and plan.attach is not None:
             self._attach(task, plan.attach)
             changed = True
+        if plan is not None and task.meta.get(EXTRA_FIELDS):
+            plan.decorate = True
         if changed:
             self.store.put(task)
 
@@ -432,6 +448,8 @@ class Scenarios:
             task.meta["nsfw"] = True
         elif name == "expired-url":
             task.meta["expired"] = True
+        elif name == EXTRA_FIELDS:
+            task.meta[EXTRA_FIELDS] = True
         task.meta["scenario"] = scenario.spec()
 
     @staticmethod
@@ -442,6 +460,8 @@ class Scenarios:
 
     def _on_poll(self, task: Task) -> None:
         plan = self._current()
+        if plan is not None and not plan.silent and task.meta.get(EXTRA_FIELDS):
+            plan.decorate = True
         faults = task.meta.get("poll_faults")
         if plan is None or plan.silent or not faults:
             return

@@ -1,0 +1,140 @@
+"""Checks on what the adapter reported, against what the mock did.
+
+Which of them judges an example depends on what struck it: ``outcome-matches``
+and ``no-crash`` judge examples without transient faults; under transient
+faults a failed report is allowed, and ``survives-transient-faults`` asks only
+for no crash and no wrong success; ``strict-retries`` (opt-in) asks for the
+right outcome when the faults were the documented retryable ones.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from contract_tests.checks._context import RETRYABLE_FAULTS, CheckContext
+from contract_tests.checks._exchange import output_urls
+from contract_tests.checks._registry import check
+from mock_server.engine import SUCCEEDED
+
+_SHAPE = "{'status': 'succeeded', 'video_url': <str>} or {'status': 'failed', 'error': ...}"
+
+
+def shape_problem(result: Any) -> str | None:
+    """Why *result* is not an adapter outcome; None when it is one."""
+    if not isinstance(result, Mapping):
+        return f"the adapter returned {result!r:.200}, not {_SHAPE}"
+    status = result.get("status")
+    if status == "succeeded":
+        url = result.get("video_url")
+        if not isinstance(url, str) or not url:
+            return f"the adapter reported success without a video_url string: {result!r:.200}"
+        return None
+    if status == "failed":
+        return None
+    return f"the adapter returned status {status!r}: expected {_SHAPE}"
+
+
+def _crash(ctx: CheckContext) -> Iterator[str]:
+    if ctx.run.hung:
+        return
+    if ctx.run.error is not None:
+        yield f"an exception escaped the adapter:\n{ctx.run.error}"
+        return
+    problem = shape_problem(ctx.run.result)
+    if problem:
+        yield problem
+
+
+def _states(ctx: CheckContext) -> str:
+    return ", ".join(f"{t['id']}: {t['state']}" for t in ctx.tasks) or "no task was created"
+
+
+def _no_wrong_success(ctx: CheckContext) -> Iterator[str]:
+    """A reported success must be the exact output URL of a task that succeeded."""
+    result = ctx.run.result
+    if not ctx.run.returned or shape_problem(result) or result["status"] != "succeeded":
+        return
+    urls = output_urls(ctx)
+    url = result["video_url"]
+    if any(url in known for known in urls.values()):
+        return
+    if not urls:
+        yield f"the adapter reported success ({url!r}) but no task succeeded ({_states(ctx)})"
+    else:
+        expected = sorted(u for known in urls.values() for u in known)
+        yield f"the adapter reported success with {url!r}; the mock's output URL is {expected}"
+
+
+def _right_outcome(ctx: CheckContext) -> Iterator[str]:
+    """No wrong success, and no failure reported when every task succeeded."""
+    yield from _no_wrong_success(ctx)
+    result = ctx.run.result
+    if not ctx.run.returned or shape_problem(result) or result["status"] != "failed":
+        return
+    states = {t["state"] for t in ctx.tasks}
+    if states == {SUCCEEDED}:
+        yield (f"every task succeeded ({_states(ctx)}) but the adapter reported failed: "
+               f"{result.get('error')!r:.300}")
+
+
+@check("outcome-matches",
+       "the reported outcome is what the mock did: success carries the mock's output URL "
+       "exactly; a failed task is reported failed, never succeeded")
+def outcome_matches(ctx: CheckContext) -> Iterator[str]:
+    if ctx.transient_faults:
+        return
+    yield from _right_outcome(ctx)
+
+
+@check("no-crash",
+       "no exception escapes the adapter and it returns a succeeded/failed outcome, on every "
+       "valid response (unknown fields, optional fields, every task error)")
+def no_crash(ctx: CheckContext) -> Iterator[str]:
+    if ctx.transient_faults:
+        return
+    yield from _crash(ctx)
+
+
+@check("no-hang", "the adapter returns within the time budget")
+def no_hang(ctx: CheckContext) -> Iterator[str]:
+    if ctx.run.hung:
+        last = ctx.exchange[-1]["request"] if ctx.exchange else None
+        where = f"; its last request: {last['method']} {last['path']}" if last else ""
+        yield (f"the adapter had not returned after {ctx.run.budget:g} s "
+               f"({len(ctx.exchange)} request(s) sent{where})")
+
+
+@check("survives-transient-faults",
+       "under 429, 5xx, cut bodies, HTML pages and dropped connections the client neither "
+       "crashes nor reports a wrong success")
+def survives_transient_faults(ctx: CheckContext) -> Iterator[str]:
+    if not ctx.transient_faults:
+        return
+    for problem in _crash(ctx):
+        yield f"{problem} (faults: {', '.join(ctx.transient_faults)})"
+    yield from _no_wrong_success(ctx)
+
+
+@check("strict-retries",
+       "(opt-in, --strict-retries) when the documented retryable faults (429, 5xx) strike a "
+       "few times, the client still reports the task's real outcome",
+       default=False)
+def strict_retries(ctx: CheckContext) -> Iterator[str]:
+    faults = ctx.transient_faults
+    if not faults or any(f.split(";", 1)[0] not in RETRYABLE_FAULTS for f in faults):
+        return
+    for problem in _crash(ctx):
+        yield f"{problem} (faults: {', '.join(faults)})"
+    for problem in _right_outcome(ctx):
+        yield f"{problem} (after retryable faults: {', '.join(faults)})"
+
+
+__all__ = [
+    "no_crash",
+    "no_hang",
+    "outcome_matches",
+    "shape_problem",
+    "strict_retries",
+    "survives_transient_faults",
+]

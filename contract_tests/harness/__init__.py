@@ -1,0 +1,67 @@
+"""Property-based verification of a team's client: ``verify_client(provider, adapter)``.
+
+The adapter is ``adapter(request, endpoint) -> {"status": "succeeded",
+"video_url": ...} | {"status": "failed", "error": ...}`` (``def`` or ``async
+def``; an exception escaping it is a crash). ``request`` is a
+`contract_tests.canonical.CanonicalRequest`; ``endpoint`` holds ``provider``,
+``base_url`` (the provider's base URL on the mock), ``api_key`` and
+``poll_interval`` (an optional hint, in seconds: a client may poll that soon).
+The named checks are in `contract_tests.checks`.
+"""
+
+from contract_tests.harness._adapter import (
+    Adapter,
+    AdapterNotFound,
+    call_adapter,
+    describe_adapter,
+    load_adapter,
+)
+from contract_tests.harness._behaviour import (
+    MAX_FAULT_REPEATS,
+    MAX_POLLS,
+    OUTCOMES,
+    Behaviour,
+    Fault,
+    behaviours,
+    faults,
+)
+from contract_tests.harness._mock import HarnessError, MockHandle
+from contract_tests.harness._report import CheckFailure, Example, Report
+from contract_tests.harness._runner import (
+    DEFAULT_BUDGET,
+    DEFAULT_EXAMPLES,
+    DEFAULT_POLL_RATE,
+    DEFAULT_SHRINK_SECONDS,
+    run_checks,
+    run_example,
+    select_checks,
+    verify_client,
+)
+
+__all__ = [
+    "DEFAULT_BUDGET",
+    "DEFAULT_EXAMPLES",
+    "DEFAULT_POLL_RATE",
+    "DEFAULT_SHRINK_SECONDS",
+    "MAX_FAULT_REPEATS",
+    "MAX_POLLS",
+    "OUTCOMES",
+    "Adapter",
+    "AdapterNotFound",
+    "Behaviour",
+    "CheckFailure",
+    "Example",
+    "Fault",
+    "HarnessError",
+    "MockHandle",
+    "Report",
+    "behaviours",
+    "call_adapter",
+    "describe_adapter",
+    "faults",
+    "load_adapter",
+    "run_checks",
+    "run_example",
+    "select_checks",
+    "verify_client",
+]

@@ -1,0 +1,166 @@
+"""Provider behaviours the harness draws for each example, and how they are written.
+
+A `Behaviour` is what the mock does with the example's task: how it
+progresses (``immediate``, ``polls=N``, a short real-time queue ``time=Q,P``),
+how it ends (success, or one of the documented task-error categories), whether
+every answer carries undeclared fields (the mock's ``extra-fields`` scenario),
+and which transient faults strike the client's submits or polls, and how many
+times. The strategies shrink towards the plainest behaviour: immediate success,
+no extra fields, no faults.
+
+Everything is steered through the admin API (the team's client cannot be made
+to send ``X-Mock-*`` headers): ``PUT /_mock/progression`` for the progression
+and the outcome, ``POST /_mock/scenarios`` for the rest.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Final, Literal
+
+from hypothesis import strategies as st
+
+from contract_tests.checks import RETRYABLE_FAULTS
+from mock_server.scenarios import CATEGORY_CODES
+
+#: Task outcomes: success, or ``fail-<category>`` (the catalogue's documented task errors).
+OUTCOMES: Final[tuple[str, ...]] = ("succeed", *(f"fail-{c}" for c in CATEGORY_CODES))
+#: Most polls a drawn ``polls=N`` asks for: enough for "after many", few enough to stay fast.
+MAX_POLLS: Final = 5
+#: How often one fault strikes in a row: "a few times", within any sane retry budget. Each
+#: costs the client a real back-off (about 1 s in the example clients), hence so few.
+MAX_FAULT_REPEATS: Final = 2
+
+Operation = Literal["submit", "poll"]
+
+
+@dataclass(frozen=True)
+class Fault:
+    """A request scenario striking the next ``count`` submits or polls of the provider."""
+
+    scenario: str
+    on: Operation = "poll"
+    count: int = 1
+
+    @property
+    def name(self) -> str:
+        return self.scenario.split(";", 1)[0]
+
+    @property
+    def retryable(self) -> bool:
+        """A fault the providers document as retryable (429, 5xx)."""
+        return self.name in RETRYABLE_FAULTS
+
+    def describe(self) -> str:
+        return f"{self.scenario} x{self.count} on {self.on}"
+
+
+@dataclass(frozen=True)
+class Behaviour:
+    """What the mock does in one example (see the module docstring)."""
+
+    progression: str = "immediate"
+    outcome: str = "succeed"
+    extra_fields: bool = False
+    faults: tuple[Fault, ...] = ()
+
+    def failure_code(self, provider: str) -> str | None:
+        """The provider's task error code for this outcome; None for success."""
+        if self.outcome == "succeed":
+            return None
+        return CATEGORY_CODES[self.outcome.removeprefix("fail-")][provider]
+
+    def describe(self) -> str:
+        parts = [f"progression {self.progression}", f"outcome {self.outcome}"]
+        if self.extra_fields:
+            parts.append("undeclared fields in every answer (extra-fields)")
+        parts.append("faults: " + (", ".join(f.describe() for f in self.faults) or "none"))
+        return "; ".join(parts)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "progression": self.progression,
+            "outcome": self.outcome,
+            "extra_fields": self.extra_fields,
+            "faults": [{"scenario": f.scenario, "on": f.on, "count": f.count}
+                       for f in self.faults],
+        }
+
+
+def progressions(max_polls: int = MAX_POLLS) -> st.SearchStrategy[str]:
+    """Completion at once, on the first poll or after many, or after a short real queue."""
+    queued = st.sampled_from(["0.1", "0.3"])
+    return st.one_of(
+        st.just("immediate"),
+        st.integers(min_value=1, max_value=max_polls).map("polls={}".format),
+        st.tuples(queued, queued).map(lambda qp: f"time={qp[0]},{qp[1]}"),
+    )
+
+
+def _status_fault(code: int) -> st.SearchStrategy[str]:
+    if code == 429:  # documented with Retry-After; 1 s is the smallest honest wait
+        return st.just("http-429;retry_after=1")
+    return st.sampled_from([f"http-{code}", f"http-{code};retry_after=1"])
+
+
+def fault_scenarios(retryable_only: bool = False) -> st.SearchStrategy[str]:
+    """Transient faults in the mock's scenario syntax."""
+    statuses = st.one_of(*(_status_fault(code) for code in (429, 503, 500, 502, 504)))
+    if retryable_only:
+        return statuses
+    return st.one_of(
+        statuses,
+        st.sampled_from(["truncated-body", "truncated-body;mode=short-read"]),
+        st.sampled_from(["not-json;status=502", "not-json;status=503", "not-json"]),
+        st.sampled_from(["connection-closed", "connection-closed;phase=after"]),
+    )
+
+
+def faults(retryable_only: bool = False) -> st.SearchStrategy[Fault]:
+    return st.builds(
+        Fault,
+        scenario=fault_scenarios(retryable_only),
+        on=st.sampled_from(["poll", "submit"]),
+        count=st.integers(min_value=1, max_value=MAX_FAULT_REPEATS),
+    )
+
+
+def behaviours(
+    *,
+    transient_faults: bool = True,
+    max_polls: int = MAX_POLLS,
+    max_faults: int = 2,
+    retryable_only: bool = False,
+) -> st.SearchStrategy[Behaviour]:
+    """Behaviours to explore; *transient_faults* False draws none (faster, narrower).
+
+    At most one fault per operation (submit, poll), so *max_faults* is capped at 2;
+    *retryable_only* draws only the documented retryable faults (429, 5xx).
+    """
+    fault_lists: st.SearchStrategy[tuple[Fault, ...]] = st.just(())
+    if transient_faults and max_faults > 0:
+        # Half the examples see no fault at all; the others one kind per operation, so a
+        # call meets at most MAX_FAULT_REPEATS faults in a row.
+        some = st.lists(faults(retryable_only), min_size=1, max_size=min(max_faults, 2),
+                        unique_by=lambda f: f.on)
+        fault_lists = st.one_of(fault_lists, some.map(tuple))
+    return st.builds(
+        Behaviour,
+        progression=progressions(max_polls),
+        outcome=st.sampled_from(OUTCOMES),
+        extra_fields=st.booleans(),
+        faults=fault_lists,
+    )
+
+
+__all__ = [
+    "MAX_FAULT_REPEATS",
+    "MAX_POLLS",
+    "OUTCOMES",
+    "Behaviour",
+    "Fault",
+    "behaviours",
+    "fault_scenarios",
+    "faults",
+    "progressions",
+]

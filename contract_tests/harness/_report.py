@@ -1,0 +1,178 @@
+"""What a verification run found, as text for a terminal and as JUnit XML for CI.
+
+A failing run carries one minimal example (Hypothesis shrank it): the canonical
+request, the provider behaviour, the exchange as the mock's journal recorded
+it (each request with its validation verdict and the answer), what the adapter
+returned, and every check that broke on it with its messages.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import xml.etree.ElementTree as ET
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from contract_tests.canonical import CanonicalRequest
+from contract_tests.checks import AdapterRun
+from contract_tests.harness._behaviour import Behaviour
+
+_BODY_CHARS = 600
+#: Characters XML 1.0 cannot carry at all (ElementTree writes them as they are).
+_NOT_XML = re.compile("[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def _xml_safe(text: str) -> str:
+    return _NOT_XML.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+@dataclass(frozen=True)
+class CheckFailure:
+    """One check that broke on the minimal example, with what it found."""
+
+    check: str
+    description: str
+    messages: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Example:
+    """One example as the harness ran it: the input, the exchange, the adapter's answer."""
+
+    request: CanonicalRequest
+    behaviour: Behaviour
+    run: AdapterRun
+    exchange: tuple[Mapping[str, Any], ...] = ()
+    tasks: tuple[Mapping[str, Any], ...] = ()
+    fired: tuple[str, ...] = ()
+    failures: tuple[CheckFailure, ...] = ()
+
+    def to_text(self) -> str:
+        lines = ["canonical request:", f"  {json.dumps(self.request, ensure_ascii=False)}",
+                 "provider behaviour:", f"  {self.behaviour.describe()}"]
+        if self.fired:
+            lines.append(f"  scenarios that struck: {', '.join(self.fired)}")
+        lines.append(f"exchange ({len(self.exchange)} request(s)):")
+        lines += [f"  {line}" for entry in self.exchange for line in _entry_lines(entry)]
+        lines.append("tasks: " + (", ".join(f"{t['id']} {t['state']}" for t in self.tasks)
+                                  or "none"))
+        lines.append("adapter: " + _run_text(self.run))
+        for failure in self.failures:
+            lines.append(f"check {failure.check} broke: {failure.description}")
+            for message in failure.messages:
+                first, *rest = message.splitlines() or [""]
+                lines.append(f"  - {first}")
+                lines += [f"    {line}" for line in rest]
+        return "\n".join(lines)
+
+
+def _short(value: Any) -> str:
+    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+    return text if len(text) <= _BODY_CHARS else text[:_BODY_CHARS] + f"... ({len(text)} chars)"
+
+
+def _entry_lines(entry: Mapping[str, Any]) -> list[str]:
+    request, response = entry["request"], entry["response"]
+    query = f"?{request['query']}" if request.get("query") else ""
+    verdict = entry.get("validation")
+    judged = "" if verdict is None else (" [valid]" if verdict["valid"] else " [INVALID]")
+    lines = [f"#{entry['seq']} {entry['at']} {request['method']} {request['path']}{query}{judged}"]
+    if request.get("body") is not None:
+        lines.append(f"   > {_short(request['body'])}")
+    fault = f" [fault: {entry['fault']}: the client did not get this answer whole]" \
+        if entry.get("fault") else ""
+    lines.append(f"   < {response['status']}{fault} {_short(response.get('body'))}")
+    return lines
+
+
+def _run_text(run: AdapterRun) -> str:
+    if run.hung:
+        return f"no answer within the {run.budget:g} s budget"
+    if run.error is not None:
+        return f"raised after {run.elapsed:.2f} s:\n" + "\n".join(
+            f"    {line}" for line in run.error.splitlines())
+    return f"returned {json.dumps(run.result, default=repr)[:_BODY_CHARS]} in {run.elapsed:.2f} s"
+
+
+@dataclass(frozen=True)
+class Report:
+    """The outcome of `verify_client`.
+
+    ``passed`` when every selected check held on every example. Otherwise
+    ``example`` is the minimal failing example and ``failures`` the checks
+    that broke on it. ``shrunk`` is False when shrinking stopped at its time
+    limit (the example is then the smallest found, not necessarily minimal).
+    """
+
+    provider: str
+    adapter: str
+    checks: tuple[str, ...]
+    seed: int
+    runs: int
+    elapsed: float
+    example: Example | None = None
+    shrunk: bool = True
+    notes: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def passed(self) -> bool:
+        return self.example is None
+
+    @property
+    def failures(self) -> tuple[CheckFailure, ...]:
+        return self.example.failures if self.example is not None else ()
+
+    @property
+    def failed_checks(self) -> tuple[str, ...]:
+        return tuple(f.check for f in self.failures)
+
+    def to_text(self) -> str:
+        head = (f"vidukit verify: {self.provider} with {self.adapter}: "
+                f"{len(self.checks)} check(s), {self.runs} run(s), seed {self.seed}, "
+                f"{self.elapsed:.1f} s")
+        if self.example is None:
+            return f"{head}\nall checks held: {', '.join(self.checks)}"
+        state = "minimal" if self.shrunk else "smallest found (shrinking hit its time limit)"
+        lines = [head, f"FAILED: {', '.join(self.failed_checks)}",
+                 f"{state} failing example:", self.example.to_text(),
+                 f"reproduce: --seed {self.seed}"]
+        lines += self.notes
+        return "\n".join(lines)
+
+    def to_junit_xml(self) -> str:
+        """One ``<testcase>`` per selected check; a broken one holds the minimal example."""
+        broken = {f.check: f for f in self.failures}
+        suite = ET.Element("testsuite", {
+            "name": f"vidukit verify {self.provider}",
+            "tests": str(len(self.checks)),
+            "failures": str(len(broken)),
+            "errors": "0",
+            "skipped": "0",
+            "time": f"{self.elapsed:.3f}",
+        })
+        props = ET.SubElement(suite, "properties")
+        for name, value in (("provider", self.provider), ("adapter", self.adapter),
+                            ("seed", str(self.seed)), ("runs", str(self.runs))):
+            ET.SubElement(props, "property", {"name": name, "value": _xml_safe(value)})
+        for name in self.checks:
+            case = ET.SubElement(suite, "testcase", {
+                "classname": f"vidukit.verify.{self.provider}", "name": name, "time": "0"})
+            failure = broken.get(name)
+            if failure is not None and self.example is not None:
+                first = failure.messages[0].splitlines()[0][:300] if failure.messages else ""
+                node = ET.SubElement(case, "failure", {
+                    "message": _xml_safe(f"{name}: {first}"), "type": name})
+                node.text = _xml_safe(self.example.to_text())
+        suites = ET.Element("testsuites")
+        suites.append(suite)
+        ET.indent(suites)
+        return ET.tostring(suites, encoding="unicode", xml_declaration=True) + "\n"
+
+    def write_junit_xml(self, path: str | Path) -> None:
+        Path(path).write_text(self.to_junit_xml(), encoding="utf-8")
+
+
+__all__ = ["CheckFailure", "Example", "Report"]

@@ -1,0 +1,244 @@
+"""`verify_client`: Hypothesis explores requests and provider behaviours against an adapter.
+
+Each example is one ``@given`` call, so Hypothesis shrinks a failure to a
+minimal (request, behaviour) pair by itself. One example: reset the mock, set
+the behaviour through the admin API, call the adapter with a time budget,
+read the journal, the tasks and the scenarios that struck, run the selected
+checks. The harness keeps the last failing example it ran: while shrinking,
+each failing run is smaller than the one before, so the last is the minimal.
+
+Two limits keep a run bounded. A hung adapter costs the whole budget per run,
+so shrinking stops after ``shrink_seconds`` (later runs pass without calling
+the adapter, and the smallest example found is reported, marked as such).
+A fault in the harness itself (the mock unreachable) stops the run the same
+way and is raised as `HarnessError` afterwards: it is never a client finding.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from hypothesis import HealthCheck, Phase, Verbosity, given, settings
+from hypothesis import seed as hypothesis_seed
+from hypothesis import strategies as st
+
+from contract_tests.canonical import CanonicalRequest
+from contract_tests.canonical_strategies import canonical_requests
+from contract_tests.checks import REGISTRY, AdapterRun, Check, CheckContext
+from contract_tests.harness._adapter import (
+    Adapter,
+    call_adapter,
+    describe_adapter,
+    load_adapter,
+)
+from contract_tests.harness._behaviour import Behaviour, behaviours
+from contract_tests.harness._mock import HarnessError, MockHandle
+from contract_tests.harness._report import CheckFailure, Example, Report
+from vidukit.catalogue import PROVIDERS
+from vidukit.errors import ToolkitError, UnknownProvider
+
+STRICT_RETRIES = "strict-retries"
+DEFAULT_EXAMPLES = 25
+#: Seconds one adapter call may take: room for a few retries with 1-2 s back-off.
+DEFAULT_BUDGET = 30.0
+DEFAULT_SHRINK_SECONDS = 60.0
+DEFAULT_POLL_RATE = 10.0
+
+
+class _Failed(AssertionError):
+    """Raised inside the Hypothesis test: this example broke a check."""
+
+
+@dataclass
+class _Run:
+    """What the Hypothesis loop learns, kept outside it."""
+
+    shrink_seconds: float
+    runs: int = 0
+    best: Example | None = None
+    first_failure_at: float | None = None
+    stopped_shrinking: bool = False
+    error: BaseException | None = None
+    notes: list[str] = field(default_factory=list)
+
+    def should_skip(self) -> bool:
+        if self.error is not None:
+            return True
+        if self.first_failure_at is not None and (
+                time.monotonic() - self.first_failure_at > self.shrink_seconds):
+            self.stopped_shrinking = True
+            return True
+        return False
+
+
+def _validate(provider: str, examples: int, budget: float, poll_rate_limit: float) -> None:
+    if provider not in PROVIDERS:
+        raise UnknownProvider(provider, PROVIDERS)
+    if examples < 1:
+        raise ToolkitError(f"examples must be at least 1, got {examples}")
+    if budget <= 0:
+        raise ToolkitError(f"budget must be a positive number of seconds, got {budget}")
+    if poll_rate_limit <= 0:
+        raise ToolkitError(f"poll_rate_limit must be positive, got {poll_rate_limit}")
+
+
+def select_checks(
+    checks: Iterable[str] | None = None, skip: Iterable[str] = (), *, strict_retries: bool = False
+) -> list[Check]:
+    """The checks a run uses; `UnknownCheck` (a `ToolkitError`) for an unknown name."""
+    return REGISTRY.select(checks, skip, enable=(STRICT_RETRIES,) if strict_retries else ())
+
+
+def run_checks(selected: Sequence[Check], ctx: CheckContext) -> tuple[CheckFailure, ...]:
+    failures = []
+    for chosen in selected:
+        messages = chosen(ctx)
+        if messages:
+            failures.append(CheckFailure(chosen.name, chosen.description, tuple(messages)))
+    return tuple(failures)
+
+
+def run_example(
+    mock: MockHandle,
+    provider: str,
+    adapter: Adapter,
+    request: CanonicalRequest,
+    behaviour: Behaviour,
+    *,
+    api_key: str,
+    budget: float,
+    poll_interval: float,
+) -> tuple[AdapterRun, dict[str, Any]]:
+    """One example against *mock*: what the adapter did and what the mock recorded."""
+    mock.reset()
+    mock.arrange(provider, behaviour)
+    endpoint = {"provider": provider, "base_url": mock.base_url(provider), "api_key": api_key,
+                "poll_interval": poll_interval}
+    run = call_adapter(adapter, request, endpoint, budget)
+    seen = {"exchange": mock.journal(provider), "tasks": mock.tasks(provider),
+            "fired": mock.fired(provider)}
+    if run.hung:
+        mock.restart()  # the abandoned call must not reach the next example's mock
+    return run, seen
+
+
+def verify_client(
+    provider: str,
+    adapter: Adapter | str,
+    *,
+    examples: int = DEFAULT_EXAMPLES,
+    seed: int | None = None,
+    checks: Iterable[str] | None = None,
+    skip: Iterable[str] = (),
+    strict_retries: bool = False,
+    poll_rate_limit: float = DEFAULT_POLL_RATE,
+    budget: float = DEFAULT_BUDGET,
+    poll_interval: float | None = None,
+    shrink_seconds: float = DEFAULT_SHRINK_SECONDS,
+    transient_faults: bool = True,
+    mock_url: str | None = None,
+    behaviour_strategy: st.SearchStrategy[Behaviour] | None = None,
+) -> Report:
+    """Explore *adapter* against the mock of *provider*; a `Report` of what held.
+
+    *adapter* is the callable or ``"module:function"``. *checks* names the
+    checks to run (default: every default check; ``strict-retries`` joins
+    with *strict_retries*), minus *skip*. *seed* makes the run repeatable (one
+    is drawn and reported when None). *budget* is the seconds one adapter call
+    may take (``no-hang``). *poll_interval* is passed to the adapter as
+    ``endpoint["poll_interval"]``, a hint a client may use to poll sooner than
+    in production (default: 1.5 / *poll_rate_limit*, so a client that polls at
+    exactly the hint still keeps under the bound). *mock_url* points at a mock
+    already running on the real clock; by default one is started on a socket
+    in this process. Raises `ToolkitError` subclasses for usage errors and
+    `HarnessError` when the mock cannot be driven.
+    """
+    _validate(provider, examples, budget, poll_rate_limit)
+    selected = select_checks(checks, skip, strict_retries=strict_retries)
+    if isinstance(adapter, str):
+        adapter = load_adapter(adapter)
+    chosen_seed = seed if seed is not None else random.randrange(2**32)
+    interval = poll_interval if poll_interval is not None else 1.5 / poll_rate_limit
+    strategy = (behaviour_strategy if behaviour_strategy is not None
+                else behaviours(transient_faults=transient_faults))
+    state = _Run(shrink_seconds=shrink_seconds)
+    started = time.perf_counter()
+    client: Adapter = adapter
+
+    with MockHandle(mock_url) as mock:
+        @settings(
+            max_examples=examples,
+            deadline=None,
+            database=None,
+            derandomize=False,
+            phases=(Phase.explicit, Phase.generate, Phase.shrink),
+            suppress_health_check=list(HealthCheck),
+            verbosity=Verbosity.quiet,
+            report_multiple_bugs=False,
+            print_blob=False,
+        )
+        @given(request=canonical_requests(provider), behaviour=strategy)
+        def example(request: CanonicalRequest, behaviour: Behaviour) -> None:
+            if state.should_skip():
+                return
+            state.runs += 1
+            try:
+                run, seen = run_example(mock, provider, client, request, behaviour,
+                                        api_key=f"vidukit-verify-{state.runs}",
+                                        budget=budget, poll_interval=interval)
+                ctx = CheckContext(
+                    provider=provider, request=request, run=run,
+                    exchange=tuple(seen["exchange"]), tasks=tuple(seen["tasks"]),
+                    fired=tuple(seen["fired"]), origin=mock.origin,
+                    behaviour=behaviour.describe(), poll_rate_limit=poll_rate_limit,
+                )
+                failures = run_checks(selected, ctx)
+            except Exception as exc:  # the harness's own trouble: stop, raise it afterwards
+                state.error = exc
+                return
+            if failures:
+                state.best = Example(request, behaviour, run, ctx.exchange, ctx.tasks,
+                                     ctx.fired, failures)
+                if state.first_failure_at is None:
+                    state.first_failure_at = time.monotonic()
+                raise _Failed(", ".join(f.check for f in failures))
+
+        try:
+            hypothesis_seed(chosen_seed)(example)()
+        except Exception:
+            # _Failed after shrinking, or Hypothesis' Flaky when the last replay passed
+            # (a timing-dependent failure, or shrinking stopped): the kept example stands.
+            if state.best is None and state.error is None:
+                raise
+    if state.error is not None:
+        if isinstance(state.error, ToolkitError):
+            raise state.error
+        raise HarnessError(f"the harness failed: {type(state.error).__name__}: "
+                           f"{state.error}") from state.error
+    return Report(
+        provider=provider,
+        adapter=describe_adapter(adapter),
+        checks=tuple(c.name for c in selected),
+        seed=chosen_seed,
+        runs=state.runs,
+        elapsed=time.perf_counter() - started,
+        example=state.best,
+        shrunk=not state.stopped_shrinking,
+        notes=tuple(state.notes),
+    )
+
+
+__all__ = [
+    "DEFAULT_BUDGET",
+    "DEFAULT_EXAMPLES",
+    "DEFAULT_POLL_RATE",
+    "DEFAULT_SHRINK_SECONDS",
+    "run_checks",
+    "run_example",
+    "select_checks",
+    "verify_client",
+]
