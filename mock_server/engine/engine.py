@@ -270,6 +270,9 @@ class Engine:
             entered_at = max(at, task.entered[task.state])
             task.state = state
             task.entered[state] = entered_at
+            # The poll count each state was entered at: a finished task's poll-driven
+            # progress must freeze there, however often it is polled afterwards.
+            task.meta.setdefault("polls_entered", {})[state] = task.polls
             changed = True
             self._fire(task, state, entered_at)
         return changed

@@ -88,7 +88,10 @@ def progress(task: Task, now: float) -> tuple[int, int]:
         fraction = (at - started) / plan.processing_seconds
         eta = _ceil(started + plan.processing_seconds - at) if timed else 0
     elif plan.mode == "polls":
-        fraction, eta = task.polls / plan.polls, 0
+        polls = task.polls
+        if task.state == FAILED:  # frozen where it failed, however often it is polled since
+            polls = task.meta.get("polls_entered", {}).get(FAILED, polls)
+        fraction, eta = polls / plan.polls, 0
     else:
         fraction, eta = 0.0, 0
     percent = min(99, max(0, math.floor(fraction * 100)))
