@@ -128,6 +128,10 @@ def create_app(config: MockConfig | None = None) -> FastAPI:
     if config.provider is None:
         routes.append(Route("/{path:path}", _no_provider(state), methods=ALL_METHODS))
     app.router.routes.extend(routes)
+    if config.drift is not None:
+        from mock_server.drift import DriftMiddleware
+
+        app.add_middleware(DriftMiddleware, profile=config.drift, prefixes=prefixes)
     return app
 
 

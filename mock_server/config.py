@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ipaddress
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from mock_server.clock import VIRTUAL_EPOCH, Clock
 from mock_server.errors import ConfigError
@@ -16,6 +17,9 @@ from mock_server.quotas.settings import QuotaSettings
 from mock_server.scenarios.rules import ScenarioFile
 from mock_server.tasks import Outcome, Progression
 from mock_server.webhooks.policy import DEFAULT_SECRET, TARGETS
+
+if TYPE_CHECKING:
+    from mock_server.drift.profile import DriftProfile
 
 #: A fast real provider: a second in the queue, four seconds of generation.
 DEFAULT_PROGRESSION = "time=1,4"
@@ -59,6 +63,8 @@ class MockConfig:
     #: "off", "documented" or overrides; None takes the file's ``quotas:``, else off.
     scenarios: ScenarioFile | None = None
     quotas: str | None = None
+    #: A drift profile (mock_server.drift): answers rewritten as a changed provider would.
+    drift: DriftProfile | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "api_keys", tuple(self.api_keys))

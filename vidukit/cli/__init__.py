@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from vidukit.errors import ToolkitError
 
 #: Subcommand modules under vidukit.cli, in the order ``--help`` lists them.
-COMMANDS: tuple[str, ...] = ("validate", "schemas", "serve", "export", "verify")
+COMMANDS: tuple[str, ...] = ("validate", "schemas", "serve", "export", "verify", "proxy", "drift")
 
 
 class _Parser(argparse.ArgumentParser):

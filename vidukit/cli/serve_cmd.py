@@ -87,6 +87,12 @@ def register(subparsers: Any) -> None:
         help="provider limits: off (default), documented, or overrides like "
         "'documented,wavespeed.concurrency=5'",
     )
+    parser.add_argument(
+        "--drift",
+        metavar="PROFILE|FILE",
+        help="answer as a drifted provider: rename-field, new-enum-value, new-status, "
+        "error-shape, reorder-states, all (comma list) or a YAML/JSON profile file",
+    )
     parser.add_argument("--log-level", default="info", help="uvicorn log level (info)")
     parser.set_defaults(func=run)
 
@@ -106,6 +112,10 @@ def build_config(args: argparse.Namespace) -> MockConfig:
         options["scenarios"] = load_scenario_file(args.scenarios)
     if args.quotas is not None:
         options["quotas"] = args.quotas
+    if args.drift is not None:
+        from mock_server.drift import load_drift_profile
+
+        options["drift"] = load_drift_profile(args.drift)
     return MockConfig(
         provider=args.provider,
         api_keys=tuple(args.api_key),

@@ -1,0 +1,186 @@
+"""Drift profiles: how a drifted mock differs from the faithful one, as plain data.
+
+A profile is a list of mutations of the mock's answers, so that ``vidukit
+drift`` and ``vidukit proxy`` can be proven against a provider that changed,
+without the internet. Each mutation names a provider and (except ``regress``)
+the catalogue message it rewrites. Operations:
+
+``rename``  ``{path, to}``
+    rename the field at ``path`` (a JSON pointer; ``*`` matches every list item).
+``replace`` ``{path, to, from?}``
+    set the value at ``path`` to ``to`` (only where it equals ``from``, if given):
+    a new enum value, a new status word.
+``wrap``    ``{key}``
+    nest the whole body under ``key``: a reshaped error body.
+``regress``
+    after a poll of a task answered a finished status, answer the next identical
+    poll with the first unfinished answer sent for it: the states come out of order.
+
+Built-in profiles (``vidukit serve --drift NAME[,NAME...]``): ``rename-field``,
+``new-enum-value``, ``new-status``, ``error-shape``, ``reorder-states`` and
+``all`` (every one). A file (``--drift FILE``, YAML or JSON) holds
+``{"mutations": [...]}`` with the keys above, e.g.::
+
+    mutations:
+      - {provider: wavespeed, message: result-response, op: rename,
+         path: /data/created_at, to: createdAt}
+      - {provider: novita, op: regress}
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from mock_server.errors import ConfigError
+from vidukit.catalogue import MESSAGES, PROVIDERS
+
+OPS = ("rename", "replace", "wrap", "regress")
+_KEYS: Mapping[str, tuple[frozenset[str], frozenset[str]]] = {
+    # op -> (required keys, optional keys), besides provider/op/message
+    "rename": (frozenset({"path", "to"}), frozenset()),
+    "replace": (frozenset({"path", "to"}), frozenset({"from"})),
+    "wrap": (frozenset({"key"}), frozenset()),
+    "regress": (frozenset(), frozenset()),
+}
+ANY_VALUE = object()
+
+
+@dataclass(frozen=True)
+class Mutation:
+    provider: str
+    op: str
+    message: str | None = None
+    path: tuple[str, ...] = ()
+    to: Any = None
+    when: Any = ANY_VALUE
+    key: str | None = None
+
+    def describe(self) -> str:
+        where = "/" + "/".join(self.path) if self.path else ""
+        return f"{self.provider} {self.message or ''} {self.op} {where}".strip()
+
+
+@dataclass(frozen=True)
+class DriftProfile:
+    name: str
+    mutations: tuple[Mutation, ...]
+
+    def for_provider(self, provider: str) -> tuple[Mutation, ...]:
+        return tuple(m for m in self.mutations if m.provider == provider)
+
+
+def _m(provider: str, message: str | None, op: str, path: str = "", **extra: Any) -> Mutation:
+    return Mutation(provider, op, message, tuple(filter(None, path.split("/"))), **extra)
+
+
+def _per_provider(make: Any) -> tuple[Mutation, ...]:
+    return tuple(make(p) for p in PROVIDERS)
+
+
+_RESULT = "result-response"
+_RENAMES: Mapping[str, tuple[str, str]] = {
+    "wavespeed": ("/data/created_at", "createdAt"),
+    "vtrix": ("/created_at", "createdAt"),
+    "novita": ("/task/task_id", "id"),
+    "myrouter": ("/task/task_id", "id"),
+    "runware": ("/data/*/videoUUID", "videoUuid"),
+}
+_NEW_VALUES: Mapping[str, tuple[str, str]] = {
+    "wavespeed": ("/data/model", "vidu/reference-to-video-q2-pro"),
+    "vtrix": ("/model", "viduq2_pro_reference_v2"),
+    "novita": ("/videos/*/video_type", "webm"),
+    "myrouter": ("/videos/*/video_type", "webm"),
+    "runware": ("/data/*/taskType", "videoInferenceV2"),
+}
+#: (path, the processing word, the new word)
+_NEW_STATUS: Mapping[str, tuple[str, str, str]] = {
+    "wavespeed": ("/data/status", "processing", "running"),
+    "vtrix": ("/status", "in_progress", "running"),
+    "novita": ("/task/status", "TASK_STATUS_PROCESSING", "TASK_STATUS_RUNNING"),
+    "myrouter": ("/task/status", "TASK_STATUS_PROCESSING", "TASK_STATUS_RUNNING"),
+    "runware": ("/data/*/status", "processing", "pending"),
+}
+
+BUILTIN: Mapping[str, tuple[Mutation, ...]] = {
+    "rename-field": _per_provider(
+        lambda p: _m(p, _RESULT, "rename", _RENAMES[p][0], to=_RENAMES[p][1])),
+    "new-enum-value": _per_provider(
+        lambda p: _m(p, _RESULT, "replace", _NEW_VALUES[p][0], to=_NEW_VALUES[p][1])),
+    "new-status": _per_provider(
+        lambda p: _m(p, _RESULT, "replace", _NEW_STATUS[p][0], when=_NEW_STATUS[p][1],
+                     to=_NEW_STATUS[p][2])),
+    "error-shape": _per_provider(lambda p: _m(p, "error-response", "wrap", key="error")),
+    "reorder-states": _per_provider(lambda p: _m(p, None, "regress")),
+}
+ALL = "all"
+
+
+def builtin(names: str) -> DriftProfile:
+    """``all`` or a comma list of built-in profile names."""
+    chosen = [n.strip() for n in names.split(",") if n.strip()]
+    if chosen == [ALL]:
+        chosen = list(BUILTIN)
+    unknown = [n for n in chosen if n not in BUILTIN]
+    if unknown or not chosen:
+        raise ConfigError(
+            f"--drift {names!r}: unknown profile; built-in: {', '.join([*BUILTIN, ALL])}, "
+            "or a YAML/JSON file")
+    return DriftProfile(",".join(chosen), tuple(m for n in chosen for m in BUILTIN[n]))
+
+
+def load_drift_profile(spec: str) -> DriftProfile:
+    """A built-in profile name (or comma list), or the path of a profile file."""
+    path = Path(spec)
+    if not path.is_file():
+        return builtin(spec)
+    try:
+        text = path.read_text(encoding="utf-8")
+        data = json.loads(text) if path.suffix.lower() == ".json" else yaml.safe_load(text)
+    except (OSError, ValueError, yaml.YAMLError) as exc:
+        raise ConfigError(f"--drift {path.name}: cannot read: {exc}") from None
+    return parse_profile(data, source=path.name)
+
+
+def parse_profile(data: Any, *, source: str = "drift") -> DriftProfile:
+    """Check a parsed profile (``{"mutations": [...]}``); `ConfigError` naming the key."""
+    if not isinstance(data, Mapping) or not isinstance(data.get("mutations"), Sequence):
+        raise ConfigError(f"{source}: expected a mapping with a 'mutations' list")
+    return DriftProfile(source, tuple(
+        _mutation(item, f"{source}: mutations[{n}]") for n, item in enumerate(data["mutations"])))
+
+
+def _mutation(item: Any, where: str) -> Mutation:
+    if not isinstance(item, Mapping):
+        raise ConfigError(f"{where}: expected a mapping")
+    op, provider, message = item.get("op"), item.get("provider"), item.get("message")
+    if op not in OPS:
+        raise ConfigError(f"{where}.op: expected one of {', '.join(OPS)}, got {op!r}")
+    if provider not in PROVIDERS:
+        raise ConfigError(f"{where}.provider: expected one of {', '.join(PROVIDERS)}")
+    if op != "regress" and message not in MESSAGES:
+        raise ConfigError(f"{where}.message: expected one of {', '.join(MESSAGES)}")
+    required, optional = _KEYS[op]
+    given = set(item) - {"op", "provider", "message"}
+    if missing := sorted(required - given):
+        raise ConfigError(f"{where}: {op} needs {', '.join(missing)}")
+    if extra := sorted(given - required - optional):
+        raise ConfigError(f"{where}: unknown key(s) {', '.join(extra)} for {op}")
+    path = item.get("path", "")
+    if op in ("rename", "replace") and (not isinstance(path, str) or not path.startswith("/")):
+        raise ConfigError(f"{where}.path: expected a JSON pointer such as /data/status")
+    if op == "rename" and not isinstance(item["to"], str):
+        raise ConfigError(f"{where}.to: the new field name must be a string")
+    if op == "wrap" and not isinstance(item["key"], str):
+        raise ConfigError(f"{where}.key: expected a string")
+    return _m(provider, message if op != "regress" else None, op, path,
+              to=item.get("to"), when=item.get("from", ANY_VALUE), key=item.get("key"))
+
+
+__all__ = ["ALL", "ANY_VALUE", "BUILTIN", "OPS", "DriftProfile", "Mutation", "builtin",
+           "load_drift_profile", "parse_profile"]

@@ -1,0 +1,289 @@
+"""``vidukit drift``: a budgeted live probe of one provider, reported as drift from the schemas.
+
+The command composes the layers (the CLI may import every one, lazily): the
+cheapest documented request comes from the capability matrix
+(`contract_tests.canonical`: lowest resolution, shortest duration, one
+image), its price from `mock_server.media.pricing`, the invalid requests from
+``fixtures/<provider>/submit-request/invalid/`` (only rules that leave nothing
+to generate from: a missing prompt or images, an empty image list, so a
+lenient provider cannot start a paid task), and the timings it compares with
+from the mock's default progression. The probe itself is `vidukit.drift.probe`.
+
+Output: the estimate and progress on stderr, the report on stdout (or
+``--output``). Exit 0 when no finding reaches ``--fail-on``, 1 when one does,
+2 for usage errors (no key, over budget, provider unreachable), one line each.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import uuid
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from vidukit.errors import ToolkitError
+
+if TYPE_CHECKING:
+    from vidukit.drift.lifecycle import MockTimings
+    from vidukit.drift.probe import Plan
+
+#: Provider -> the environment variable holding its API key.
+KEY_VARIABLES: dict[str, str] = {
+    "wavespeed": "WAVESPEED_API_KEY",
+    "vtrix": "VTRIX_API_KEY",
+    "novita": "NOVITA_API_KEY",
+    "myrouter": "MYROUTER_API_KEY",
+    "runware": "RUNWARE_API_KEY",
+}
+DEFAULT_MAX_COST = 0.05
+#: A reference image from Runware's own documentation (seed 003), public and small.
+#: UNCONFIRMED: that every provider can fetch it; pass --image to use your own.
+DEFAULT_IMAGE = "https://assets.runware.ai/assets/inputs/e5281829-f3cb-4a87-813a-036f6f2ed025.jpg"
+PROMPT = "a red ball rolls slowly across a wooden table"
+#: Invalid requests worth sending: nothing to generate from, so never a paid task.
+_SAFE_INVALID = (("prompt", "required"), ("positivePrompt", "required"),
+                 ("images", "minItems"), ("subjects", "minItems"),
+                 ("referenceImages", "minItems"), ("images", "required"))
+MAX_INVALID = 3
+
+
+def _money(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number of USD, got {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError("expected a non-negative amount")
+    return value
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected seconds, got {text!r}") from None
+    if value <= 0:
+        raise argparse.ArgumentTypeError("expected a positive number of seconds")
+    return value
+
+
+def add_report_options(parser: argparse.ArgumentParser) -> None:
+    """The options both ``drift`` and ``proxy`` take for their report."""
+    from vidukit.drift.render import FORMATS
+    from vidukit.drift.report import FAIL_ON_CHOICES
+
+    parser.add_argument("--format", choices=FORMATS, default="table",
+                        help="report format: terminal table (default), json or junit")
+    parser.add_argument("--output", metavar="FILE", help="write the report here (default stdout)")
+    parser.add_argument("--fail-on", choices=FAIL_ON_CHOICES, default="breaking",
+                        help="exit 1 when a finding at or above this severity exists (breaking)")
+
+
+def register(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "drift",
+        help="probe a live provider cheaply and report where it drifted from the schemas",
+        description="Submit the cheapest documented request, poll it to the end, fetch the "
+                    "output, send a few documented-invalid requests, and report every "
+                    "difference from the schemas. The key comes from the provider's "
+                    "environment variable (" + ", ".join(KEY_VARIABLES.values()) + ").",
+    )
+    parser.add_argument("--provider", required=True, choices=tuple(KEY_VARIABLES))
+    parser.add_argument("--base-url", help="the provider's base URL (default: its real origin)")
+    parser.add_argument("--max-cost", type=_money, default=DEFAULT_MAX_COST, metavar="USD",
+                        help=f"refuse to run above this estimate (default {DEFAULT_MAX_COST})")
+    parser.add_argument("--allow-unpriced", action="store_true",
+                        help="run even when the provider publishes no price (Novita, MyRouter)")
+    parser.add_argument("--dry-run", action="store_true",
+                        help="print what would be sent (key redacted) and stop")
+    parser.add_argument("--record", metavar="DIR",
+                        help="save scrubbed exchanges under DIR/<provider>/recorded/ "
+                             "(DIR is a fixtures root)")
+    parser.add_argument("--propose-patch", metavar="DIR",
+                        help="write one JSON Patch per schema file that would accept what "
+                             "was observed (for review; never applied)")
+    parser.add_argument("--image", default=DEFAULT_IMAGE, help="reference image URL to send")
+    parser.add_argument("--poll-interval", type=_seconds, default=5.0, metavar="S",
+                        help="first wait between polls, growing 1.5x up to 30 s (5)")
+    parser.add_argument("--timeout", type=_seconds, default=900.0, metavar="S",
+                        help="give up polling after this long (900)")
+    add_report_options(parser)
+    parser.set_defaults(func=run)
+
+
+# --------------------------------------------------------------------------- the plan
+
+
+def build_plan(provider: str, image: str) -> Plan:
+    """The cheapest documented request, its price, and the safe invalid requests."""
+    from contract_tests.canonical import CanonicalRequest, capability, runware_to_wire, to_wire
+    from mock_server.media.pricing import video_cost
+    from vidukit.drift.probe import Plan
+    from vidukit.validation import is_valid
+
+    cap = capability(provider)
+    resolution = cap.resolutions[0]
+    ratios = [a for a in cap.aspect_ratios if (resolution, a) in cap.sizes]
+    aspect = "16:9" if "16:9" in ratios else ratios[0]
+    duration = cap.durations[0]
+    request = CanonicalRequest(prompt=PROMPT, images=[image], duration=duration,
+                               resolution=resolution,  # type: ignore[typeddict-item]
+                               aspect_ratio=aspect,  # type: ignore[typeddict-item]
+                               movement_amplitude="auto", seed=None)
+    if provider == "runware":  # a fresh taskUUID per task, as Runware requires
+        body: Any = runware_to_wire(request, task_uuid=str(uuid.uuid4()))
+    else:
+        body = to_wire(provider, request)
+    if not is_valid(provider, "submit-request", body):
+        raise ToolkitError(f"the cheapest {provider} request is not valid: check --image")
+    cost = video_cost(provider, resolution, duration)
+    return Plan(
+        provider=provider,
+        submit_body=body,
+        invalid=_invalid_requests(provider),
+        estimated_cost_usd=None if cost is None else float(cost),
+        summary=f"{resolution}, {aspect}, {duration} s, 1 image",
+    )
+
+
+def _invalid_requests(provider: str) -> tuple[tuple[str, Any], ...]:
+    from vidukit.catalogue import data_root
+
+    folder = data_root("fixtures") / provider / "submit-request" / "invalid"
+    chosen: list[tuple[str, Any]] = []
+    for path in sorted(folder.glob("*.json")):
+        rule = path.name.removesuffix(".json")
+        tail = tuple(rule.split(".")[-2:])
+        if "--" not in rule and tail in _SAFE_INVALID:
+            chosen.append((rule, json.loads(path.read_text(encoding="utf-8"))))
+    return tuple(chosen[:MAX_INVALID])
+
+
+def mock_timings() -> MockTimings:
+    """The mock's default progression and jitter: what a team's tests assume by default."""
+    from mock_server.config import DEFAULT_PROGRESSION, MockConfig
+    from mock_server.tasks import Progression
+    from vidukit.drift.lifecycle import MockTimings
+
+    progression = Progression.parse(DEFAULT_PROGRESSION)
+    return MockTimings(progression.queue_seconds, progression.processing_seconds,
+                       MockConfig().jitter)
+
+
+# --------------------------------------------------------------------------- running
+
+
+def _say(line: str) -> None:
+    print(f"vidukit drift: {line}", file=sys.stderr, flush=True)
+
+
+def _estimate(plan: Plan, args: argparse.Namespace) -> None:
+    """Print the estimate first; raise when it is over budget or unknown without consent."""
+    cost = plan.estimated_cost_usd
+    if cost is None:
+        _say(f"estimated cost: unknown ({args.provider} publishes no price; "
+             f"{plan.summary})")
+        if not args.allow_unpriced and not args.dry_run:
+            raise ToolkitError(f"refusing: {args.provider} publishes no price; pass "
+                               "--allow-unpriced to run anyway")
+        return
+    _say(f"estimated cost: ${cost:.4f} ({plan.summary}); limit ${args.max_cost:g}")
+    if cost > args.max_cost:
+        raise ToolkitError(f"refusing: the estimate ${cost:.4f} is above --max-cost "
+                           f"${args.max_cost:g}")
+
+
+def _dry_run(plan: Plan, base_url: str) -> str:
+    from vidukit.drift.wire import wire
+
+    facts = wire(plan.provider)
+    calls = [(f"invalid:{rule}", facts.submit(body), True) for rule, body in plan.invalid]
+    calls.append(("no-key", facts.submit(plan.submit_body), False))
+    calls.append(("submit", facts.submit(plan.submit_body), True))
+    calls.append(("poll (until finished, then once more)", facts.poll("<task id>"), True))
+    calls.append(("unknown-task", facts.poll("<random uuid>"), True))
+    lines = []
+    for purpose, call, auth in calls:
+        query = "?" + "&".join(f"{k}={v}" for k, v in call.params.items()) if call.params else ""
+        lines.append(f"# {purpose}")
+        lines.append(f"{call.method} {base_url.rstrip('/')}{call.path}{query}")
+        lines.append("Authorization: Bearer <redacted>" if auth else "(no Authorization header)")
+        if call.json is not None:
+            lines.append(json.dumps(call.json, ensure_ascii=False))
+        lines.append("")
+    lines.append("# then: GET <output URL> (no Authorization header)")
+    return "\n".join(lines) + "\n"
+
+
+def write_report(text: str, output: str | None) -> None:
+    if output is None:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return
+    try:
+        Path(output).write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise ToolkitError(f"cannot write {output}: {exc.strerror or exc}") from None
+
+
+def run(args: argparse.Namespace) -> int:
+    from vidukit.openapi.surface import SURFACES
+
+    provider = args.provider
+    base_url = args.base_url or SURFACES[provider].origin
+    variable = KEY_VARIABLES[provider]
+    key = os.environ.get(variable, "")
+    if not key and not args.dry_run:
+        raise ToolkitError(f"set {variable} to the {provider} API key (it is never printed)")
+    plan = build_plan(provider, args.image)
+    _estimate(plan, args)
+    if args.dry_run:
+        sys.stdout.write(_dry_run(plan, base_url))
+        return 0
+    return _probe(args, plan, base_url, key)
+
+
+def _probe(args: argparse.Namespace, plan: Plan, base_url: str, key: str) -> int:
+    from vidukit.drift.observer import Observer
+    from vidukit.drift.probe import Polling, Probe
+    from vidukit.drift.render import render
+
+    observer = Observer(args.provider, secrets=(key,), mock_timings=mock_timings())
+    polling = replace(Polling(), interval=args.poll_interval,
+                      max_interval=max(args.poll_interval, 30.0), timeout=args.timeout)
+    Probe(plan, base_url, key, observer, polling=polling, progress=_say).run()
+    report = observer.report(mode="probe", source=base_url, cost=plan.estimated_cost_usd)
+    write_report(render(report, args.format, args.fail_on), args.output)
+    if args.record:
+        save_recording(observer, Path(args.record), base_url, (key,))
+    if args.propose_patch:
+        save_patches(observer, Path(args.propose_patch))
+    return 1 if report.fails(args.fail_on) else 0
+
+
+def save_recording(observer: Any, root: Path, source: str, secrets: tuple[str, ...],
+                   say: Callable[[str], None] = _say) -> None:
+    from vidukit.drift.record import record
+
+    written = record(observer.exchanges, root, provider=observer.provider, source=source,
+                     secrets=secrets)
+    say(f"recorded {len(written)} exchange(s) under {root / observer.provider / 'recorded'}")
+
+
+def save_patches(observer: Any, directory: Path, say: Callable[[str], None] = _say) -> None:
+    from vidukit.drift.patch import propose
+
+    date = datetime.now(UTC).date().isoformat()
+    proposal = propose(observer.differences(), date=date, scrubber=observer.scrubber)
+    for path in proposal.write(directory):
+        say(f"proposed patch: {path}")
+    for note in proposal.skipped:
+        say(f"no mechanical patch (review by hand): {note}")
+    if not proposal.patches and not proposal.skipped:
+        say("no schema change needed")

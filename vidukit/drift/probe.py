@@ -1,0 +1,216 @@
+"""The budgeted live probe: one cheap task end to end, plus a few requests meant to fail.
+
+What it sends, in order, each judged by the `Observer`:
+
+1. each documented-invalid request of the plan (expected: refused, with an error body);
+2. the valid request without a key (expected: refused, the provider's 401 body);
+3. the cheapest valid request (expected: accepted), then polls with back-off
+   until a finished status, then one more poll (a finished task must keep its
+   status), then a download of the output (no key sent: it is another host);
+4. a poll for a task id that does not exist (expected: refused).
+
+The plan (bodies and cost) is built by the caller from the capability matrix
+and the fixtures, so this module only talks HTTP. Transient answers (429,
+5xx, dropped connections) are retried a bounded number of times, like the
+example clients do; a provider that stays unreachable ends the probe with a
+`ToolkitError`. The key goes only into the ``Authorization`` header of
+requests to the provider's base URL and is never printed.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+
+from vidukit.drift.observer import Exchange, Expect, Observer
+from vidukit.drift.report import Finding
+from vidukit.drift.wire import SUCCEEDED, TERMINAL, Call
+from vidukit.errors import ToolkitError
+
+_TRANSIENT = frozenset({429, 500, 502, 503, 504})
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What the probe will send: built before anything is sent, shown by ``--dry-run``."""
+
+    provider: str
+    submit_body: Any
+    #: (rule id, body) of each documented-invalid request.
+    invalid: tuple[tuple[str, Any], ...]
+    estimated_cost_usd: float | None
+    summary: str
+
+
+@dataclass(frozen=True)
+class Polling:
+    """First wait, growth per poll, ceiling and give-up time (seconds)."""
+
+    interval: float = 5.0
+    backoff: float = 1.5
+    max_interval: float = 30.0
+    timeout: float = 15 * 60.0
+
+    def delays(self) -> Iterator[float]:
+        delay = self.interval
+        while True:
+            yield delay
+            delay = min(self.max_interval, delay * self.backoff)
+
+
+@dataclass
+class Probe:
+    plan: Plan
+    base_url: str
+    api_key: str
+    observer: Observer
+    polling: Polling = field(default_factory=Polling)
+    progress: Callable[[str], None] = lambda line: None
+    sleep: Callable[[float], None] = time.sleep
+    attempts: int = 4
+    http: httpx.Client | None = None
+
+    def run(self) -> None:
+        own = self.http is None
+        self.http = self.http or httpx.Client(timeout=60.0, follow_redirects=True)
+        try:
+            self._invalid_requests()
+            task_id = self._submit()
+            if task_id is not None:
+                last = self._poll(task_id)
+                if last is not None:
+                    self._fetch_output(task_id, last)
+            self._unknown_task()
+        finally:
+            if own:
+                self.http.close()
+
+    # -- steps ---------------------------------------------------------------------------
+
+    def _invalid_requests(self) -> None:
+        wire = self.observer.wire
+        for rule, body in self.plan.invalid:
+            self.progress(f"invalid request ({rule})")
+            self._send(wire.submit(body), "reject", f"invalid:{rule}")
+        self.progress("request without a key")
+        self._send(wire.submit(self.plan.submit_body), "reject", "no-key", auth=False)
+
+    def _submit(self) -> str | None:
+        wire = self.observer.wire
+        self.progress(f"submitting the cheapest request ({self.plan.summary})")
+        exchange = self._send(wire.submit(self.plan.submit_body), "accept", "submit")
+        if not 200 <= exchange.status < 300:
+            return None
+        task_id = wire.task_id(exchange.request_json, exchange.response_json)
+        if task_id is None:
+            self.observer.add(self._finding("no-terminal-status", exchange.response_message,
+                                            "the submit answer names no task id"))
+        return task_id
+
+    def _poll(self, task_id: str) -> Exchange | None:
+        """Poll until a finished status; that exchange, or None when it never came."""
+        wire = self.observer.wire
+        started = time.monotonic()
+        waited = 0.0
+        for delay in self.polling.delays():
+            if max(time.monotonic() - started, waited) + delay > self.polling.timeout:
+                break
+            self.sleep(delay)
+            waited += delay
+            exchange = self._send(wire.poll(task_id), "accept", "poll")
+            if not 200 <= exchange.status < 300:
+                return None
+            word = wire.status("result-response", exchange.response_json, task_id)
+            elapsed = max(time.monotonic() - started, waited)
+            self.progress(f"task {task_id}: {word or '(no status)'} after {elapsed:.1f} s")
+            if wire.ranks.get(word or "") in TERMINAL:
+                self.progress("confirming the finished status")
+                self._send(wire.poll(task_id), "accept", "confirm")
+                return exchange
+        self.observer.add(self._finding(
+            "no-terminal-status", "result-response",
+            f"task {task_id} had no finished status after {self.polling.timeout:g} s"))
+        return None
+
+    def _fetch_output(self, task_id: str, last: Exchange) -> None:
+        url = self.observer.wire.output_url(last.response_json, task_id)
+        word = self.observer.wire.status("result-response", last.response_json, task_id)
+        if self.observer.wire.ranks.get(word or "") != SUCCEEDED:
+            return  # a failed task has no output to fetch
+        if url is None:
+            self.observer.add(self._finding("result-unavailable", "result-response",
+                                            "the finished task names no output URL"))
+            return
+        self.progress("fetching the output")
+        assert self.http is not None
+        try:
+            with self.http.stream("GET", url) as answer:
+                size = sum(len(chunk) for chunk in answer.iter_raw())
+                status = answer.status_code
+        except httpx.HTTPError as exc:
+            status, size = 0, 0
+            reason = type(exc).__name__
+        else:
+            reason = f"HTTP {status}"
+        if not 200 <= status < 300 or size == 0:
+            self.observer.add(self._finding(
+                "result-unavailable", "result-response",
+                f"the output URL answered {reason} with {size} bytes"))
+        else:
+            self.progress(f"output: {size} bytes")
+
+    def _unknown_task(self) -> None:
+        self.progress("polling a task that does not exist")
+        self._send(self.observer.wire.poll(str(uuid.uuid4())), "reject", "unknown-task")
+
+    # -- HTTP ----------------------------------------------------------------------------
+
+    def _finding(self, kind: str, message: str | None, detail: str) -> Finding:
+        return Finding(kind=kind, provider=self.plan.provider, message=message or "request",
+                       path="", detail=detail)
+
+    def _send(self, call: Call, expect: Expect, purpose: str, *, auth: bool = True) -> Exchange:
+        """One call, retried while the answer is transient; judged by the observer."""
+        assert self.http is not None
+        headers = {"Accept": "application/json"}
+        if auth:
+            headers["Authorization"] = f"Bearer {self.api_key}"
+        request = self.http.build_request(
+            call.method, self.base_url.rstrip("/") + call.path, params=call.params,
+            json=call.json, headers=headers)
+        for attempt in range(1, self.attempts + 1):
+            try:
+                answer = self.http.send(request)
+            except httpx.TransportError as exc:
+                if attempt == self.attempts:
+                    raise ToolkitError(
+                        f"cannot reach the {self.plan.provider} API: {type(exc).__name__}"
+                    ) from None
+                self.sleep(0.5 * 2.0 ** (attempt - 1))
+                continue
+            if answer.status_code in _TRANSIENT and attempt < self.attempts:
+                self.progress(f"HTTP {answer.status_code}; retrying")
+                self.sleep(_retry_after(answer, attempt))
+                continue
+            exchange = Exchange(
+                method=call.method, path=call.path, status=answer.status_code,
+                request_body=request.content, response_body=answer.content,
+                query=dict(call.params or {}), expect=expect, purpose=purpose)
+            return self.observer.observe(exchange)
+        raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _retry_after(answer: httpx.Response, attempt: int) -> float:
+    raw = answer.headers.get("retry-after", "")
+    try:
+        return min(120.0, max(0.0, float(raw)))
+    except ValueError:
+        return min(30.0, 2.0 ** attempt)
+
+
+__all__ = ["Plan", "Polling", "Probe"]
