@@ -57,6 +57,7 @@ ENDPOINTS: tuple[str, ...] = (
     'PUT  /_mock/webhooks  {"secret": "whsec_...", "options": "duplicate,delay=S,..."}',
     'PUT  /_mock/webhooks/tasks/{id}  {"options": "duplicate,out-of-order,..."}',
     *SCENARIO_ENDPOINTS,
+    "GET  /_mock/ui/  the dashboard (HTML)",
 )
 
 
@@ -223,6 +224,7 @@ def admin_routes(state: MockState) -> list[BaseRoute]:
         engine.progression, engine.outcome = progression, outcome
         return defaults_view(engine)
 
+    from mock_server.dashboard import dashboard_routes  # it imports admin.views: not on top
     from mock_server.webhooks.admin import webhook_routes  # it imports this module: not on top
 
     async def unknown(request: Request) -> Any:
@@ -236,6 +238,7 @@ def admin_routes(state: MockState) -> list[BaseRoute]:
         Route("/media/{name}", media_endpoint(state), methods=["GET"]),
         *webhook_routes(state, guarded),
         *scenario_routes(state.scenarios, state.quotas, guarded, AdminError),
+        *dashboard_routes(state),
         Route("/", guarded(index), methods=["GET"]),
         Route("/tasks", guarded(list_tasks), methods=["GET"]),
         Route("/tasks/{id}", guarded(show_task), methods=["GET"]),

@@ -145,6 +145,7 @@ def banner(state: MockState, origin: str) -> list[str]:
     ]
     for pid, provider in state.providers.items():
         lines.append(f"  {pid:<10} {provider.title:<14} {origin}{state.prefixes[pid]}")
+    lines.append(f"  {'dashboard':<10} {'':<14} {origin}/_mock/ui/")
     lines.append(f"  {'admin':<10} {'':<14} {origin}/_mock/")
     if state.scenarios.rules or state.quotas.settings.active:
         lines.append(
