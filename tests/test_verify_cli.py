@@ -109,3 +109,17 @@ def test_verify_is_listed_in_the_commands() -> None:
     with pytest.raises(SystemExit) as raised:
         main(["verify", "--help"])
     assert raised.value.code == 0
+
+
+def test_webhook_mode_runs_the_webhook_outcome_check(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    junit = tmp_path / "verify.xml"
+    status = main(["verify", "--provider", "wavespeed", "--mode", "webhook",
+                   "--adapter", "examples.wavespeed_webhook_client:adapter",
+                   "--examples", "3", "--seed", "2", "--junit-xml", str(junit)])
+    out = capsys.readouterr().out
+    assert status == 0, out
+    suite = ET.parse(junit).getroot().find("testsuite")
+    assert suite is not None
+    assert "webhook-outcome" in {c.get("name") for c in suite.findall("testcase")}

@@ -17,6 +17,9 @@ from contract_tests.checks import _outcome  # noqa: F401
 from contract_tests.checks import _discipline  # noqa: F401
 
 # isort: split
+from contract_tests.checks import _webhook  # noqa: F401
+
+# isort: split
 from contract_tests.checks._context import (
     RETRYABLE_FAULTS,
     TRANSIENT_FAULTS,

@@ -63,6 +63,9 @@ class CheckContext:
     fired: tuple[str, ...] = ()
     origin: str = ""
     behaviour: str = ""
+    #: The outcome the mock was told to give the task ("succeed", "fail-timeout", ...): what
+    #: a client that retried its way through every transient fault must report.
+    planned_outcome: str = "succeed"
     poll_rate_limit: float = 10.0
     #: How many consecutive polls make "sustained" polling for ``poll-rate``.
     poll_rate_window: int = 5

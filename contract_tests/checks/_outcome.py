@@ -126,7 +126,16 @@ def strict_retries(ctx: CheckContext) -> Iterator[str]:
         return
     for problem in _crash(ctx):
         yield f"{problem} (faults: {', '.join(faults)})"
-    for problem in _right_outcome(ctx):
+    problems = list(_right_outcome(ctx))
+    result = ctx.run.result
+    gave_up = (ctx.run.returned and not shape_problem(result)
+               and result["status"] == "failed" and ctx.planned_outcome == "succeed")
+    if gave_up and not problems:
+        # Judged against the plan, not the mock's tasks: a client that gives up on a 503 at
+        # submit never creates a task, and one that gives up while polling leaves it queued.
+        problems.append(f"the task was set to succeed but the adapter reported failed: "
+                        f"{result.get('error')!r:.300}")
+    for problem in problems:
         yield f"{problem} (after retryable faults: {', '.join(faults)})"
 
 

@@ -5,7 +5,9 @@ The adapter is ``adapter(request, endpoint) -> {"status": "succeeded",
 def``; an exception escaping it is a crash). ``request`` is a
 `contract_tests.canonical.CanonicalRequest`; ``endpoint`` holds ``provider``,
 ``base_url`` (the provider's base URL on the mock), ``api_key`` and
-``poll_interval`` (an optional hint, in seconds: a client may poll that soon).
+``poll_interval`` (an optional hint, in seconds: a client may poll that soon);
+in webhook mode (``mode="webhook"``) also ``webhook_url`` and ``webhook_receiver``
+(see `contract_tests.harness._webhook`).
 The named checks are in `contract_tests.checks`.
 """
 
@@ -37,6 +39,12 @@ from contract_tests.harness._runner import (
     select_checks,
     verify_client,
 )
+from contract_tests.harness._webhook import (
+    MODES,
+    ReceiverSlot,
+    WebhookReceiver,
+    webhook_behaviours,
+)
 
 __all__ = [
     "DEFAULT_BUDGET",
@@ -45,6 +53,7 @@ __all__ = [
     "DEFAULT_SHRINK_SECONDS",
     "MAX_FAULT_REPEATS",
     "MAX_POLLS",
+    "MODES",
     "OUTCOMES",
     "Adapter",
     "AdapterNotFound",
@@ -54,7 +63,9 @@ __all__ = [
     "Fault",
     "HarnessError",
     "MockHandle",
+    "ReceiverSlot",
     "Report",
+    "WebhookReceiver",
     "behaviours",
     "call_adapter",
     "describe_adapter",
@@ -64,4 +75,5 @@ __all__ = [
     "run_example",
     "select_checks",
     "verify_client",
+    "webhook_behaviours",
 ]

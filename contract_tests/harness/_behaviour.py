@@ -63,6 +63,8 @@ class Behaviour:
     outcome: str = "succeed"
     extra_fields: bool = False
     faults: tuple[Fault, ...] = ()
+    #: Webhook mode: the delivery quirks of the task's callback (``X-Mock-Webhook`` syntax).
+    webhook: str = ""
 
     def failure_code(self, provider: str) -> str | None:
         """The provider's task error code for this outcome; None for success."""
@@ -75,6 +77,8 @@ class Behaviour:
         if self.extra_fields:
             parts.append("undeclared fields in every answer (extra-fields)")
         parts.append("faults: " + (", ".join(f.describe() for f in self.faults) or "none"))
+        if self.webhook:
+            parts.append(f"callback delivery: {self.webhook}")
         return "; ".join(parts)
 
     def to_dict(self) -> dict[str, Any]:
@@ -84,6 +88,7 @@ class Behaviour:
             "extra_fields": self.extra_fields,
             "faults": [{"scenario": f.scenario, "on": f.on, "count": f.count}
                        for f in self.faults],
+            "webhook": self.webhook,
         }
 
 

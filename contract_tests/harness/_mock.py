@@ -119,6 +119,8 @@ class MockHandle:
         for fault in behaviour.faults:
             self._select({"scenario": fault.scenario, "provider": provider, "on": fault.on,
                           "count": fault.count, "for": "requests"})
+        if behaviour.webhook:  # every new task's callbacks (reset restores the plain default)
+            self._call("PUT", "/webhooks", json={"options": behaviour.webhook})
 
     def _select(self, choice: Mapping[str, Any]) -> None:
         self._call("POST", "/scenarios", json=dict(choice))
@@ -133,6 +135,12 @@ class MockHandle:
         tasks: list[dict[str, Any]] = self._call("GET", "/tasks",
                                                  params={"provider": provider})["tasks"]
         return tasks
+
+    def webhooks(self, provider: str) -> list[dict[str, Any]]:
+        """The callbacks the mock scheduled for *provider*'s tasks, each with its attempts."""
+        deliveries: list[dict[str, Any]] = self._call(
+            "GET", "/webhooks", params={"provider": provider})["deliveries"]
+        return deliveries
 
     def fired(self, provider: str) -> list[str]:
         """The scenario choices that struck *provider*'s requests and tasks, in order."""

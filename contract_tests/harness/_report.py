@@ -49,6 +49,8 @@ class Example:
     tasks: tuple[Mapping[str, Any], ...] = ()
     fired: tuple[str, ...] = ()
     failures: tuple[CheckFailure, ...] = ()
+    #: Webhook mode: the mock's callback deliveries, each with its attempts.
+    webhooks: tuple[Mapping[str, Any], ...] = ()
 
     def to_text(self) -> str:
         lines = ["canonical request:", f"  {json.dumps(self.request, ensure_ascii=False)}",
@@ -59,6 +61,10 @@ class Example:
         lines += [f"  {line}" for entry in self.exchange for line in _entry_lines(entry)]
         lines.append("tasks: " + (", ".join(f"{t['id']} {t['state']}" for t in self.tasks)
                                   or "none"))
+        if self.webhooks:
+            lines.append(f"callbacks ({len(self.webhooks)}):")
+            lines += [f"  {line}" for delivery in self.webhooks
+                      for line in _delivery_lines(delivery)]
         lines.append("adapter: " + _run_text(self.run))
         for failure in self.failures:
             lines.append(f"check {failure.check} broke: {failure.description}")
@@ -85,6 +91,17 @@ def _entry_lines(entry: Mapping[str, Any]) -> list[str]:
     fault = f" [fault: {entry['fault']}: the client did not get this answer whole]" \
         if entry.get("fault") else ""
     lines.append(f"   < {response['status']}{fault} {_short(response.get('body'))}")
+    return lines
+
+
+def _delivery_lines(delivery: Mapping[str, Any]) -> list[str]:
+    lines = [f"task {delivery['task_id']} -> {delivery['url']} ({delivery['state']})",
+             f"   > {_short(delivery.get('body'))}"]
+    for attempt in delivery.get("attempts", ()):
+        signed = f" signature {attempt['signature']}" if attempt.get("signature") else ""
+        answer = attempt.get("status") if attempt.get("status") is not None else attempt.get(
+            "error")
+        lines.append(f"   < attempt {attempt['attempt']} ({attempt['kind']}){signed}: {answer}")
     return lines
 
 

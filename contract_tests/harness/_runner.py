@@ -16,6 +16,7 @@ way and is raised as `HarnessError` afterwards: it is never a client finding.
 
 from __future__ import annotations
 
+import contextlib
 import random
 import time
 from collections.abc import Iterable, Sequence
@@ -38,10 +39,17 @@ from contract_tests.harness._adapter import (
 from contract_tests.harness._behaviour import Behaviour, behaviours
 from contract_tests.harness._mock import HarnessError, MockHandle
 from contract_tests.harness._report import CheckFailure, Example, Report
+from contract_tests.harness._webhook import (
+    MODES,
+    WebhookReceiver,
+    settle,
+    webhook_behaviours,
+)
 from vidukit.catalogue import PROVIDERS
 from vidukit.errors import ToolkitError, UnknownProvider
 
 STRICT_RETRIES = "strict-retries"
+WEBHOOK_OUTCOME = "webhook-outcome"
 DEFAULT_EXAMPLES = 25
 #: Seconds one adapter call may take: room for a few retries with 1-2 s back-off.
 DEFAULT_BUDGET = 30.0
@@ -75,9 +83,12 @@ class _Run:
         return False
 
 
-def _validate(provider: str, examples: int, budget: float, poll_rate_limit: float) -> None:
+def _validate(provider: str, examples: int, budget: float, poll_rate_limit: float,
+              mode: str = "poll") -> None:
     if provider not in PROVIDERS:
         raise UnknownProvider(provider, PROVIDERS)
+    if mode not in MODES:
+        raise ToolkitError(f"mode must be one of {', '.join(MODES)}, got {mode!r}")
     if examples < 1:
         raise ToolkitError(f"examples must be at least 1, got {examples}")
     if budget <= 0:
@@ -87,10 +98,13 @@ def _validate(provider: str, examples: int, budget: float, poll_rate_limit: floa
 
 
 def select_checks(
-    checks: Iterable[str] | None = None, skip: Iterable[str] = (), *, strict_retries: bool = False
+    checks: Iterable[str] | None = None, skip: Iterable[str] = (), *, strict_retries: bool = False,
+    mode: str = "poll",
 ) -> list[Check]:
     """The checks a run uses; `UnknownCheck` (a `ToolkitError`) for an unknown name."""
-    return REGISTRY.select(checks, skip, enable=(STRICT_RETRIES,) if strict_retries else ())
+    enable = ((STRICT_RETRIES,) if strict_retries else ()) + (
+        (WEBHOOK_OUTCOME,) if mode == "webhook" else ())
+    return REGISTRY.select(checks, skip, enable=enable)
 
 
 def run_checks(selected: Sequence[Check], ctx: CheckContext) -> tuple[CheckFailure, ...]:
@@ -112,15 +126,29 @@ def run_example(
     api_key: str,
     budget: float,
     poll_interval: float,
+    receiver: WebhookReceiver | None = None,
 ) -> tuple[AdapterRun, dict[str, Any]]:
-    """One example against *mock*: what the adapter did and what the mock recorded."""
+    """One example against *mock*: what the adapter did and what the mock recorded.
+
+    With a *receiver* (webhook mode) the endpoint also carries ``webhook_url`` and
+    ``webhook_receiver``, and ``seen["options"]`` the mock's webhook journal.
+    """
     mock.reset()
     mock.arrange(provider, behaviour)
     endpoint = {"provider": provider, "base_url": mock.base_url(provider), "api_key": api_key,
                 "poll_interval": poll_interval}
+    slot = receiver.open() if receiver is not None else None
+    if slot is not None:
+        endpoint.update(webhook_url=slot.url, webhook_receiver=slot)
     run = call_adapter(adapter, request, endpoint, budget)
-    seen = {"exchange": mock.journal(provider), "tasks": mock.tasks(provider),
-            "fired": mock.fired(provider)}
+    seen: dict[str, Any] = {"exchange": mock.journal(provider), "tasks": mock.tasks(provider),
+                            "fired": mock.fired(provider), "options": {}}
+    if receiver is not None and slot is not None:
+        settle(lambda: len(slot.received), lambda: sum(
+            len(d["attempts"]) for d in mock.webhooks(provider)))
+        receiver.close(slot)
+        seen["options"] = {"mode": "webhook", "webhooks": mock.webhooks(provider),
+                           "received": [r.to_dict() for r in slot.received]}
     if run.hung:
         mock.restart()  # the abandoned call must not reach the next example's mock
     return run, seen
@@ -142,6 +170,7 @@ def verify_client(
     transient_faults: bool = True,
     mock_url: str | None = None,
     behaviour_strategy: st.SearchStrategy[Behaviour] | None = None,
+    mode: str = "poll",
 ) -> Report:
     """Explore *adapter* against the mock of *provider*; a `Report` of what held.
 
@@ -154,22 +183,30 @@ def verify_client(
     in production (default: 1.5 / *poll_rate_limit*, so a client that polls at
     exactly the hint still keeps under the bound). *mock_url* points at a mock
     already running on the real clock; by default one is started on a socket
-    in this process. Raises `ToolkitError` subclasses for usage errors and
-    `HarnessError` when the mock cannot be driven.
+    in this process. *mode* ``"webhook"`` verifies a webhook-driven client: the
+    endpoint carries a callback URL on a loopback receiver the harness runs
+    (`contract_tests.harness._webhook`) and ``webhook-outcome`` joins the checks.
+    Raises `ToolkitError` subclasses for usage errors and `HarnessError` when
+    the mock cannot be driven.
     """
-    _validate(provider, examples, budget, poll_rate_limit)
-    selected = select_checks(checks, skip, strict_retries=strict_retries)
+    _validate(provider, examples, budget, poll_rate_limit, mode)
+    selected = select_checks(checks, skip, strict_retries=strict_retries, mode=mode)
     if isinstance(adapter, str):
         adapter = load_adapter(adapter)
     chosen_seed = seed if seed is not None else random.randrange(2**32)
     interval = poll_interval if poll_interval is not None else 1.5 / poll_rate_limit
-    strategy = (behaviour_strategy if behaviour_strategy is not None
-                else behaviours(transient_faults=transient_faults))
+    if behaviour_strategy is not None:
+        strategy = behaviour_strategy
+    elif mode == "webhook":
+        strategy = webhook_behaviours(provider, transient_faults=transient_faults)
+    else:
+        strategy = behaviours(transient_faults=transient_faults)
     state = _Run(shrink_seconds=shrink_seconds)
     started = time.perf_counter()
     client: Adapter = adapter
 
-    with MockHandle(mock_url) as mock:
+    receiving = WebhookReceiver() if mode == "webhook" else contextlib.nullcontext(None)
+    with MockHandle(mock_url) as mock, receiving as receiver:
         @settings(
             max_examples=examples,
             deadline=None,
@@ -189,12 +226,15 @@ def verify_client(
             try:
                 run, seen = run_example(mock, provider, client, request, behaviour,
                                         api_key=f"vidukit-verify-{state.runs}",
-                                        budget=budget, poll_interval=interval)
+                                        budget=budget, poll_interval=interval,
+                                        receiver=receiver)
                 ctx = CheckContext(
                     provider=provider, request=request, run=run,
                     exchange=tuple(seen["exchange"]), tasks=tuple(seen["tasks"]),
                     fired=tuple(seen["fired"]), origin=mock.origin,
-                    behaviour=behaviour.describe(), poll_rate_limit=poll_rate_limit,
+                    behaviour=behaviour.describe(), planned_outcome=behaviour.outcome,
+                    poll_rate_limit=poll_rate_limit,
+                    options=seen["options"],
                 )
                 failures = run_checks(selected, ctx)
             except Exception as exc:  # the harness's own trouble: stop, raise it afterwards
@@ -202,7 +242,8 @@ def verify_client(
                 return
             if failures:
                 state.best = Example(request, behaviour, run, ctx.exchange, ctx.tasks,
-                                     ctx.fired, failures)
+                                     ctx.fired, failures,
+                                     webhooks=tuple(ctx.options.get("webhooks", ())))
                 if state.first_failure_at is None:
                     state.first_failure_at = time.monotonic()
                 raise _Failed(", ".join(f.check for f in failures))

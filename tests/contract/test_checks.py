@@ -222,6 +222,21 @@ def test_strict_retries_demands_the_outcome_only_after_retryable_faults() -> Non
     assert broken("strict-retries", ctx(*HAPPY, fired=("extra-fields",))) == []
 
 
+def test_strict_retries_catches_a_client_that_gave_up_before_any_task_existed() -> None:
+    """A 503 on the submit, never retried: the mock holds no task, the plan was success."""
+    refused = entry(1, "POST", SUBMIT_PATH, body=to_wire("wavespeed", REQUEST),
+                    response={"code": 503, "message": "busy", "data": None}, status=503)
+    gave_up = CheckContext(provider="wavespeed", request=REQUEST, run=FAILED,
+                           exchange=(refused,), tasks=(), fired=("http-503",), origin=ORIGIN,
+                           planned_outcome="succeed")
+    found = broken("strict-retries", gave_up)
+    assert len(found) == 1 and "set to succeed" in found[0]
+    planned_failure = CheckContext(provider="wavespeed", request=REQUEST, run=FAILED,
+                                   exchange=(refused,), tasks=(), fired=("http-503",),
+                                   origin=ORIGIN, planned_outcome="fail-timeout")
+    assert broken("strict-retries", planned_failure) == []
+
+
 # --------------------------------------------------------------------------- discipline
 
 

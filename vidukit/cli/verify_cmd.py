@@ -60,6 +60,9 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--strict-retries", action="store_true",
                         help="also demand success when documented retryable faults (429, 5xx) "
                              "strike a few times")
+    parser.add_argument("--mode", choices=("poll", "webhook"), default="poll",
+                        help="webhook: the client registers a callback on the harness's "
+                             "loopback receiver (adds the webhook-outcome check)")
     parser.add_argument("--poll-rate-limit", type=_positive(float), default=None, metavar="R",
                         help="highest sustained polls per second (default 10)")
     parser.add_argument("--budget", type=_positive(float), default=None, metavar="SECONDS",
@@ -84,7 +87,8 @@ def run(args: argparse.Namespace) -> int:
 
     if args.provider not in PROVIDERS:
         raise UnknownProvider(args.provider, PROVIDERS)
-    select_checks(args.checks, args.skip, strict_retries=args.strict_retries)  # names first
+    select_checks(args.checks, args.skip, strict_retries=args.strict_retries,  # names first
+                  mode=args.mode)
     if os.getcwd() not in sys.path:  # MODULE is looked up from where the command runs
         sys.path.insert(0, os.getcwd())
     adapter = load_adapter(args.adapter)
@@ -98,6 +102,7 @@ def run(args: argparse.Namespace) -> int:
         checks=args.checks,
         skip=args.skip,
         strict_retries=args.strict_retries,
+        mode=args.mode,
         poll_rate_limit=args.poll_rate_limit or DEFAULT_POLL_RATE,
         budget=args.budget or DEFAULT_BUDGET,
     )

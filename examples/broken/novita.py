@@ -1,0 +1,78 @@
+"""Broken Novita clients: `examples.novita_client` with one bug each."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from examples.broken._registry import broken
+from examples.common import Result, run_adapter
+from examples.novita_client import (
+    RESULT_PATH,
+    SUBMIT_PATH,
+    NovitaClient,
+    read_task_result,
+    to_wire,
+)
+
+NO_FAULTS: dict[str, Any] = {"transient_faults": False}
+
+
+class _Body(NovitaClient):
+    def edit(self, body: dict[str, Any], request: Mapping[str, Any]) -> dict[str, Any]:
+        return body
+
+    def submit(self, request: Mapping[str, Any]) -> str:
+        answer = self.api.call("POST", SUBMIT_PATH, json=self.edit(to_wire(request), request))
+        return str(answer["task_id"])
+
+
+class _CanonicalAmplitude(_Body):
+    def edit(self, body: dict[str, Any], request: Mapping[str, Any]) -> dict[str, Any]:
+        return {**body, "movement_amplitude": request["movement_amplitude"]}
+
+
+@broken("novita", bug="sends the canonical amplitude 'large' where Novita says 'high'",
+        caught_by="requests-valid", **NO_FAULTS)
+def wrong_enum(request: dict[str, Any], endpoint: dict[str, Any]) -> dict[str, Any]:
+    return run_adapter(_CanonicalAmplitude, request, endpoint)
+
+
+class _NoSeed(_Body):
+    def edit(self, body: dict[str, Any], request: Mapping[str, Any]) -> dict[str, Any]:
+        return {k: v for k, v in body.items() if k != "seed"}
+
+
+@broken("novita", bug="drops the seed", caught_by="request-faithful", **NO_FAULTS)
+def drops_seed(request: dict[str, Any], endpoint: dict[str, Any]) -> dict[str, Any]:
+    return run_adapter(_NoSeed, request, endpoint)
+
+
+class _AnyEndIsSuccess(NovitaClient):
+    def result(self, task_id: str) -> Result | None:
+        body = self.api.call("GET", RESULT_PATH, params={"task_id": task_id})
+        found = read_task_result(body, task_id)
+        if found is not None and found.status == "failed":  # "finished" means "done"
+            url = f"{self.api.base_url}{RESULT_PATH}?task_id={task_id}"
+            return Result.succeeded(task_id, url)
+        return found
+
+
+@broken("novita", bug="reports TASK_STATUS_FAILED as a success (with the task-result URL)",
+        caught_by="outcome-matches", **NO_FAULTS)
+def ignores_failure(request: dict[str, Any], endpoint: dict[str, Any]) -> dict[str, Any]:
+    return run_adapter(_AnyEndIsSuccess, request, endpoint)
+
+
+class _Confirms(NovitaClient):
+    def result(self, task_id: str) -> Result | None:
+        found = super().result(task_id)
+        if found is not None:  # one more look "to be sure"
+            self.api.call("GET", RESULT_PATH, params={"task_id": task_id})
+        return found
+
+
+@broken("novita", bug="polls once more after the final answer, 'to confirm'",
+        caught_by="no-poll-after-terminal", **NO_FAULTS)
+def polls_after_terminal(request: dict[str, Any], endpoint: dict[str, Any]) -> dict[str, Any]:
+    return run_adapter(_Confirms, request, endpoint)
