@@ -20,7 +20,6 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Match, Mount, Route
 
 from mock_server.admin import admin_routes
-from mock_server.clock import make_clock
 from mock_server.config import MockConfig
 from mock_server.engine import Engine
 from mock_server.errors import ConfigError, MethodNotAllowed, NotFound
@@ -31,7 +30,7 @@ from mock_server.providers.context import Exchange, Handler, ProviderContext, re
 from mock_server.quotas import Quotas
 from mock_server.scenarios.controller import Scenarios
 from mock_server.state import MockState
-from mock_server.storage import make_store
+from mock_server.storage import make_store, store_clock
 from mock_server.webhooks import Webhooks
 
 ADMIN_PREFIX = "/_mock"
@@ -60,12 +59,12 @@ def create_app(config: MockConfig | None = None) -> FastAPI:
         except ValueError as exc:
             raise ConfigError(f"outcome {config.outcome!r}: {exc}") from None
 
-    clock = (
-        make_clock(config.clock, start=config.virtual_start)
+    store = make_store(config.store)
+    clock = (  # a virtual clock keeps its time in the store: shared, and kept across restarts
+        store_clock(config.clock, store, start=config.virtual_start)
         if isinstance(config.clock, str)
         else config.clock
     )
-    store = make_store(config.store)
     engine = Engine(
         clock=clock,
         store=store,
@@ -136,12 +135,17 @@ def create_app(config: MockConfig | None = None) -> FastAPI:
 
 
 def _lifespan(state: MockState) -> Callable[[FastAPI], AbstractAsyncContextManager[None]]:
-    """What runs for as long as a server does (not under httpx.ASGITransport): callbacks."""
+    """What runs for as long as a server does (not under httpx.ASGITransport): callbacks;
+    at the end (after uvicorn's graceful shutdown let in-flight requests finish) the store
+    is closed."""
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        async with state.webhooks.running():
-            yield
+        try:
+            async with state.webhooks.running():
+                yield
+        finally:  # every acknowledged write is committed already; this releases the file
+            state.store.close()
 
     return lifespan
 

@@ -15,6 +15,7 @@ from mock_server.clock import VIRTUAL_EPOCH, Clock
 from mock_server.errors import ConfigError
 from mock_server.quotas.settings import QuotaSettings
 from mock_server.scenarios.rules import ScenarioFile
+from mock_server.storage.url import parse_store_url
 from mock_server.tasks import Outcome, Progression
 from mock_server.webhooks.policy import DEFAULT_SECRET, TARGETS
 
@@ -38,6 +39,8 @@ class MockConfig:
     spreads default durations by up to that fraction, deterministically per
     request. ``check_responses`` validates every answer against the
     provider's schema and turns a mismatch into a 500 (for tests).
+    ``store``: ``memory``, ``sqlite:PATH`` or ``redis://HOST:PORT/DB``
+    (`mock_server.storage.url`).
     """
 
     provider: str | None = None
@@ -81,6 +84,10 @@ class MockConfig:
             raise ConfigError(str(exc)) from None
         if not 0.0 <= self.jitter < 1.0:
             raise ConfigError(f"jitter: expected a fraction in [0, 1), got {self.jitter!r}")
+        try:
+            parse_store_url(self.store)
+        except ValueError as exc:
+            raise ConfigError(f"store: {exc}") from None
         if self.journal_max_entries < 0:
             raise ConfigError("journal_max_entries: must be 0 (off) or more")
         if self.max_body_bytes < 1:

@@ -78,7 +78,7 @@ class Engine:
         self.lifecycle = lifecycle
         self.seed = seed
         self.jitter = jitter
-        self.ids = Ids(seed)
+        self.ids = Ids(seed, counter=lambda: int(store.add_number("task-ids", 1)))
         self._initial_defaults = (progression, outcome or Outcome())
         self.progression, self.outcome = self._initial_defaults
         self._hooks: dict[str, list[Hook]] = {}

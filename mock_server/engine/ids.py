@@ -14,24 +14,41 @@ import hashlib
 import json
 import random
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 
 class Ids:
-    def __init__(self, seed: int) -> None:
+    """Ids from the seed and a sequence number.
+
+    With a *counter* (the store's shared sequence, see `mock_server.storage`)
+    the n-th id is a hash of the seed and n: workers sharing a store, and a
+    server restarted on a persistent one, never repeat an id. Without one, a
+    seeded generator in the process.
+    """
+
+    def __init__(self, seed: int, counter: Callable[[], int] | None = None) -> None:
         self._seed = seed
+        self._counter = counter
         self._random = random.Random(f"vidukit-ids:{seed}")
 
     def reset(self) -> None:
+        """Restart the sequence (a counter restarts with the store that keeps it)."""
         self._random = random.Random(f"vidukit-ids:{self._seed}")
+
+    def _bits(self, bits: int) -> int:
+        if self._counter is None:
+            return self._random.getrandbits(bits)
+        digest = hashlib.sha256(f"vidukit-ids:{self._seed}:{self._counter()}".encode()).digest()
+        return int.from_bytes(digest, "big") >> (256 - bits)
 
     def hex(self, length: int = 32) -> str:
         """Lower-case hex, like WaveSpeed's prediction ids."""
-        return f"{self._random.getrandbits(length * 4):0{length}x}"
+        return f"{self._bits(length * 4):0{length}x}"
 
     def uuid4(self) -> str:
         """A version-4 UUID string, like Novita's and Vtrix's task ids."""
-        return str(uuid.UUID(int=self._random.getrandbits(128), version=4))
+        return str(uuid.UUID(int=self._bits(128), version=4))
 
 
 def canonical_json(value: Any) -> bytes:

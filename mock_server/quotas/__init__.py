@@ -19,7 +19,9 @@ Rate (`Quotas.check_submit`, before a task is stored)
     of the mock's clock is refused with `QuotaExceeded`, which the scenario
     layer answers as the provider's 429 with ``Retry-After`` = the seconds
     until the oldest counted submit leaves the window. A refused submit is
-    not counted.
+    not counted. Submits are counted by the store (``TaskStore.admit``), one
+    atomic step, so instances sharing a store share the limit; every submit
+    is counted, so a limit set at run time sees the minute before it.
 """
 
 from __future__ import annotations
@@ -103,19 +105,14 @@ class Quotas:
 
     def check_submit(self, task: Task) -> None:
         """Refuse *task* with `QuotaExceeded` when its key is over the per-minute limit."""
-        limit = self.settings.for_provider(task.provider).per_minute
-        if not limit:
-            return
+        limit = self.settings.for_provider(task.provider).per_minute or None
         now = task.created_at
-        since = now - WINDOW_SECONDS
-        recent = sorted(
-            t.created_at
-            for t in self.store.list(provider=task.provider)
-            if t.owner == task.owner and t.created_at > since
-        )
-        if len(recent) < limit:
+        # Counted in the store, atomically: instances sharing it admit the limit together.
+        # Counted with no limit too, so that a limit set at run time sees the last minute.
+        key = f"submits:{task.provider}:{task.owner}"
+        frees_at = self.store.admit(key, now, WINDOW_SECONDS, limit)
+        if frees_at is None or limit is None:
             return
-        frees_at = recent[len(recent) - limit] + WINDOW_SECONDS
         raise QuotaExceeded(task.provider, limit, max(1, math.ceil(round(frees_at - now, 6))))
 
     # -- view --------------------------------------------------------------------------

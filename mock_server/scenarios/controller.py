@@ -57,6 +57,7 @@ from mock_server.scenarios.catalogue import (
     NONE,
     catalogue_view,
 )
+from mock_server.scenarios.pending import PendingChoices
 from mock_server.scenarios.rules import Rule, ScenarioFile
 from mock_server.scenarios.spec import Scenario
 from mock_server.scenarios.transport import (
@@ -163,10 +164,10 @@ class Scenarios:
         self.file = config or ScenarioFile()
         self.seed = self.file.seed if self.file.seed is not None else seed
         self.max_body_bytes = max_body_bytes
-        self.pending: list[Pending] = []
+        #: In the store: shared by every worker and instance, used up atomically.
+        self.pending = PendingChoices(store)
         self.history: deque[dict[str, Any]] = deque(maxlen=_HISTORY)
         self._seq = 0
-        self._next_id = 0
         self._rewind()
         engine.on_enter(QUEUED, self._on_created)
         engine.before_poll(self._on_poll)
@@ -212,8 +213,7 @@ class Scenarios:
                 raise ValueError(f"unknown provider {provider!r}; mounted: {mounted}")
             if not scenario.entry.supports(provider):
                 raise ValueError(f"{scenario.name} is not available on {provider}")
-        self._next_id += 1
-        pending = Pending(self._next_id, scenario, target, count, provider)
+        pending = Pending(self.pending.next_id(), scenario, target, count, provider)
         self.pending.append(pending)
         return pending
 
@@ -335,8 +335,9 @@ class Scenarios:
             return plan
         for pending in self.pending:
             if pending.target == "requests" and pending.matches(provider.id, operation):
+                if not self._consume(pending):  # another instance took its last use
+                    continue
                 plan.fault, plan.source = pending.scenario, f"admin#{pending.id}"
-                self._consume(pending)
                 return plan
         for index, rule in enumerate(self.rules):
             if rule.scenario.family != "request" or not rule.matches(provider.id, operation):
@@ -407,8 +408,9 @@ class Scenarios:
         if chosen is None:
             for pending in self.pending:
                 if pending.target == "tasks" and pending.matches(task.provider, None):
+                    if not self._consume(pending):  # another instance took its last use
+                        continue
                     chosen, source = pending.scenario, f"admin#{pending.id}"
-                    self._consume(pending)
                     break
         if chosen is None:
             for index, rule in enumerate(self.rules):
@@ -480,10 +482,8 @@ class Scenarios:
 
     # -- bookkeeping -------------------------------------------------------------------
 
-    def _consume(self, pending: Pending) -> None:
-        pending.remaining -= 1
-        if pending.remaining <= 0:
-            self.pending.remove(pending)
+    def _consume(self, pending: Pending) -> bool:
+        return self.pending.take(pending)
 
     def _record(
         self,

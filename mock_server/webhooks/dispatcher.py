@@ -6,7 +6,7 @@ that registered a callback URL: it asks `Engine.next_change_at` when the
 clock alone will move each one, looks at it then (``engine.observe``), and the
 engine's on-enter hook for the terminal states schedules the callback at the
 moment the task ended. Nothing here runs on the request path: a submit or
-poll only records (a dict insert) what a later round sends.
+poll only records (one store write) what a later round sends.
 
 Two drivers, one clock:
 
@@ -43,6 +43,7 @@ from mock_server.clock import Clock, SystemClock, VirtualClock
 from mock_server.engine import Engine
 from mock_server.tasks import Task
 from mock_server.webhooks import sender
+from mock_server.webhooks.book import Book
 from mock_server.webhooks.options import WebhookOptions
 from mock_server.webhooks.policy import DEFAULT_SECRET, POLICIES, TARGETS, policy_for
 from mock_server.webhooks.records import Delivery
@@ -110,9 +111,9 @@ class Webhooks:
         self.max_deliveries = max_deliveries
         self._configured = (secret, WebhookOptions())
         self.secret, self.default_options = self._configured
-        self._watching: dict[str, _Watch] = {}
-        self._deliveries: dict[int, Delivery] = {}
-        self._seq = 0
+        #: Watched tasks and deliveries live in the store: a persistent store keeps them
+        #: across a restart, a shared one lets several instances serve one schedule.
+        self._book = Book(engine.store)
         self._last_origin: str | None = None
         self._stopwatch = SystemClock()  # real latency, even on a virtual clock
         self._lock = asyncio.Lock()
@@ -150,16 +151,17 @@ class Webhooks:
             watch = _Watch(pending.origin, options)
         else:
             watch = _Watch(self._fallback_origin(), self.default_options)
-        self._watching[task.id] = watch
+        self._book.watch(task.id, watch.origin, watch.options)
         self._poke()
 
     def _on_finished(self, task: Task, state: str, at: float) -> None:
         url = task.meta.get("webhook")
         if not url:
             return
-        watch = self._watching.pop(task.id, None)
-        if watch is None:
-            watch = _Watch(self._fallback_origin(), self.default_options)
+        taken = self._book.unwatch(task.id)
+        if taken is None:  # another instance saw it end first and schedules it (or a reset)
+            return
+        watch = _Watch(*taken)
         provider = self.providers.get(task.provider)
         if provider is None or provider.render_webhook is None:
             return
@@ -176,10 +178,11 @@ class Webhooks:
         policy = policy_for(task.provider)
         if self.timeout is not None:
             policy = dataclasses.replace(policy, timeout=self.timeout)
+        seq = 0
         for part, body in enumerate(raw, 1):
-            self._seq += 1
-            self._deliveries[self._seq] = Delivery(
-                seq=self._seq,
+            seq = self._book.next_seq()
+            delivery = Delivery(
+                seq=seq,
                 id=event_id(self.engine.seed, task.id, part),
                 task_id=task.id,
                 provider=task.provider,
@@ -193,7 +196,9 @@ class Webhooks:
                 due=at + watch.options.delay,
                 copies_left=watch.options.duplicates,
             )
-        self._trim()
+            self._book.add(delivery)  # once per event id, whoever else saw the task end
+        if seq and seq % 32 == 0:  # the journal bound, checked now and then: it reads all
+            self._trim()
         self._poke()
 
     def _fallback_origin(self) -> str:
@@ -217,19 +222,17 @@ class Webhooks:
         task = self.engine.get(task_id)
         if task is not None:
             self.engine.observe(task)  # it may have ended since anyone looked
-        watch = self._watching.get(task_id)
+        watch = self._book.watch_of(task_id)
         if watch is None:
             return False
         if options.bad_signature and (task is None or not policy_for(task.provider).signed):
             raise ValueError("bad-signature: only a signed provider's task can take it")
-        watch.options = options
+        self._book.watch(task_id, watch[0], options)
         return True
 
     def reset(self) -> None:
         """Forget every watched task and delivery; back to the configured secret."""
-        self._watching.clear()
-        self._deliveries.clear()
-        self._seq = 0
+        self._book.clear()
         self.secret, self.default_options = self._configured
 
     # -- what is due -----------------------------------------------------------------------
@@ -237,8 +240,9 @@ class Webhooks:
     def next_due(self, after: float | None = None) -> float | None:
         """The earliest moment something will happen (a watched task moves, an attempt is
         due), or the earliest later than *after*: what a round at *after* has not handled."""
-        times = [d.due for d in self._deliveries.values() if d.active]
-        for task_id in self._watching:
+        first = self._book.next_due(None if after is None else after + EPSILON)
+        times = [first] if first is not None else []
+        for task_id in self._book.watched():
             task = self.engine.get(task_id)
             due = self._task_due(task) if task is not None else None
             if due is not None:
@@ -263,10 +267,10 @@ class Webhooks:
 
     def _collect(self, now: float) -> None:
         """Look at every watched task the clock has moved: its hooks schedule the callbacks."""
-        for task_id in list(self._watching):
+        for task_id in self._book.watched():
             task = self.engine.get(task_id)
             if task is None:
-                self._watching.pop(task_id, None)
+                self._book.unwatch(task_id)
                 continue
             due = self._task_due(task)
             if due is not None and due <= now + EPSILON:
@@ -351,10 +355,7 @@ class Webhooks:
 
     async def _round(self, now: float) -> None:
         self._collect(now)
-        due = sorted(
-            (d for d in self._deliveries.values() if d.active and d.due <= now + EPSILON),
-            key=lambda d: (d.due, d.seq),
-        )
+        due = sorted(self._book.due(now + EPSILON), key=lambda d: (d.due, d.seq))
         if not due:
             return
         by_url: dict[str, list[Delivery]] = {}
@@ -364,28 +365,31 @@ class Webhooks:
             await asyncio.gather(*(self._chain(http, batch, now) for batch in by_url.values()))
 
     async def _chain(self, http: httpx.AsyncClient, batch: list[Delivery], now: float) -> None:
-        """Attempts to one URL, in order; a held (out-of-order) one follows another task's."""
+        """Attempts to one URL, in order; a held (out-of-order) one follows another task's.
+
+        Each step starts by claiming the delivery's due entry in the book: of the
+        instances (or workers) sharing a store, only the one that claims it acts.
+        """
         queue = deque(batch)
         while queue:
             delivery = queue.popleft()
-            if not delivery.active:
+            if not self._book.claim(delivery):  # finished, or another instance took it
                 continue
             hold = delivery.options.hold
             if hold is not None and not delivery.held_once:
                 delivery.held_once = True
                 delivery.state = "held"
                 delivery.due = now + hold
+                self._book.save(delivery)
                 if hold == 0:  # held for no time: after the rest of this round's batch
                     queue.append(delivery)
                 continue
             await self._send(http, delivery, now)
-            for other in self._deliveries.values():
-                if (
-                    other.state == "held"
-                    and other.url == delivery.url
-                    and other.task_id != delivery.task_id
-                ):
+            self._book.save(delivery)
+            for other in self._book.held(delivery.url):
+                if other.task_id != delivery.task_id and self._book.claim(other):
                     other.state, other.due = "scheduled", now
+                    self._book.save(other)
                     queue.append(other)
 
     async def _send(self, http: httpx.AsyncClient, delivery: Delivery, now: float) -> None:
@@ -422,11 +426,10 @@ class Webhooks:
         delivery.due = now + delivery.policy.backoff(delivery.failures)
 
     def _trim(self) -> None:
-        excess = len(self._deliveries) - self.max_deliveries
-        if excess <= 0:
-            return
-        for seq in [s for s, d in self._deliveries.items() if not d.active][:excess]:
-            del self._deliveries[seq]
+        every = self._book.all()
+        excess = len(every) - self.max_deliveries
+        if excess > 0:
+            self._book.drop([d for d in every if not d.active][:excess])
 
     # -- the journal -------------------------------------------------------------------------
 
@@ -435,13 +438,13 @@ class Webhooks:
     ) -> list[Delivery]:
         return [
             d
-            for d in self._deliveries.values()
+            for d in self._book.all()
             if (task_id is None or d.task_id == task_id)
             and (provider is None or d.provider == provider)
         ]
 
     def watching(self) -> list[str]:
-        return list(self._watching)
+        return self._book.watched()
 
     def view(self, **filters: Any) -> dict[str, Any]:
         shown = self.deliveries(**filters)

@@ -93,6 +93,20 @@ def register(subparsers: Any) -> None:
         help="answer as a drifted provider: rename-field, new-enum-value, new-status, "
         "error-shape, reorder-states, all (comma list) or a YAML/JSON profile file",
     )
+    parser.add_argument(
+        "--store",
+        default="memory",
+        metavar="URL",
+        help="where state lives: memory (default), sqlite:PATH (a file: survives restarts, "
+        "shared by --workers) or redis://HOST:PORT/DB (shared by several instances)",
+    )
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        metavar="N",
+        help="uvicorn worker processes (1); more than one needs --store sqlite:... or redis://...",
+    )
     parser.add_argument("--log-level", default="info", help="uvicorn log level (info)")
     parser.set_defaults(func=run)
 
@@ -127,6 +141,7 @@ def build_config(args: argparse.Namespace) -> MockConfig:
         journal_max_entries=args.journal_size,
         public_url=args.public_url,
         webhook_targets=args.webhook_targets,
+        store=args.store,
         **options,
     )
 
@@ -147,6 +162,10 @@ def banner(state: MockState, origin: str) -> list[str]:
         lines.append(f"  {pid:<10} {provider.title:<14} {origin}{state.prefixes[pid]}")
     lines.append(f"  {'dashboard':<10} {'':<14} {origin}/_mock/ui/")
     lines.append(f"  {'admin':<10} {'':<14} {origin}/_mock/")
+    if state.config.store != "memory":
+        from mock_server.storage import parse_store_url
+
+        lines.append(f"  store: {parse_store_url(state.config.store).display()}")
     if state.scenarios.rules or state.quotas.settings.active:
         lines.append(
             f"  faults: {len(state.scenarios.rules)} scenario rule(s), seed "
@@ -170,12 +189,22 @@ def run(args: argparse.Namespace) -> int:
     from mock_server import create_app
 
     config = build_config(args)
+    if args.workers != 1:
+        from vidukit.cli.serve_workers import check_workers
+
+        check_workers(args.workers, config)
     app = create_app(config)
     sock = _bind(args.host, args.port)
     port = sock.getsockname()[1]
     for line in banner(app.state.mock, config.public_url or origin_of(args.host, port)):
         print(line)
     sys.stdout.flush()
+    if args.workers > 1:
+        from vidukit.cli.serve_workers import run_workers
+
+        app.state.mock.store.close()  # the workers open their own
+        run_workers(args, sock)
+        return 0
     server = uvicorn.Server(
         uvicorn.Config(app, log_level=args.log_level, access_log=args.log_level == "debug")
     )
