@@ -114,6 +114,9 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--timeout", type=_seconds, default=900.0, metavar="S",
                         help="give up polling after this long (900)")
     add_report_options(parser)
+    parser.add_argument("--html", metavar="FILE",
+                        help="also write a self-contained HTML report (findings, exchanges, "
+                             "timings and the probed task's timeline)")
     parser.set_defaults(func=run)
 
 
@@ -241,6 +244,10 @@ def run(args: argparse.Namespace) -> int:
     key = os.environ.get(variable, "")
     if not key and not args.dry_run:
         raise ToolkitError(f"set {variable} to the {provider} API key (it is never printed)")
+    if args.html and not args.dry_run:  # before anything is spent
+        from vidukit.reports import check_writable
+
+        check_writable(args.html)
     plan = build_plan(provider, args.image)
     _estimate(plan, args)
     if args.dry_run:
@@ -260,6 +267,10 @@ def _probe(args: argparse.Namespace, plan: Plan, base_url: str, key: str) -> int
     Probe(plan, base_url, key, observer, polling=polling, progress=_say).run()
     report = observer.report(mode="probe", source=base_url, cost=plan.estimated_cost_usd)
     write_report(render(report, args.format, args.fail_on), args.output)
+    if args.html:
+        from vidukit.reports import drift_html, write_html
+
+        write_html(args.html, drift_html(report, observer, fail_on=args.fail_on))
     if args.record:
         save_recording(observer, Path(args.record), base_url, (key,))
     if args.propose_patch:

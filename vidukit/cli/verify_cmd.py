@@ -70,6 +70,9 @@ def register(subparsers: Any) -> None:
                              "(default 30)")
     parser.add_argument("--junit-xml", default=None, metavar="FILE",
                         help="also write the result as JUnit XML, one test case per check")
+    parser.add_argument("--html", default=None, metavar="FILE",
+                        help="also write a self-contained HTML report (checks, the minimal "
+                             "failing example and its timeline)")
     parser.set_defaults(func=run)
 
 
@@ -94,6 +97,10 @@ def run(args: argparse.Namespace) -> int:
     adapter = load_adapter(args.adapter)
     if args.junit_xml is not None:
         _check_writable(args.junit_xml)
+    if args.html is not None:
+        from vidukit.reports import check_writable
+
+        check_writable(args.html)
     report = verify_client(
         args.provider,
         adapter,
@@ -109,7 +116,16 @@ def run(args: argparse.Namespace) -> int:
     print(report.to_text())
     if args.junit_xml is not None:
         report.write_junit_xml(args.junit_xml)
+    if args.html is not None:
+        _write_html(args.html, report)
     return 0 if report.passed else 1
+
+
+def _write_html(path: str, report: Any) -> None:
+    from contract_tests.checks import REGISTRY
+    from vidukit.reports import verify_html, write_html
+
+    write_html(path, verify_html(report, {c.name: c.description for c in REGISTRY}))
 
 
 def _check_writable(path: str) -> None:
