@@ -22,6 +22,8 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
+from vidukit.jsontypes import json_type
+
 #: JSON value kinds. "integer" is every integral number and "number" every other
 #: one, so the JSON Schema type "number" is the pair and set algebra stays exact.
 ALL_TYPES: frozenset[str] = frozenset(
@@ -108,23 +110,7 @@ class UnsupportedSchema(ValueError):
         self.location = location
 
 
-def kind_of(value: Any) -> str:
-    """The JSON kind of a Python value decoded from JSON."""
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int):
-        return "integer"
-    if isinstance(value, float):
-        return "integer" if value.is_integer() else "number"
-    if isinstance(value, str):
-        return "string"
-    if isinstance(value, list):
-        return "array"
-    if isinstance(value, dict):
-        return "object"
-    raise TypeError(f"not a JSON value: {value!r}")
+kind_of = json_type  # the JSON kind of a value decoded from JSON
 
 
 def json_key(value: Any) -> Any:

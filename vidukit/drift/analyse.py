@@ -37,7 +37,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from vidukit.drift.report import Finding
-from vidukit.drift.scrub import Scrubber, json_type, sample
+from vidukit.drift.scrub import Scrubber, sample
+from vidukit.jsontypes import json_type
 from vidukit.rules._payload import Payload
 from vidukit.validation import MessageValidator, validator
 from vidukit.violations import pointer

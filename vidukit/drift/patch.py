@@ -28,7 +28,8 @@ from typing import Any
 
 from vidukit.catalogue import BASE_URI, catalogue
 from vidukit.drift.analyse import Difference
-from vidukit.drift.scrub import Scrubber, json_type
+from vidukit.drift.scrub import Scrubber
+from vidukit.jsontypes import json_type
 
 
 @dataclass

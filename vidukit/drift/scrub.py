@@ -25,6 +25,8 @@ from collections.abc import Iterable
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+from vidukit.jsontypes import json_type
+
 REDACTED = "REDACTED"
 
 _SECRET_FIELDS = frozenset({
@@ -114,23 +116,6 @@ def sample(value: Any, scrubber: Scrubber, limit: int = 120) -> Any:
     if isinstance(value, dict | list):
         return f"<{json_type(value)}>"
     return value
-
-
-def json_type(value: Any) -> str:
-    """The JSON Schema type name of a JSON value."""
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int):
-        return "integer"
-    if isinstance(value, float):
-        return "integer" if value.is_integer() else "number"
-    if isinstance(value, str):
-        return "string"
-    if isinstance(value, list):
-        return "array"
-    return "object"
 
 
 __all__ = ["REDACTED", "Scrubber", "json_type", "sample"]
