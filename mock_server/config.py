@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING
 
 from mock_server.clock import VIRTUAL_EPOCH, Clock
 from mock_server.errors import ConfigError
+from mock_server.journal import DEFAULT_MAX_AGE as DEFAULT_JOURNAL_AGE
+from mock_server.journal import DEFAULT_MAX_BYTES as DEFAULT_JOURNAL_BYTES
 from mock_server.quotas.settings import QuotaSettings
 from mock_server.scenarios.rules import ScenarioFile
 from mock_server.storage.url import parse_store_url
@@ -25,6 +27,8 @@ if TYPE_CHECKING:
 #: A fast real provider: a second in the queue, four seconds of generation.
 DEFAULT_PROGRESSION = "time=1,4"
 DEFAULT_MAX_BODY_BYTES = 20 * 1024 * 1024  # Vtrix documents 20 MB; others are silent
+#: A million tasks: about 0.7 GB in the memory store (bench/http_compare.py measures it).
+DEFAULT_MAX_TASKS = 1_000_000
 
 
 @dataclass(frozen=True)
@@ -54,6 +58,11 @@ class MockConfig:
     jitter: float = 0.25
     store: str = "memory"
     journal_max_entries: int = 1000
+    #: The journal's other bounds: bytes held and age in seconds (0: no bound of that kind).
+    journal_max_bytes: int = DEFAULT_JOURNAL_BYTES
+    journal_max_age: float = DEFAULT_JOURNAL_AGE
+    #: The memory store keeps at most this many tasks, dropping the oldest (0: no bound).
+    max_tasks: int = DEFAULT_MAX_TASKS
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
     public_url: str | None = None
     check_responses: bool = False
@@ -90,6 +99,12 @@ class MockConfig:
             raise ConfigError(f"store: {exc}") from None
         if self.journal_max_entries < 0:
             raise ConfigError("journal_max_entries: must be 0 (off) or more")
+        if self.journal_max_bytes < 0:
+            raise ConfigError("journal_max_bytes: must be 0 (no bound) or more")
+        if not 0 <= self.journal_max_age < float("inf"):
+            raise ConfigError("journal_max_age: seconds, 0 (no bound) or more")
+        if self.max_tasks < 0:
+            raise ConfigError("max_tasks: must be 0 (no bound) or more")
         if self.max_body_bytes < 1:
             raise ConfigError("max_body_bytes: must be at least 1")
         if not self.webhook_secret:

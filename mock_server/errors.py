@@ -97,9 +97,16 @@ class MethodNotAllowed(ProviderError):
 
 
 class PayloadTooLarge(ProviderError):
+    """*hang_up*: the client announced a body so far over the limit that the connection is
+    closed after the answer instead of reading the rest (see `mock_server.http.read_body`)."""
+
     status = 413
     code = "payload_too_large"
     message = "the request body is too large"
+
+    def __init__(self, detail: str | None = None, *, hang_up: bool = False) -> None:
+        super().__init__(detail)
+        self.hang_up = hang_up
 
 
 class UnsupportedMediaType(ProviderError):

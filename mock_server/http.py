@@ -10,10 +10,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+import orjson
 from starlette.requests import Request
 
 from mock_server.errors import MalformedBody, PayloadTooLarge, Unauthorized, UnsupportedMediaType
@@ -41,25 +44,47 @@ _ENCODER = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False)
 
 
 def dumps(body: Any) -> bytes:
-    return _ENCODER.encode(body).encode()
+    """Compact UTF-8 JSON. orjson writes it five times faster than the standard library;
+    what orjson refuses (integers beyond 64 bits, non-string keys) the library still writes."""
+    try:
+        return orjson.dumps(body)
+    except TypeError:
+        return _ENCODER.encode(body).encode()
+
+
+#: orjson reads integers beyond 64 bits as floats; the standard library keeps them exact.
+_LONG_NUMBER = re.compile(rb"[0-9]{19}")
 
 
 def _reject_constant(name: str) -> Any:
     raise ValueError(f"{name} is not JSON")
 
 
+def drain_limit(limit: int) -> int:
+    """The largest declared body whose rest is read and dropped after a 413."""
+    return 4 * limit
+
+
 async def read_body(request: Request, limit: int) -> bytes:
     """The whole body, refusing (413) as soon as it is known to exceed *limit* bytes.
 
     A declared Content-Length over the limit is refused before any byte is
-    read; a body without one (chunked) is counted as it arrives.
+    read; a body without one (chunked) is counted as it arrives, and refused
+    once past the limit. The answer keeps the connection, and uvicorn reads
+    and drops the rest of the body: an ordinary client writes its whole body
+    before it reads, and a closed connection would show it a reset instead of
+    the 413. A declared length beyond `drain_limit` gets the connection closed
+    after the answer: nobody sends a hundred megabytes by mistake.
     """
     declared = request.headers.get("content-length")
     if declared is not None:
         if not declared.isdigit():
             raise MalformedBody(f"Content-Length {declared!r} is not a number")
         if int(declared) > limit:
-            raise PayloadTooLarge(f"the request body is larger than {limit} bytes")
+            raise PayloadTooLarge(
+                f"the request body is larger than {limit} bytes",
+                hang_up=int(declared) > drain_limit(limit),
+            )
     chunks: list[bytes] = []
     size = 0
     async for chunk in request.stream():
@@ -80,17 +105,42 @@ def check_json_type(request: Request) -> None:
 
 
 def parse_json(body: bytes) -> Any:
-    """Parse strict JSON (no NaN/Infinity); every failure is a `MalformedBody`, never a crash."""
+    """Parse strict JSON: UTF-8 only (RFC 8259), no NaN/Infinity, no number out of a
+    double's range, no lone surrogate. Every failure is a `MalformedBody`, never a crash."""
+    if _LONG_NUMBER.search(body) is None:
+        try:  # the fast parser takes strict UTF-8 JSON; anything else gets the library's verdict
+            return orjson.loads(body)
+        except orjson.JSONDecodeError:
+            pass
     if not body.strip():
         raise MalformedBody("the request body is empty; a JSON object is required")
     try:
-        return json.loads(body, parse_constant=_reject_constant)
+        text = bytes(body).decode("utf-8")  # strict: encoded surrogates are not UTF-8 either
     except UnicodeDecodeError:
         raise MalformedBody("the request body is not valid UTF-8") from None
+    try:
+        value = json.loads(text, parse_constant=_reject_constant, parse_float=_finite_float)
     except RecursionError:
         raise MalformedBody("the request body is nested too deeply") from None
     except ValueError as exc:
         raise MalformedBody(f"the request body is not valid JSON: {exc}") from None
+    if "\\u" in text:  # an escape may stand for half a surrogate pair, which no text can hold
+        try:
+            _ENCODER.encode(value).encode("utf-8")
+        except UnicodeEncodeError:
+            raise MalformedBody(
+                "the request body holds a lone UTF-16 surrogate escape (\\ud800-\\udfff)"
+            ) from None
+        except RecursionError:
+            raise MalformedBody("the request body is nested too deeply") from None
+    return value
+
+
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if math.isinf(value):
+        raise ValueError(f"the number {text[:40]} is out of range")
+    return value
 
 
 def bearer_key(request: Request) -> str:
@@ -110,16 +160,23 @@ def key_owner(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()[:32]
 
 
+_ORIGIN_KEY = "vidukit.origin"
+
+
 def origin(request: Request, public_url: str | None = None) -> str:
     """``scheme://host[:port]`` as the client reached us, for URLs that point back at the mock."""
     if public_url:
         return public_url.rstrip("/")
     scope = request.scope
+    known: str | None = scope.get(_ORIGIN_KEY)  # a route asks up to three times a request
+    if known is not None:
+        return known
     host = request.headers.get("host")
     if not host:
         server = scope.get("server")
         host = f"{server[0]}:{server[1]}" if server else "localhost"
-    return f"{scope.get('scheme', 'http')}://{host}"
+    found = scope[_ORIGIN_KEY] = f"{scope.get('scheme', 'http')}://{host}"
+    return found
 
 
 __all__ = [

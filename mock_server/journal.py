@@ -1,16 +1,19 @@
 """The request journal: what each client sent, what the mock thought of it, what it answered.
 
-Bounded (oldest entries drop off), and cheap to write: an entry keeps the raw
-bytes it was given and is turned into JSON only when someone reads the
-journal. Authorization headers are redacted when the entry is written, so the
-key never sits in memory past the request.
+Bounded three ways, so a server that runs for days keeps a flat memory: by
+entries, by the bytes they hold, and by age (oldest entries drop off first).
+Age is measured on a real monotonic clock, not the mock's clock: advancing a
+virtual clock by a day must not wipe the requests a test is about to inspect.
+Cheap to write: an entry keeps the raw bytes it was given and is turned into
+JSON only when someone reads the journal. Authorization headers are redacted
+when the entry is written, so the key never sits in memory past the request.
 """
 
 from __future__ import annotations
 
 import json
 from collections import deque
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,6 +22,10 @@ from mock_server.clock import iso_ms
 REDACTED = "REDACTED"
 _REDACTED = REDACTED.encode()
 _SECRET_HEADERS = frozenset({b"authorization", b"x-mock-admin-token", b"cookie"})
+#: What an entry costs beyond its bodies and headers (the objects holding them), for the bound.
+_ENTRY_OVERHEAD = 400
+DEFAULT_MAX_BYTES = 32 * 1024 * 1024
+DEFAULT_MAX_AGE = 3600.0
 
 
 @dataclass(slots=True)
@@ -37,6 +44,9 @@ class Entry:
     #: A fault that mangled the answer on its way out (cut, HTML page, closed): the client
     #: never received ``response`` as recorded.
     fault: str | None = None
+    #: When it was recorded on the journal's own monotonic clock, and what it holds in bytes.
+    stamp: float = 0.0
+    size: int = 0
 
     def to_dict(self) -> dict[str, Any]:
         if self.violations is None:
@@ -70,11 +80,30 @@ def _show(raw: bytes) -> Any:
         return raw.decode("utf-8", "replace")
 
 
+def _no_time() -> float:
+    return 0.0
+
+
 class Journal:
-    def __init__(self, max_entries: int, max_body_bytes: int = 64 * 1024) -> None:
+    """*max_entries* 0 turns the journal off; *max_bytes* and *max_age* (seconds) 0 mean no
+    bound of that kind. *monotonic* is the clock ages are measured on."""
+
+    def __init__(
+        self,
+        max_entries: int,
+        max_body_bytes: int = 64 * 1024,
+        *,
+        max_bytes: int = DEFAULT_MAX_BYTES,
+        max_age: float = DEFAULT_MAX_AGE,
+        monotonic: Callable[[], float] | None = None,
+    ) -> None:
         self.max_entries = max_entries
         self.max_body_bytes = max_body_bytes
-        self._entries: deque[Entry] = deque(maxlen=max_entries)
+        self.max_bytes = max_bytes
+        self.max_age = max_age
+        self._monotonic = monotonic or _no_time
+        self._entries: deque[Entry] = deque()
+        self._bytes = 0
         self._seq = 0
 
     def record(
@@ -95,26 +124,63 @@ class Journal:
         if self.max_entries <= 0:
             return
         self._seq += 1
-        headers = [(k, _REDACTED if k.lower() in _SECRET_HEADERS else v) for k, v in raw_headers]
+        size = _ENTRY_OVERHEAD
+        headers = []
+        for key, value in raw_headers:
+            if key.lower() in _SECRET_HEADERS:
+                value = _REDACTED
+            headers.append((key, value))
+            size += len(key) + len(value)
         limit = self.max_body_bytes
+        # Copies cut to size: a body may be a view into a larger buffer (orjson's output keeps
+        # its whole write buffer), which the byte bound would not see.
+        body = bytes(memoryview(body)[:limit])
+        response = bytes(memoryview(response)[:limit])
+        size += len(body) + len(response)
+        stamp = self._monotonic()
         self._entries.append(
             Entry(
-                seq=self._seq,
-                at=at,
-                provider=provider,
-                method=method,
-                path=path,
-                query=query.decode("latin-1"),
-                headers=headers,
-                body=body[:limit],
-                violations=violations,
-                status=status,
-                response=response[:limit],
-                fault=fault,
+                self._seq,
+                at,
+                provider,
+                method,
+                path,
+                query.decode("latin-1"),
+                headers,
+                body,
+                violations,
+                status,
+                response,
+                fault,
+                stamp,
+                size,
             )
         )
+        self._bytes += size
+        self._prune(stamp)
+
+    def _prune(self, now: float) -> None:
+        entries = self._entries
+        if (
+            len(entries) <= self.max_entries
+            and (self.max_bytes <= 0 or self._bytes <= self.max_bytes)
+            and (self.max_age <= 0 or not entries or entries[0].stamp >= now - self.max_age)
+        ):
+            return
+        oldest = now - self.max_age if self.max_age > 0 else None
+        while entries and (
+            len(entries) > self.max_entries
+            or (self.max_bytes > 0 and self._bytes > self.max_bytes and len(entries) > 1)
+            or (oldest is not None and entries[0].stamp < oldest)
+        ):
+            self._bytes -= entries.popleft().size
+
+    @property
+    def bytes_held(self) -> int:
+        return self._bytes
 
     def entries(self, *, provider: str | None = None, since: int = 0) -> list[Entry]:
+        self._prune(self._monotonic())
         return [
             e
             for e in self._entries
@@ -123,10 +189,11 @@ class Journal:
 
     def clear(self) -> None:
         self._entries.clear()
+        self._bytes = 0
         self._seq = 0
 
     def __len__(self) -> int:
         return len(self._entries)
 
 
-__all__ = ["REDACTED", "Entry", "Journal"]
+__all__ = ["DEFAULT_MAX_AGE", "DEFAULT_MAX_BYTES", "REDACTED", "Entry", "Journal"]

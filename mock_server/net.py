@@ -8,7 +8,9 @@ import socket
 def listening_socket(host: str, port: int) -> socket.socket:
     """A bound TCP socket for uvicorn's ``sockets=``; raises OSError when the address is taken.
 
-    Binding ourselves lets ``--port 0`` pick a free port and report it before serving.
+    Binding ourselves lets ``--port 0`` pick a free port and report it before serving; it
+    listens at once, so a client that connects as soon as the port is printed waits in the
+    backlog until uvicorn accepts, instead of being refused.
     TCP_NODELAY is set here because accepted connections inherit it: a socket handed to
     uvicorn this way otherwise keeps Nagle on, and every keep-alive response then waits
     about 40 ms for the client's delayed ACK.
@@ -19,6 +21,7 @@ def listening_socket(host: str, port: int) -> socket.socket:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         sock.bind((host, port))
+        sock.listen(2048)  # uvicorn's default backlog
     except OSError:
         sock.close()
         raise

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from typing import Any, Literal
 
 ProgressionMode = Literal["time", "polls", "immediate"]
@@ -56,6 +57,10 @@ class Progression:
     @classmethod
     def parse(cls, text: str) -> Progression:
         """Read the text form; `ValueError` with the expected grammar otherwise."""
+        return _parse_progression(cls, text)
+
+    @classmethod
+    def _parse(cls, text: str) -> Progression:
         raw = text.strip().lower()
         name, _, value = raw.partition("=")
         try:
@@ -104,6 +109,10 @@ class Outcome:
 
     @classmethod
     def parse(cls, text: str) -> Outcome:
+        return _parse_outcome(cls, text)
+
+    @classmethod
+    def _parse(cls, text: str) -> Outcome:
         raw = text.strip()
         name, sep, code = raw.partition(":")
         name = name.lower()
@@ -119,6 +128,11 @@ class Outcome:
         if self.kind == "fail" and self.error_code:
             return f"fail:{self.error_code}"
         return self.kind
+
+
+# Specs are frozen values read back for every stored task a store thaws: parse each once.
+_parse_progression = lru_cache(maxsize=4096)(lambda cls, text: cls._parse(text))
+_parse_outcome = lru_cache(maxsize=1024)(lambda cls, text: cls._parse(text))
 
 
 @dataclass(slots=True)

@@ -21,6 +21,7 @@ import copy
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
+from itertools import islice
 from typing import Any
 
 import jsonschema_rs
@@ -31,6 +32,13 @@ from vidukit.rules.registry import BoundCheck
 from vidukit.violations import Violation, pointer, sort_key
 
 _UNKNOWN_FIELD_KEYWORDS = frozenset({"additionalProperties", "unevaluatedProperties"})
+#: The compiled validator descends at most this deep (jsonschema-rs's own limit); deeper
+#: documents get one `max-depth` violation instead of a check. No provider message nests
+#: beyond a handful of levels.
+MAX_DEPTH = 255
+MAX_DEPTH_RULE = "max-depth"
+#: Undeclared field names listed in one violation's message; the rest are counted.
+_LISTED_FIELDS = 20
 
 
 def _rs_registry(resources: Mapping[str, Mapping[str, Any]]) -> jsonschema_rs.Registry:
@@ -147,16 +155,33 @@ class MessageValidator:
         The hot path: the compiled schema answers first, and only the error
         checks run after it, each stopping at its first finding.
         """
-        if not self.fast.is_valid(instance):
+        try:
+            if not self.fast.is_valid(instance):
+                return False
+        except ValueError:  # deeper than the compiled validator descends: never valid
             return False
         if not self._error_checks:
             return True
         payload = Payload(instance, self.provider, schema_valid=True)
         return not any(check.fails(payload) for check in self._error_checks)
 
-    def violations(self, instance: Any, *, notes: bool = True) -> list[Violation]:
-        """Every violation, warning and (optionally) note, errors first."""
-        found = [self._schema_violation(e, "error") for e in self.fast.iter_errors(instance)]
+    def violations(
+        self, instance: Any, *, notes: bool = True, limit: int | None = None
+    ) -> list[Violation]:
+        """Every violation, warning and (optionally) note, errors first.
+
+        *limit* caps the schema errors examined and the list returned: a body with a
+        hundred thousand mistakes must not cost a minute and a 300 MB answer.
+        """
+        try:
+            found = [
+                self._schema_violation(e, "error")
+                for e in islice(self.fast.iter_errors(instance), limit)
+            ]
+        except ValueError as exc:
+            if "recursion" not in str(exc).lower():
+                raise
+            return [self._too_deep()]
         schema_valid = not found
         payload = Payload(instance, self.provider, schema_valid=schema_valid)
         for check in self.checks:
@@ -167,7 +192,16 @@ class MessageValidator:
                 for e in self.strict.iter_errors(instance)
                 if e.kind.name in _UNKNOWN_FIELD_KEYWORDS
             )
-        return sorted(dict.fromkeys(found), key=sort_key)
+        return sorted(dict.fromkeys(found), key=sort_key)[:limit]
+
+    def _too_deep(self) -> Violation:
+        return Violation(
+            path="",
+            rule=MAX_DEPTH_RULE,
+            message=f"nested more than {MAX_DEPTH} levels deep; no {self.provider} "
+            f"{self.message} nests beyond a few",
+            source=self.source,
+        )
 
     def _schema_violation(self, error: Any, severity: str) -> Violation:
         location = str(error.absolute_keyword_location or "")
@@ -182,7 +216,10 @@ class MessageValidator:
         )
         message = _shorten(error.message)
         if keyword in _UNKNOWN_FIELD_KEYWORDS:
-            fields = ", ".join(repr(f) for f in getattr(error.kind, "unexpected", []))
+            names = list(getattr(error.kind, "unexpected", []))
+            fields = ", ".join(repr(f) for f in names[:_LISTED_FIELDS])
+            if len(names) > _LISTED_FIELDS:
+                fields += f" and {len(names) - _LISTED_FIELDS} more"
             message = f"undeclared field(s) {fields}" if fields else message
         return Violation(
             path=pointer(list(error.instance_path)),

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import time
+from functools import lru_cache
 from typing import Protocol, runtime_checkable
 
 #: Where a virtual clock starts unless told otherwise: 2026-01-01T00:00:00Z.
@@ -88,6 +89,7 @@ def make_clock(kind: str, *, start: float = VIRTUAL_EPOCH) -> Clock:
     raise ValueError(f"unknown clock {kind!r}; choose 'real' or 'virtual'")
 
 
+@lru_cache(maxsize=16384)  # a task's times are printed again at every poll
 def iso_ms(epoch: float) -> str:
     """ISO-8601 UTC with milliseconds and a ``Z``, as WaveSpeed and others print times."""
     whole = math.floor(epoch)

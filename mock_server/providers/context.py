@@ -13,18 +13,19 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 
 from mock_server.errors import (
     BadRequest,
     InternalError,
     InvalidRequest,
+    PayloadTooLarge,
     ProviderError,
     Unauthorized,
 )
+from mock_server.fastpath import JSONResponse
 from mock_server.http import (
-    JSON_TYPE,
     Reply,
     bearer_key,
     check_json_type,
@@ -39,9 +40,13 @@ from mock_server.state import MockState
 from mock_server.tasks import Outcome, Progression, Task
 from mock_server.webhooks import WEBHOOK_HEADER
 from vidukit.validation import validator
+from vidukit.violations import Violation
 
 logger = logging.getLogger("mock_server")
 
+#: An answer lists at most this many violations (and says when there were more), so a body
+#: with a hundred thousand mistakes gets a bounded answer, quickly.
+MAX_LISTED_VIOLATIONS = 100
 PROGRESSION_HEADER = "x-mock-progression"
 OUTCOME_HEADER = "x-mock-outcome"
 
@@ -92,6 +97,10 @@ class ProviderContext:
                 reply = await handler(request, exchange)
             except ProviderError as exc:
                 reply = self.render(exc)
+                if isinstance(exc, PayloadTooLarge) and exc.hang_up:
+                    reply.headers = {**reply.headers, "Connection": "close"}
+            except ClientDisconnect:  # the client left mid-body: nobody to answer, no bug
+                reply = Reply(499, {"mock": "the client closed the connection mid-request"})
             except Exception:
                 logger.exception("bug in the %s mock answering %s", provider_id, request.url.path)
                 reply = self.render(InternalError())
@@ -112,9 +121,7 @@ class ProviderContext:
                 response=content,
                 fault=scenarios.transport_fault(request),
             )
-            return Response(
-                content, reply.status, headers=reply.headers or None, media_type=JSON_TYPE
-            )
+            return JSONResponse(content, reply.status, reply.headers)
 
         return scenarios.deliver(run)
 
@@ -168,7 +175,19 @@ class ProviderContext:
         if check.is_valid(body):
             exchange.violations = []
             return
-        violations = [v for v in check.violations(body, notes=False) if v.severity == "error"]
+        found = check.violations(body, notes=False, limit=MAX_LISTED_VIOLATIONS + 1)
+        violations = [v for v in found if v.severity == "error"]
+        if len(found) > MAX_LISTED_VIOLATIONS:
+            violations = violations[:MAX_LISTED_VIOLATIONS]
+            violations.append(
+                Violation(
+                    path="",
+                    rule="more-violations",
+                    message=f"more violations not listed: the mock lists the first "
+                    f"{MAX_LISTED_VIOLATIONS}",
+                    source=check.source,
+                )
+            )
         exchange.violations = [v.to_dict() for v in violations]
         raise InvalidRequest(violations)
 

@@ -53,6 +53,7 @@ DOCUMENTED: dict[str, Limits] = {
     "wavespeed": Limits(concurrency=2, per_minute=2),
     "novita": Limits(per_minute=10),
 }
+_NO_LIMITS = Limits()
 PROFILES: dict[str, dict[str, Limits]] = {"off": {}, "documented": DOCUMENTED}
 
 
@@ -62,7 +63,7 @@ class QuotaSettings:
     limits: Mapping[str, Limits] = field(default_factory=dict)
 
     def for_provider(self, provider: str) -> Limits:
-        return self.limits.get(provider, Limits())
+        return self.limits.get(provider, _NO_LIMITS)
 
     @property
     def active(self) -> bool:

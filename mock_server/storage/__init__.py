@@ -49,8 +49,12 @@ from mock_server.storage.url import STORE_HELP, StoreSpec, parse_store_url
 STORES: tuple[str, ...] = ("memory", "sqlite:PATH", "redis://HOST:PORT/DB")
 
 
-def make_store(name: str) -> TaskStore:
-    """Build the store a configuration names; `ConfigError` when it cannot."""
+def make_store(name: str, *, max_tasks: int = 0) -> TaskStore:
+    """Build the store a configuration names; `ConfigError` when it cannot.
+
+    *max_tasks* bounds the memory store (0: no bound); a file or a shared server is the
+    place for more tasks than memory holds, so the others keep everything.
+    """
     try:
         spec = parse_store_url(name)
     except ValueError as exc:
@@ -64,7 +68,7 @@ def make_store(name: str) -> TaskStore:
         from mock_server.storage.redis import RedisTaskStore
 
         return RedisTaskStore(spec.host, spec.port, spec.db, prefix=spec.prefix)
-    return MemoryTaskStore()
+    return MemoryTaskStore(max_tasks=max_tasks)
 
 
 __all__ = [

@@ -1,41 +1,127 @@
-"""The default store: tasks in a dict, fast, and gone when the process exits."""
+"""The default store: tasks in a dict, fast, and gone when the process exits.
+
+A million stored tasks must fit in well under a gigabyte and must not make
+the garbage collector pause for a second: as live objects a task costs about
+1.3 kB and half a dozen tracked containers. So only the tasks in use stay
+live (the most recently touched `hot_tasks`); the others are kept as one
+compact JSON row each (about 0.5 kB, a bytes object the collector never
+visits) and are thawed on the next ``get``. Callers put a task back after
+changing it (the store contract), so a thawed copy behaves like the live one.
+
+``max_tasks`` bounds the store: past it, the oldest tasks are forgotten (a
+poll for one answers not-found, as for a real provider's expired task).
+"""
 
 from __future__ import annotations
 
-from collections import deque
+import json
+from collections import OrderedDict, deque
 from typing import Any
+
+import orjson
 
 from mock_server.storage.base import Keys, Records
 from mock_server.tasks import Task
 
+#: A frozen task's row: these `Task.to_dict` values in this order (the id is the key).
+_ROW = (
+    "provider", "owner", "created_at", "progression", "outcome", "seed", "request", "meta",
+    "state", "entered", "polls", "forced",
+)  # fmt: skip
+DEFAULT_HOT_TASKS = 2_000
+
+
+#: The standard library's encoder, not orjson's: orjson's bytes keep their whole
+#: (4 kB) write buffer allocated, which would undo the point of freezing.
+_ENCODER = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False)
+
+
+def freeze(task: Task) -> bytes:
+    data = task.to_dict()
+    return _ENCODER.encode([data[name] for name in _ROW]).encode()
+
+
+def thaw(task_id: str, row: bytes) -> Task:
+    data = dict(zip(_ROW, orjson.loads(row), strict=True))
+    data["id"] = task_id
+    return Task.from_dict(data)
+
 
 class MemoryTaskStore:
-    """Tasks in insertion (= creation) order; ``get`` hands out the live object.
+    """Tasks in insertion (= creation) order.
 
     One process only, so "atomic" is free: the event loop runs one call at a time.
     """
 
-    def __init__(self) -> None:
-        self._tasks: dict[str, Task] = {}
+    def __init__(self, *, max_tasks: int = 0, hot_tasks: int = DEFAULT_HOT_TASKS) -> None:
+        if max_tasks < 0 or hot_tasks < 1:
+            raise ValueError("max_tasks must be 0 (no bound) or more; hot_tasks at least 1")
+        self.max_tasks = max_tasks
+        self._hot_size = hot_tasks
+        #: id -> the live task, or its frozen row; in creation order.
+        self._tasks: dict[str, Task | bytes] = {}
+        #: The ids of the live tasks, least recently used first.
+        self._hot: OrderedDict[str, None] = OrderedDict()
+        #: Creation order, for dropping the oldest past ``max_tasks`` (popping the front
+        #: of a dict is linear in the holes it leaves).
+        self._created: deque[str] = deque()
         self._numbers: dict[str, float] = {}
         self._windows: dict[str, deque[float]] = {}
         #: space -> key -> [record, due]; dicts keep first-put order on update.
         self._spaces: dict[str, dict[str, list[Any]]] = {}
 
     def put(self, task: Task) -> None:
-        self._tasks[task.id] = task
+        task_id = task.id
+        tasks = self._tasks
+        new = task_id not in tasks
+        tasks[task_id] = task
+        self._touch(task_id)
+        if new and self.max_tasks:
+            created = self._created
+            created.append(task_id)
+            while len(tasks) > self.max_tasks:
+                old = created.popleft()
+                tasks.pop(old, None)
+                self._hot.pop(old, None)
 
     def get(self, task_id: str) -> Task | None:
-        return self._tasks.get(task_id)
+        value = self._tasks.get(task_id)
+        if value is None or type(value) is Task:
+            if value is not None:
+                self._hot.move_to_end(task_id)
+            return value
+        assert isinstance(value, bytes)
+        task = self._tasks[task_id] = thaw(task_id, value)
+        self._touch(task_id)
+        return task
+
+    def _touch(self, task_id: str) -> None:
+        hot = self._hot
+        if task_id in hot:
+            hot.move_to_end(task_id)
+            return
+        hot[task_id] = None
+        if len(hot) > self._hot_size:
+            cold, _ = hot.popitem(last=False)
+            value = self._tasks.get(cold)
+            if isinstance(value, Task):
+                self._tasks[cold] = freeze(value)
 
     def list(self, *, provider: str | None = None) -> list[Task]:
-        return [t for t in self._tasks.values() if provider is None or t.provider == provider]
+        found = []
+        for task_id, value in self._tasks.items():
+            task = value if isinstance(value, Task) else thaw(task_id, value)
+            if provider is None or task.provider == provider:
+                found.append(task)
+        return found
 
     def count(self) -> int:
         return len(self._tasks)
 
     def clear(self) -> None:
         self._tasks.clear()
+        self._hot.clear()
+        self._created.clear()
         self._numbers.clear()
         self._windows.clear()
         self._spaces.clear()

@@ -115,3 +115,51 @@ def test_a_zero_sized_journal_records_nothing() -> None:
     journal = Journal(max_entries=0)
     _record(journal, 1)
     assert len(journal) == 0
+
+
+def test_journal_drops_the_oldest_past_its_byte_bound() -> None:
+    one = Journal(max_entries=100)
+    _record(one, 1)
+    size = one.bytes_held
+    journal = Journal(max_entries=100, max_bytes=3 * size)
+    for n in range(10):
+        _record(journal, n)
+    assert [e.to_dict()["request"]["body"] for e in journal.entries()] == [
+        {"n": 7},
+        {"n": 8},
+        {"n": 9},
+    ]
+    assert journal.bytes_held <= 3 * size
+
+
+def test_journal_forgets_entries_older_than_its_age_on_its_own_clock() -> None:
+    now = [100.0]
+    journal = Journal(max_entries=100, max_age=10.0, monotonic=lambda: now[0])
+    _record(journal, 1)
+    now[0] = 105.0
+    _record(journal, 2)
+    now[0] = 112.0  # entry 1 is 12 s old, entry 2 is 7 s old
+    assert [e.to_dict()["request"]["body"] for e in journal.entries()] == [{"n": 2}]
+    now[0] = 200.0
+    assert journal.entries() == []
+    assert journal.bytes_held == 0
+
+
+def test_journal_entries_do_not_keep_a_larger_buffer_alive() -> None:
+    journal = Journal(max_entries=10, max_body_bytes=4)
+    big = bytearray(b"x" * 1000)
+    journal.record(
+        at=1.0,
+        provider="wavespeed",
+        method="POST",
+        path="/p",
+        query=b"",
+        raw_headers=[],
+        body=memoryview(big)[:10].tobytes(),
+        violations=None,
+        status=200,
+        response=bytes(big),
+    )
+    entry = journal.entries()[0]
+    assert (entry.body, entry.response) == (b"xxxx", b"xxxx")
+    assert type(entry.response) is bytes

@@ -11,7 +11,8 @@ from store_support import StoreUnderTest, fresh_store_url
 
 from mock_server.storage import TaskStore
 
-KINDS = ("memory", "sqlite", "redis")
+#: "memory-cold" keeps one task live: every other one is frozen to a row and thawed on get.
+KINDS = ("memory", "memory-cold", "sqlite", "redis")
 
 
 @pytest.fixture(scope="session")

@@ -21,7 +21,7 @@ from typing import Any, TypeVar
 import httpx
 from redis_launcher import RedisServer
 
-from mock_server.storage import TaskStore, make_store
+from mock_server.storage import MemoryTaskStore, TaskStore, make_store
 
 T = TypeVar("T")
 _prefixes = itertools.count(1)
@@ -38,13 +38,18 @@ class StoreUnderTest:
 
     def open(self) -> TaskStore:
         """A new connection to the same store (for memory: the one process-local store)."""
-        if self.kind == "memory":
+        if self.in_process:
             if self._memory is None:
-                self._memory = make_store("memory")
+                hot = {"memory-cold": {"hot_tasks": 1}}.get(self.kind, {})
+                self._memory = MemoryTaskStore(**hot)
             return self._memory
         store = make_store(self.url)
         self._opened.append(store)
         return store
+
+    @property
+    def in_process(self) -> bool:
+        return self.kind.startswith("memory")
 
     def close_all(self) -> None:
         for store in self._opened:
@@ -68,7 +73,7 @@ def race(
     starting together. A memory store lives in one event loop: its turns are taken one
     after the other, which is the only concurrency it promises."""
     stores = [subject.open() for _ in range(handles)]
-    if subject.kind == "memory":
+    if subject.in_process:
         return [work(store, n) for store in stores for n in range(rounds)]
     barrier = threading.Barrier(handles)
 

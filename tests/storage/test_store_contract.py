@@ -87,7 +87,7 @@ def test_a_second_handle_sees_what_the_first_wrote(under_test: StoreUnderTest) -
 def test_many_handles_creating_tasks_lose_none(under_test: StoreUnderTest) -> None:
     race(under_test, lambda s, n: s.put(_task(f"{id(s)}-{n}")), handles=4, rounds=25)
     store = under_test.open()
-    expected = 25 if under_test.kind == "memory" else 100  # memory: one handle, one store
+    expected = 25 if under_test.in_process else 100  # memory: one handle, one store
     assert store.count() == expected and len({t.id for t in store.list()}) == expected
 
 

@@ -65,6 +65,28 @@ def register(subparsers: Any) -> None:
         help="spread default durations by up to this fraction, per request (0.25)",
     )
     parser.add_argument("--journal-size", type=int, default=1000, help="journal entries kept")
+    parser.add_argument(
+        "--journal-max-bytes",
+        type=int,
+        default=None,
+        metavar="BYTES",
+        help="bytes the journal may hold, oldest entries dropped first (32 MiB; 0 = no bound)",
+    )
+    parser.add_argument(
+        "--journal-max-age",
+        type=float,
+        default=None,
+        metavar="SECONDS",
+        help="drop journal entries older than this (3600; 0 = keep them)",
+    )
+    parser.add_argument(
+        "--max-tasks",
+        type=int,
+        default=None,
+        metavar="N",
+        help="the memory store keeps the N newest tasks; older ones answer not-found "
+        "(1000000; 0 = no bound)",
+    )
     parser.add_argument("--public-url", help="origin clients use, if not the bound address")
     parser.add_argument(
         "--webhook-secret",
@@ -126,6 +148,9 @@ def build_config(args: argparse.Namespace) -> MockConfig:
         options["scenarios"] = load_scenario_file(args.scenarios)
     if args.quotas is not None:
         options["quotas"] = args.quotas
+    for name in ("journal_max_bytes", "journal_max_age", "max_tasks"):
+        if getattr(args, name) is not None:
+            options[name] = getattr(args, name)
     if args.drift is not None:
         from mock_server.drift import load_drift_profile
 

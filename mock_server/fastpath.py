@@ -1,0 +1,145 @@
+"""The raw-ASGI front door for the provider routes: submit and poll skip FastAPI.
+
+Clients spend their time on the provider paths, and there FastAPI's
+per-request machinery (its middleware stack, exception wrappers and a router
+that tries every route with a regex) cost more than the mock's own work. The
+admin API, the dashboard and the docs keep FastAPI; the provider routes are
+matched here with one dict lookup on the path's first segment and one regex per
+route, and their endpoints are called directly. Behaviour is the router's: the
+same routes in the same order, the same scope keys (``root_path``,
+``path_params``, ``endpoint``), so a handler cannot tell which door it came
+through. A server with a drift profile goes through FastAPI (the drift
+middleware rewrites answers).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from starlette.datastructures import Headers
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import BaseRoute, Route
+from starlette.types import Receive, Scope, Send
+
+Endpoint = Callable[[Request], Awaitable[Response]]
+
+
+class FastHeaders(Headers):
+    """Starlette's headers with dict lookups: the routes ask for ten headers a request, and
+    Starlette scans the whole list, lower-casing, for each."""
+
+    def __init__(self, scope: Scope) -> None:
+        super().__init__(scope=scope)
+        # The first of repeated headers wins, as in Starlette's own lookup.
+        self._first: dict[bytes, bytes] = dict(reversed(self._list))
+
+    def get(self, key: str, default: Any = None) -> Any:
+        value = self._first.get(key.lower().encode("latin-1"))
+        return default if value is None else value.decode("latin-1")
+
+    def __getitem__(self, key: str) -> str:
+        value = self._first.get(key.lower().encode("latin-1"))
+        if value is None:
+            raise KeyError(key)
+        return value.decode("latin-1")
+
+    def __contains__(self, key: Any) -> bool:
+        return isinstance(key, str) and key.lower().encode("latin-1") in self._first
+
+
+class FastRequest(Request):
+    @property
+    def headers(self) -> Headers:
+        headers = self.__dict__.get("_headers")
+        if headers is None:
+            headers = self._headers = FastHeaders(self.scope)
+        return headers
+
+
+class JSONResponse(Response):
+    """A body already encoded: Starlette's ``Response`` re-derives charset and headers."""
+
+    media_type = "application/json"
+
+    def __init__(
+        self, content: bytes, status_code: int, headers: Mapping[str, str] | None = None
+    ) -> None:
+        self.status_code = status_code
+        self.body = content
+        self.background = None
+        raw = [
+            (b"content-length", str(len(content)).encode()),
+            (b"content-type", b"application/json"),
+        ]
+        if headers:
+            raw += [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in headers.items()]
+        self.raw_headers = raw
+
+
+@dataclass(frozen=True, slots=True)
+class _Table:
+    """One provider's routes, as its Mount would try them."""
+
+    prefix: str
+    routes: tuple[Route, ...]
+
+
+class ProviderDoor:
+    """Finds the provider route for an HTTP request, or says the app's router must."""
+
+    def __init__(self, mounted: Mapping[str, Sequence[BaseRoute]], reserved: str) -> None:
+        self._reserved = reserved
+        self._by_segment: dict[str, _Table] = {}
+        self._root: _Table | None = None
+        for prefix, routes in mounted.items():
+            table = _Table(prefix, tuple(r for r in routes if isinstance(r, Route)))
+            if prefix:
+                self._by_segment[prefix.lstrip("/")] = table
+            else:
+                self._root = table
+
+    def route(self, scope: Scope) -> tuple[Endpoint, str, dict[str, Any]] | None:
+        """(endpoint, prefix, path params) of the route that fully matches, else None."""
+        path: str = scope["path"]
+        if path.startswith(self._reserved):
+            return None
+        table = self._root
+        if table is None:
+            segment = path[1:].partition("/")[0]
+            table = self._by_segment.get(segment)
+            if table is None or len(path) <= len(table.prefix):
+                return None
+        rest = path[len(table.prefix):]
+        method = scope["method"]
+        for route in table.routes:
+            found = route.path_regex.match(rest)
+            if found is None or (route.methods and method not in route.methods):
+                continue
+            convertors = route.param_convertors
+            params = {k: convertors[k].convert(v) for k, v in found.groupdict().items()}
+            return route.endpoint, table.prefix, params
+        return None
+
+    async def serve(
+        self, app: Any, scope: Scope, receive: Receive, send: Send
+    ) -> bool:
+        """Answer *scope* if it is a provider route; False leaves it to the app's router."""
+        found = self.route(scope)
+        if found is None:
+            return False
+        endpoint, prefix, params = found
+        scope["app"] = app
+        root_path = scope.get("root_path", "")
+        scope.setdefault("app_root_path", root_path)
+        scope["root_path"] = root_path + prefix
+        scope["path_params"] = params
+        scope["endpoint"] = endpoint
+        response = await endpoint(FastRequest(scope, receive))
+        await response(scope, receive, send)
+        return True
+
+
+__all__ = ["FastHeaders", "FastRequest", "JSONResponse", "ProviderDoor"]
