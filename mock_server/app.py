@@ -14,7 +14,7 @@ FastAPI's per-request machinery.
 from __future__ import annotations
 
 import gc
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 
 from fastapi import FastAPI
@@ -24,11 +24,12 @@ from starlette.routing import BaseRoute, Match, Mount, Route
 from starlette.types import Receive, Scope, Send
 
 from mock_server.admin import admin_routes
+from mock_server.admin.openapi import install_admin_openapi
 from mock_server.clock import SystemClock
 from mock_server.config import MockConfig
 from mock_server.engine import Engine
 from mock_server.errors import ConfigError, MethodNotAllowed, NotFound
-from mock_server.fastpath import ProviderDoor
+from mock_server.fastpath import Endpoint, ProviderDoor
 from mock_server.http import JSON_TYPE, Reply, dumps
 from mock_server.journal import Journal
 from mock_server.providers import Provider, load_providers
@@ -139,21 +140,27 @@ def create_app(config: MockConfig | None = None) -> FastAPI:
         lifespan=_lifespan(state),
     )
     app.state.mock = state
-    routes: list[BaseRoute] = [Mount(ADMIN_PREFIX, routes=admin_routes(state))]
+    install_admin_openapi(app, state)
+    admin = admin_routes(state)
+    routes: list[BaseRoute] = [Mount(ADMIN_PREFIX, routes=admin)]
     mounted: dict[str, list[BaseRoute]] = {}
+    fallbacks: dict[str, Endpoint] = {ADMIN_PREFIX: _catch_all(admin)}
     for pid, provider in providers.items():
         ctx = ProviderContext(provider, state)
         own = list(provider.routes(ctx))
         fallback = ctx.endpoint(_unknown_path(provider, tuple(own)))
         own.append(Route("/{path:path}", fallback, methods=ALL_METHODS))
         mounted[prefixes[pid]] = own
+        fallbacks[prefixes[pid]] = fallback
         if prefixes[pid]:
             routes.append(Mount(prefixes[pid], routes=own))
         else:
             routes.extend(own)
     if config.provider is None:
-        routes.append(Route("/{path:path}", _no_provider(state), methods=ALL_METHODS))
+        fallbacks[""] = _no_provider(state)
+        routes.append(Route("/{path:path}", fallbacks[""], methods=ALL_METHODS))
     app.router.routes.extend(routes)
+    app.router.default = _unmatched(app.router.default, fallbacks)
     if config.drift is not None:
         from mock_server.drift import DriftMiddleware
 
@@ -182,6 +189,40 @@ def _lifespan(state: MockState) -> Callable[[FastAPI], AbstractAsyncContextManag
             state.store.close()
 
     return lifespan
+
+
+def _catch_all(routes: Sequence[BaseRoute]) -> Endpoint:
+    return next(r.endpoint for r in routes if isinstance(r, Route) and r.path == "/{path:path}")
+
+
+def _unmatched(
+    default: Callable[[Scope, Receive, Send], Awaitable[None]], fallbacks: Mapping[str, Endpoint]
+) -> Callable[[Scope, Receive, Send], Awaitable[None]]:
+    """The router's last resort: the 404 of whoever owns the path's prefix.
+
+    Starlette's ``{path:path}`` and its mounts match ``.*``, which stops at a line feed: a
+    path such as ``/_mock/tasks/a%0Ab`` slips past every catch-all and would get FastAPI's
+    ``{"detail": "Not Found"}``, in nobody's error shape.
+    """
+    by_length = sorted(fallbacks, key=len, reverse=True)
+
+    async def unmatched(scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await default(scope, receive, send)
+            return
+        path: str = scope["path"]
+        owner = next(
+            p for p in [*by_length, ""] if not p or path == p or path.startswith(p + "/")
+        )
+        endpoint = fallbacks.get(owner)
+        if endpoint is None:
+            await default(scope, receive, send)
+            return
+        scope["root_path"] = scope.get("root_path", "") + owner
+        response = await endpoint(Request(scope, receive))
+        await response(scope, receive, send)
+
+    return unmatched
 
 
 def _describe(routes: Sequence[BaseRoute]) -> str:

@@ -4,6 +4,12 @@ from __future__ import annotations
 
 import socket
 
+#: How long an idle keep-alive connection stays open. uvicorn's 5 s equals httpx's (and
+#: others') default client-side expiry, so a client would now and then reuse a connection
+#: the server is closing and see a spurious read error; providers' own front ends keep
+#: connections for about a minute, and so does the mock.
+KEEP_ALIVE_SECONDS = 75
+
 
 def listening_socket(host: str, port: int) -> socket.socket:
     """A bound TCP socket for uvicorn's ``sockets=``; raises OSError when the address is taken.

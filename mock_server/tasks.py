@@ -22,7 +22,7 @@ and for outcomes (``--outcome``, ``X-Mock-Outcome``, admin):
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Literal
 
@@ -91,12 +91,13 @@ class Progression:
 
     def scaled(self, factor: float) -> Progression:
         """The same progression with both durations multiplied (per-task jitter)."""
-        if self.mode != "time":
+        if self.mode != "time" or factor == 1.0:
             return self
-        return replace(
-            self,
-            queue_seconds=round(self.queue_seconds * factor, 3),
-            processing_seconds=round(self.processing_seconds * factor, 3),
+        return Progression(
+            "time",
+            round(self.queue_seconds * factor, 3),
+            round(self.processing_seconds * factor, 3),
+            self.polls,
         )
 
 

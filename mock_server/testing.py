@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import uvicorn
 from fastapi import FastAPI
 
-from mock_server.net import listening_socket
+from mock_server.net import KEEP_ALIVE_SECONDS, listening_socket
 from mock_server.state import MockState
 
 
@@ -42,7 +42,11 @@ def serving(
 ) -> Iterator[LiveServer]:
     sock = listening_socket(host, 0)
     port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", access_log=False))
+    server = uvicorn.Server(
+        uvicorn.Config(
+            app, log_level="warning", access_log=False, timeout_keep_alive=KEEP_ALIVE_SECONDS
+        )
+    )
     thread = threading.Thread(
         target=server.run, kwargs={"sockets": [sock]}, name=f"mock-server-{port}", daemon=True
     )

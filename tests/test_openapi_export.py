@@ -306,6 +306,25 @@ def test_request_bodies_accept_every_valid_fixture(
             assert rejected == [], f"{method} {path} rejects valid {message}"
 
 
+def test_every_body_has_examples_its_own_schema_accepts(
+    provider: str, document: dict[str, Any]
+) -> None:
+    """Prism and Postman answer with the first example: each must pass the schema it
+    illustrates (in the document itself, not only in the catalogue)."""
+    bodies = 0
+    for path, method, op in operations(document):
+        media = [op["responses"]["200"].get("content", {}).get("application/json")]
+        media.append(op.get("requestBody", {}).get("content", {}).get("application/json"))
+        for body in filter(None, media):
+            shown = body.get("examples", {})
+            assert shown, f"{method} {path}: a body without examples"
+            check = validator_for(document, body["schema"])
+            rejected = [name for name, ex in shown.items() if not check.is_valid(ex["value"])]
+            assert rejected == [], f"{method} {path}: examples break the schema"
+            bodies += 1
+    assert bodies > 0
+
+
 def test_bundling_rewrites_references_but_not_data(tmp_path: Path) -> None:
     base = "https://vidukit.dev/schemas/"
     shared = {"$schema": DIALECT, "$id": base + "_shared/n.json",

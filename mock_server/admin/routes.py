@@ -60,6 +60,9 @@ ENDPOINTS: tuple[str, ...] = (
     "GET  /_mock/ui/  the dashboard (HTML)",
 )
 
+#: 9999-12-31T23:59:59Z: ISO timestamps (and Python's datetime) end there.
+_LAST_SECOND = 253402300799.0
+
 
 class AdminError(Exception):
     def __init__(self, status: int, message: str) -> None:
@@ -200,6 +203,12 @@ def admin_routes(state: MockState) -> list[BaseRoute]:
             or seconds < 0
         ):
             raise AdminError(400, 'send {"seconds": N} with a finite number N >= 0')
+        if clock.now() + seconds > _LAST_SECOND:
+            raise AdminError(
+                400,
+                f"advancing {seconds} s would take the clock past 9999-12-31T23:59:59Z, "
+                "the last time the providers' timestamps can show",
+            )
         await state.webhooks.advance(seconds)  # moves the clock, sending callbacks due on the way
         return clock_view(clock)
 

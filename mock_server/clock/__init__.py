@@ -89,12 +89,16 @@ def make_clock(kind: str, *, start: float = VIRTUAL_EPOCH) -> Clock:
     raise ValueError(f"unknown clock {kind!r}; choose 'real' or 'virtual'")
 
 
-@lru_cache(maxsize=16384)  # a task's times are printed again at every poll
 def iso_ms(epoch: float) -> str:
     """ISO-8601 UTC with milliseconds and a ``Z``, as WaveSpeed and others print times."""
     whole = math.floor(epoch)
     millis = min(999, round((epoch - whole) * 1000))
-    return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(whole)) + f".{millis:03d}Z"
+    return f"{_iso_second(whole)}.{millis:03d}Z"
+
+
+@lru_cache(maxsize=4096)  # every answer prints times, mostly of the last few seconds
+def _iso_second(whole: int) -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(whole))
 
 
 __all__ = ["VIRTUAL_EPOCH", "Clock", "SystemClock", "VirtualClock", "iso_ms", "make_clock"]

@@ -16,8 +16,11 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable
 
 #: Defaults of the shared cache: a 1080p 10 s file is about 80 KB, a 720p 5 s one 30 KB.
-DEFAULT_MAX_BYTES = 64 * 1024 * 1024
-DEFAULT_MAX_ENTRIES = 512
+#: Every task's video differs (its own seed), so the cache is for the two or three Range
+#: requests a player sends for one file, not for a library: at 64 MiB it took a 10-minute
+#: soak most of the run to fill, which read as a memory creep.
+DEFAULT_MAX_BYTES = 16 * 1024 * 1024
+DEFAULT_MAX_ENTRIES = 128
 
 
 class MediaCache:

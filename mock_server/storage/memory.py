@@ -20,6 +20,7 @@ from typing import Any
 
 import orjson
 
+from mock_server.http import loads_exact
 from mock_server.storage.base import Keys, Records
 from mock_server.tasks import Task
 
@@ -31,18 +32,23 @@ _ROW = (
 DEFAULT_HOT_TASKS = 2_000
 
 
-#: The standard library's encoder, not orjson's: orjson's bytes keep their whole
-#: (4 kB) write buffer allocated, which would undo the point of freezing.
+#: For what orjson refuses (integers beyond 64 bits).
 _ENCODER = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False)
 
 
 def freeze(task: Task) -> bytes:
     data = task.to_dict()
-    return _ENCODER.encode([data[name] for name in _ROW]).encode()
+    row = [data[name] for name in _ROW]
+    try:
+        # Copied to size: orjson's own bytes object keeps its whole 4 kB write buffer,
+        # which would undo the point of freezing.
+        return bytes(memoryview(orjson.dumps(row)))
+    except TypeError:
+        return _ENCODER.encode(row).encode()
 
 
 def thaw(task_id: str, row: bytes) -> Task:
-    data = dict(zip(_ROW, orjson.loads(row), strict=True))
+    data = dict(zip(_ROW, loads_exact(row), strict=True))
     data["id"] = task_id
     return Task.from_dict(data)
 

@@ -124,3 +124,25 @@ def test_fast_headers_look_up_as_starlettes_do() -> None:
     assert fast["x-a"] == "1"
     assert fast.getlist("x-a") == ["1", "2"]
     assert 42 not in fast
+
+
+def test_a_line_feed_in_a_path_gets_the_owners_404_not_fastapis() -> None:
+    """Starlette's catch-alls match ``.*``, which stops at a line feed: the router's last
+    resort answers in the shape of whoever owns the prefix."""
+    from mock_support import AUTH, assert_valid
+
+    async def ask(app: Any, path: str) -> httpx.Response:
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://mock") as client:
+            return await client.get(path, headers=AUTH)
+
+    every = create_app(mock_config())
+    answer = asyncio.run(ask(every, "/wavespeed/api/v3/x%0Ay"))
+    assert answer.status_code == 404
+    assert_valid("wavespeed", "error-response", answer.json())
+    nowhere = asyncio.run(ask(every, "/nowhere/a%0Ab"))
+    assert (nowhere.status_code, set(nowhere.json())) == (404, {"error", "status"})
+    root = create_app(mock_config(provider="novita"))
+    answer = asyncio.run(ask(root, "/v3/x%0Ay"))
+    assert answer.status_code == 404
+    assert_valid("novita", "error-response", answer.json())

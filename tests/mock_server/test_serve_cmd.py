@@ -112,10 +112,12 @@ def test_serve_starts_prints_its_urls_and_answers() -> None:
 
 def test_the_memory_and_journal_bounds_reach_the_configuration() -> None:
     args = build_parser().parse_args(
-        ["serve", "--max-tasks", "7", "--journal-max-bytes", "4096", "--journal-max-age", "2.5"]
+        ["serve", "--max-tasks", "7", "--journal-max-bytes", "4096", "--journal-max-age", "2.5",
+         "--max-body-bytes", "1000"]
     )
     config = build_config(args)
     assert (config.max_tasks, config.journal_max_bytes, config.journal_max_age) == (7, 4096, 2.5)
+    assert config.max_body_bytes == 1000
     state = create_app(config).state.mock
     assert (state.journal.max_bytes, state.journal.max_age) == (4096, 2.5)
     assert state.store.max_tasks == 7

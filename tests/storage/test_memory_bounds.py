@@ -24,7 +24,7 @@ def _task(n: int) -> Task:
         progression=Progression("polls", polls=3),
         outcome=Outcome("fail", "1200"),
         seed=n,
-        request={"prompt": "ü" * n, "n": [n, {"deep": None}]},
+        request={"prompt": "ü" * n, "n": [n, {"deep": None}], "big": 10**30 + n, "f": 0.1},
         meta={"polls_entered": {"queued": 0}},
         state="queued",
         entered={"queued": float(n) + 0.125},

@@ -80,6 +80,13 @@ def register(subparsers: Any) -> None:
         help="drop journal entries older than this (3600; 0 = keep them)",
     )
     parser.add_argument(
+        "--max-body-bytes",
+        type=int,
+        default=None,
+        metavar="BYTES",
+        help="refuse request bodies over this size (20 MiB: Vtrix's documented limit)",
+    )
+    parser.add_argument(
         "--max-tasks",
         type=int,
         default=None,
@@ -148,7 +155,7 @@ def build_config(args: argparse.Namespace) -> MockConfig:
         options["scenarios"] = load_scenario_file(args.scenarios)
     if args.quotas is not None:
         options["quotas"] = args.quotas
-    for name in ("journal_max_bytes", "journal_max_age", "max_tasks"):
+    for name in ("journal_max_bytes", "journal_max_age", "max_tasks", "max_body_bytes"):
         if getattr(args, name) is not None:
             options[name] = getattr(args, name)
     if args.drift is not None:
@@ -212,6 +219,7 @@ def run(args: argparse.Namespace) -> int:
     import uvicorn
 
     from mock_server import create_app
+    from mock_server.net import KEEP_ALIVE_SECONDS
 
     config = build_config(args)
     if args.workers != 1:
@@ -231,7 +239,12 @@ def run(args: argparse.Namespace) -> int:
         run_workers(args, sock)
         return 0
     server = uvicorn.Server(
-        uvicorn.Config(app, log_level=args.log_level, access_log=args.log_level == "debug")
+        uvicorn.Config(
+            app,
+            log_level=args.log_level,
+            access_log=args.log_level == "debug",
+            timeout_keep_alive=KEEP_ALIVE_SECONDS,
+        )
     )
     server.run(sockets=[sock])
     return 0

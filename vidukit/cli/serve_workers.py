@@ -74,6 +74,8 @@ def run_workers(args: argparse.Namespace, sock: socket.socket) -> None:
     import uvicorn
     from uvicorn.supervisors import Multiprocess
 
+    from mock_server.net import KEEP_ALIVE_SECONDS
+
     os.environ[ENV] = encode_args(args)  # inherited by the spawned workers
     config = uvicorn.Config(
         FACTORY,
@@ -81,6 +83,7 @@ def run_workers(args: argparse.Namespace, sock: socket.socket) -> None:
         workers=args.workers,
         log_level=args.log_level,
         access_log=args.log_level == "debug",
+        timeout_keep_alive=KEEP_ALIVE_SECONDS,
     )
     Multiprocess(config, sockets=[sock]).run()
 

@@ -17,6 +17,7 @@ from vidukit import __version__
 from vidukit.catalogue import DIALECT, Catalogue, catalogue
 from vidukit.errors import UnknownProvider
 from vidukit.openapi.bundle import COMPONENTS, bundle
+from vidukit.openapi.examples import examples
 from vidukit.openapi.surface import SURFACES, Operation, Param, Surface
 
 OPENAPI_VERSION = "3.1.0"
@@ -60,6 +61,14 @@ def _webhook_query(schema: Mapping[str, Any]) -> Param | None:
     )
 
 
+def _media(provider: str, messages: tuple[str, ...], combinator: str) -> dict[str, Any]:
+    media: dict[str, Any] = {"schema": _one(messages, combinator)}
+    shown = examples(provider, messages)
+    if shown:
+        media["examples"] = shown
+    return media
+
+
 def _operation(op: Operation, surface: Surface, cat: Catalogue) -> dict[str, Any]:
     parameters = [_parameter(p) for p in op.parameters]
     if "submit-request" in op.requests and len(op.requests) == 1:
@@ -68,7 +77,7 @@ def _operation(op: Operation, surface: Surface, cat: Catalogue) -> dict[str, Any
             parameters.append(_parameter(query))
     ok: dict[str, Any] = {"description": op.ok}
     if op.answers:
-        ok["content"] = {JSON: {"schema": _one(op.answers, "anyOf")}}
+        ok["content"] = {JSON: _media(surface.provider, op.answers, "anyOf")}
     if op.links:
         ok["links"] = {
             link.name: {
@@ -91,7 +100,7 @@ def _operation(op: Operation, surface: Surface, cat: Catalogue) -> dict[str, Any
     if op.requests:
         out["requestBody"] = {
             "required": True,
-            "content": {JSON: {"schema": _one(op.requests, "oneOf")}},
+            "content": {JSON: _media(surface.provider, op.requests, "oneOf")},
         }
     out["responses"] = responses
     if surface.body_auth:

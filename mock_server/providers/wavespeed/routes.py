@@ -36,7 +36,8 @@ def routes(ctx: ProviderContext) -> list[BaseRoute]:
             body,
             progression=options.progression,
             outcome=options.outcome,
-            webhook=request.query_params.get("webhook"),
+            # Most submits have no query string: skip parsing an empty one.
+            webhook=request.query_params.get("webhook") if request.scope["query_string"] else None,
         )
         data = prediction(
             task, base_url=ctx.base_url(request), media_url=ctx.media_url(request, task)

@@ -1,0 +1,464 @@
+"""The admin API (``/_mock/``) described as OpenAPI 3.1, served at ``/_mock/openapi.json``.
+
+The admin routes are plain Starlette routes (kept off FastAPI's per-request
+machinery), so FastAPI's generated document would list none of them. This
+one is written by hand next to the handlers and built from the running
+server's state: the provider ids it names are the mounted ones, and the
+admin token is optional in it only while none is configured.
+
+Schemas stay open (extra fields allowed) but every field they name has the
+type the handlers' views produce: Schemathesis checks each answer against
+them (``tests/test_schemathesis_admin.py``), and the same test fails when a
+route is added without a description here. The dashboard (``/_mock/ui``)
+is a browser page, not an API, and is left out.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import FastAPI
+
+from mock_server.media import MEDIA_TYPES
+from mock_server.media.lifetime import XML_TYPE
+from mock_server.quotas.settings import LIMIT_NAMES
+from mock_server.quotas.settings import PROVIDERS as QUOTA_PROVIDERS
+from mock_server.scenarios.catalogue import CATALOGUE, NONE, OPERATIONS
+from mock_server.state import MockState
+
+#: Where `mock_server.app` mounts the admin routes (its ``ADMIN_PREFIX``; not imported, since
+#: the app imports this module). The route-coverage test fails if the two ever differ.
+PREFIX = "/_mock"
+JSON = "application/json"
+Schema = dict[str, Any]
+
+
+def _ref(name: str) -> Schema:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _nullable(schema: Schema) -> Schema:
+    return {"anyOf": [schema, {"type": "null"}]}
+
+
+def _obj(required: dict[str, Schema], **optional: Schema) -> Schema:
+    """An object with *required* fields, open to more (the views may grow)."""
+    return {"type": "object", "required": list(required), "properties": {**required, **optional}}
+
+
+def _closed(properties: dict[str, Schema], required: tuple[str, ...] = ()) -> Schema:
+    """A request body whose handler refuses unknown fields (400)."""
+    schema: Schema = {"type": "object", "properties": properties, "additionalProperties": False}
+    if required:
+        schema["required"] = list(required)
+    else:
+        schema["minProperties"] = 1
+    return schema
+
+
+STRING: Schema = {"type": "string"}
+INT: Schema = {"type": "integer"}
+NUMBER: Schema = {"type": "number"}
+BOOL: Schema = {"type": "boolean"}
+TIME: Schema = {"type": "string", "description": "ISO 8601, UTC, milliseconds"}
+STRINGS: Schema = {"type": "object", "additionalProperties": STRING}
+
+#: The text forms `Progression.parse` and `Outcome.parse` read (tasks.py's grammar).
+PROGRESSION: Schema = {
+    "type": "string",
+    "pattern": r"^(immediate|polls=[1-9][0-9]{0,5}|time=[0-9]{1,4}(\.[0-9]{1,3})?"
+    r"(,[0-9]{1,4}(\.[0-9]{1,3})?)?)$",
+    "examples": ["immediate", "polls=3", "time=2,8"],
+}
+OUTCOME: Schema = {
+    "type": "string",
+    "anyOf": [{"enum": ["succeed", "fail", "stay-processing"]},
+              {"pattern": r"^fail:[A-Za-z0-9_.-]+$"}],
+    "description": "succeed, stay-processing, fail or fail:<the provider's error code>",
+}
+#: `WebhookOptions.parse`'s comma-separated list ("" for none).
+_OPTION = r"(duplicate(=([1-9]|10))?|delay=[0-9]{1,4}|out-of-order(=[0-9]{1,4})?|bad-signature)"
+WEBHOOK_OPTIONS: Schema = {
+    "type": "string",
+    "pattern": rf"^({_OPTION}(,{_OPTION})*)?$",
+    "examples": ["duplicate,delay=30", "out-of-order"],
+}
+
+
+def _schemas() -> dict[str, Schema]:
+    task = _obj({
+        "id": STRING,
+        "provider": STRING,
+        "state": STRING,
+        "provider_status": _nullable(STRING),
+        "created_at": TIME,
+        "entered": {"type": "object", "additionalProperties": TIME},
+        "next_change_at": _nullable(TIME),
+        "polls": INT,
+        "progression": STRING,
+        "outcome": STRING,
+        "forced": BOOL,
+        "owner": STRING,
+        "seed": INT,
+        "request": {"description": "the submitted body, as stored"},
+        "meta": {"type": "object"},
+        "cost_usd": _nullable(NUMBER),
+        "media": _obj({
+            "width": INT,
+            "height": INT,
+            "fps": NUMBER,
+            "duration_seconds": NUMBER,
+            "seed": INT,
+            "url_ttl_seconds": NUMBER,
+            "url_expires_at": _nullable(TIME),
+            "expired_flag": BOOL,
+        }),
+    })
+    attempt = _obj({
+        "attempt": INT,
+        "kind": {"enum": ["first", "retry", "duplicate"]},
+        "at": TIME,
+        "url": STRING,
+        "status": _nullable(INT),
+        "ok": BOOL,
+        "latency_ms": NUMBER,
+        "error": _nullable(STRING),
+        "signature": _nullable(STRING),
+    })
+    delivery = _obj({
+        "id": STRING,
+        "task_id": STRING,
+        "provider": STRING,
+        "url": STRING,
+        "part": INT,
+        "parts": INT,
+        "state": {"enum": ["scheduled", "held", "delivered", "gave-up"]},
+        "options": STRING,
+        "finished_at": TIME,
+        "next_attempt_at": _nullable(TIME),
+        "max_attempts": INT,
+        "timeout_seconds": NUMBER,
+        "attempts": {"type": "array", "items": attempt},
+        "body": {"description": "the callback's JSON body"},
+    })
+    entry = _obj({
+        "seq": INT,
+        "at": TIME,
+        "provider": STRING,
+        "request": _obj({
+            "method": STRING,
+            "path": STRING,
+            "query": STRING,
+            "headers": {
+                "type": "array",
+                "items": {"type": "array", "items": STRING, "minItems": 2, "maxItems": 2,
+                          "description": "[name, value]"},
+            },
+            "body": {"description": "JSON when the body was JSON, else text; null if empty"},
+        }),
+        "validation": _nullable(_obj({
+            "valid": BOOL,
+            "violations": {"type": "array", "items": {"type": "object"}},
+        })),
+        "response": _obj({"status": INT, "body": {}}),
+        "fault": _nullable(STRING),
+    })
+    pending = _obj({
+        "id": INT,
+        "scenario": STRING,
+        "for": {"enum": ["tasks", "requests"]},
+        "remaining": INT,
+        "provider": _nullable(STRING),
+    })
+    limits = _obj({name: _nullable(INT) for name in LIMIT_NAMES})
+    return {
+        "Error": _obj({"error": STRING, "status": INT}),
+        "Clock": _obj({"kind": {"enum": ["real", "virtual"]}, "now": NUMBER, "iso": TIME}),
+        "Defaults": _obj({"progression": STRING, "outcome": STRING, "jitter": NUMBER}),
+        "Task": task,
+        "TaskList": _obj({"count": INT, "tasks": {"type": "array", "items": _ref("Task")}}),
+        "Journal": _obj({"count": INT, "entries": {"type": "array", "items": entry}}),
+        "Index": _obj({
+            "providers": STRINGS,
+            "clock": {"enum": ["real", "virtual"]},
+            "endpoints": {"type": "array", "items": STRING},
+        }),
+        "Reset": _obj({"reset": {"const": True}, "clock": _ref("Clock")}),
+        "Webhooks": _obj({
+            "secret": STRING,
+            "default_options": STRING,
+            "targets": STRING,
+            "policies": {"type": "object", "additionalProperties": _obj({
+                "max_attempts": INT, "timeout_seconds": NUMBER, "signed": BOOL,
+                "documented": BOOL,
+            })},
+            "watching": {"type": "array", "items": STRING},
+            "count": INT,
+            "deliveries": {"type": "array", "items": delivery},
+        }),
+        "TaskWebhookOptions": _obj({"task": STRING, "options": STRING}),
+        "Pending": pending,
+        "Scenarios": _obj({
+            "pending": {"type": "array", "items": _ref("Pending")},
+            "rules": _obj({
+                "seed": _nullable(INT),
+                "rules": {"type": "array", "items": _obj({
+                    "scenario": STRING, "probability": NUMBER, "provider": _nullable(STRING),
+                })},
+            }),
+            "history": {"type": "array", "items": _obj(
+                {"seq": INT, "at": TIME, "provider": _nullable(STRING), "scenario": STRING},
+                source=STRING, path=_nullable(STRING), operation=_nullable(STRING),
+                task_id=_nullable(STRING), note=STRING,
+            )},
+            "catalogue": {"type": "array", "items": _obj({
+                "name": STRING,
+                "family": STRING,
+                "doc": STRING,
+                "providers": {"anyOf": [{"const": "all"}, {"type": "array", "items": STRING}]},
+                "params": {"type": "object", "additionalProperties": _obj(
+                    {"default": {}, "doc": STRING})},
+            })},
+            "categories": {"type": "object", "additionalProperties": STRINGS},
+            "category_notes": STRINGS,
+        }),
+        "Cleared": _obj({"cleared": INT}),
+        "Quotas": _obj({
+            "profile": STRING,
+            "window_seconds": NUMBER,
+            "limits": {"type": "object", "additionalProperties": limits},
+        }),
+    }
+
+
+def _answers(ok: str, *errors: int, text: str = "") -> dict[str, Any]:
+    """200 with schema *ok*, the listed error statuses, and 401 (token configured, not sent)."""
+    described = {
+        400: "bad input: the message says what to send instead",
+        401: "an admin token is configured and the request did not carry it",
+        404: "no such task (or a path the admin API does not serve)",
+        409: "the task (or the clock) cannot take this change now",
+        413: "the body is over the admin API's size limit",
+    }
+    found: dict[str, Any] = {"200": {"description": text or "done",
+                                     "content": {JSON: {"schema": _ref(ok)}}}}
+    for status in sorted({*errors, 401}):
+        found[str(status)] = {"description": described[status],
+                              "content": {JSON: {"schema": _ref("Error")}}}
+    return found
+
+
+def _body(schema: Schema) -> dict[str, Any]:
+    return {"required": True, "content": {JSON: {"schema": schema}}}
+
+
+def _query(name: str, schema: Schema, description: str) -> dict[str, Any]:
+    return {"name": name, "in": "query", "required": False, "schema": schema,
+            "description": description}
+
+
+def _path_id(what: str = "the task's id") -> dict[str, Any]:
+    return {"name": "id", "in": "path", "required": True, "schema": STRING, "description": what}
+
+
+BODY_ERRORS = (400, 413)
+#: A quota limit: a whole number (0 lifts it) or null; the handler also reads "none" and "off".
+LIMIT: Schema = {"type": ["integer", "null"], "minimum": 0, "maximum": 1_000_000}
+
+
+def _paths(state: MockState) -> dict[str, Any]:
+    mounted: Schema = {"type": "string", "enum": list(state.providers)}
+    scenario_names = [NONE, *CATALOGUE]
+    task_id = [_path_id()]
+    return {
+        "/": {"get": {"summary": "Index: mounted providers, clock kind, every admin route",
+                      "responses": _answers("Index")}},
+        "/tasks": {"get": {
+            "summary": "Every stored task, newest state observed",
+            "parameters": [
+                _query("provider", mounted, "only this provider's tasks (400 if not mounted)"),
+                _query("state", STRING, "only tasks in this state (queued, processing...)"),
+            ],
+            "responses": _answers("TaskList", 400),
+        }},
+        "/tasks/{id}": {"get": {"summary": "One task", "parameters": task_id,
+                                "responses": _answers("Task", 404)}},
+        "/tasks/{id}/outcome": {"post": {
+            "summary": "Force how an unfinished task ends",
+            "parameters": task_id,
+            "requestBody": _body(_obj(
+                {"outcome": OUTCOME},
+                error_code={"type": ["string", "integer", "null"],
+                            "description": "with outcome fail only"},
+            )),
+            "responses": _answers("Task", 404, 409, *BODY_ERRORS),
+        }},
+        "/tasks/{id}/progression": {"put": {
+            "summary": "Change how an unfinished task moves on",
+            "parameters": task_id,
+            "requestBody": _body(_obj({"progression": PROGRESSION})),
+            "responses": _answers("Task", 404, 409, *BODY_ERRORS),
+        }},
+        "/journal": {"get": {
+            "summary": "Recorded provider exchanges, oldest first",
+            "parameters": [
+                _query("provider", STRING, "only this provider's exchanges"),
+                _query("since", {"type": "integer", "minimum": 0}, "entries after this seq"),
+                _query("limit", {"type": "integer", "minimum": 0}, "at most this many (newest)"),
+            ],
+            "responses": _answers("Journal", 400),
+        }},
+        "/reset": {"post": {"summary": "Forget every task, exchange, callback and choice",
+                            "responses": _answers("Reset")}},
+        "/clock": {"get": {"summary": "The server's clock", "responses": _answers("Clock")}},
+        "/clock/advance": {"post": {
+            "summary": "Move a virtual clock forward (sending the callbacks due on the way)",
+            "requestBody": _body(_obj({"seconds": {"type": "number", "minimum": 0}})),
+            "responses": _answers("Clock", 409, *BODY_ERRORS,
+                                  text="the clock after the move (409: a real clock)"),
+        }},
+        "/progression": {
+            "get": {"summary": "Server-wide defaults for new tasks",
+                    "responses": _answers("Defaults")},
+            "put": {"summary": "Change the server-wide defaults",
+                    "requestBody": _body(_closed({"progression": PROGRESSION,
+                                                  "outcome": OUTCOME})),
+                    "responses": _answers("Defaults", *BODY_ERRORS)},
+        },
+        "/media/{name}": {"get": _media()},
+        "/webhooks": {
+            "get": {
+                "summary": "Webhook settings and the delivery journal",
+                "parameters": [
+                    _query("task", STRING, "only this task's deliveries"),
+                    _query("provider", mounted, "only this provider's (400 if not mounted)"),
+                ],
+                "responses": _answers("Webhooks", 400),
+            },
+            "put": {
+                "summary": "Signing secret and default callback options for new tasks",
+                "requestBody": _body(_closed({
+                    "secret": {"type": "string", "minLength": 1},
+                    "options": WEBHOOK_OPTIONS,
+                })),
+                "responses": _answers("Webhooks", *BODY_ERRORS,
+                                      text="the settings (deliveries left out)"),
+            },
+        },
+        "/webhooks/tasks/{id}": {"put": {
+            "summary": "Callback options for one task still waiting for its callback",
+            "parameters": task_id,
+            "requestBody": _body(_closed({"options": WEBHOOK_OPTIONS}, required=("options",))),
+            "responses": _answers("TaskWebhookOptions", 404, 409, *BODY_ERRORS),
+        }},
+        "/scenarios": {
+            "get": {"summary": "Pending choices, rules, history and the scenario catalogue",
+                    "responses": _answers("Scenarios")},
+            "post": {
+                "summary": "Choose a scenario for the next requests or tasks",
+                "requestBody": _body(_closed({
+                    "scenario": {
+                        "type": "string",
+                        "anyOf": [{"enum": scenario_names},
+                                  {"pattern": r"^[a-z0-9-]+(;[a-z_]+=[^;=]+)*$"}],
+                        "description": "<name>[;param=value...]",
+                    },
+                    "provider": mounted,
+                    "count": {"type": "integer", "minimum": 1, "maximum": 1_000_000},
+                    "for": {"enum": ["tasks", "requests"]},
+                    "on": {"enum": list(OPERATIONS)},
+                }, required=("scenario",))),
+                "responses": _answers("Pending", *BODY_ERRORS),
+            },
+            "delete": {"summary": "Forget every pending choice",
+                       "responses": _answers("Cleared")},
+        },
+        "/quotas": {
+            "get": {"summary": "The limits in force", "responses": _answers("Quotas")},
+            "put": {
+                "summary": "Replace the limits: a profile plus per-provider overrides",
+                "requestBody": {"required": False, "content": {JSON: {"schema": _closed({
+                    "profile": {"enum": ["documented", "off"]},
+                    **{pid: {"type": "object", "additionalProperties": False,
+                             "properties": {name: LIMIT for name in LIMIT_NAMES}}
+                       for pid in QUOTA_PROVIDERS},
+                })}}},
+                "responses": _answers("Quotas", *BODY_ERRORS),
+            },
+        },
+    }
+
+
+def _media() -> dict[str, Any]:
+    extensions = "|".join(MEDIA_TYPES)
+    binary = {"type": "string", "contentMediaType": "video/mp4"}
+    files = {kind: {"schema": binary} for kind in MEDIA_TYPES.values()}
+    xml = {XML_TYPE: {"schema": {"type": "string", "description": "S3-style storage error"}}}
+    return {
+        "summary": "The output file of a succeeded task (HEAD works too)",
+        "security": [],
+        "parameters": [
+            {"name": "name", "in": "path", "required": True,
+             "schema": {"type": "string", "pattern": rf"^[^/]+\.({extensions})$"},
+             "description": "<task id>.mp4"},
+            _query("result", {"type": "integer", "minimum": 1},
+                   "the N-th result of a task that made several (Runware numberResults)"),
+            {"name": "Range", "in": "header", "required": False, "schema": STRING,
+             "description": "one 'bytes=first-last' range; anything else gets the whole file"},
+        ],
+        "responses": {
+            "200": {"description": "the whole file", "content": files},
+            "206": {"description": "the requested range", "content": files},
+            "403": {"description": "the URL has expired (provider storage)", "content": xml},
+            "404": {"description": "no such media (JSON), or an expired URL (XML)",
+                    "content": {JSON: {"schema": _ref("Error")}, **xml}},
+            "416": {"description": "the range starts past the end of the file"},
+        },
+    }
+
+
+def admin_document(state: MockState) -> dict[str, Any]:
+    """The OpenAPI 3.1 document of *state*'s admin API (paths under `PREFIX`)."""
+    from vidukit import __version__
+
+    security: list[dict[str, list[str]]] = [{"adminBearer": []}, {"adminHeader": []}]
+    if state.config.admin_token is None:
+        security.append({})  # no token configured: the admin API is open
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "vidukit mock server: admin API",
+            "version": __version__,
+            "description": (
+                "Inspect and steer the mock from tests and curl. Failures are "
+                '`{"error": "...", "status": N}`; bad input is a 4xx, never a 500. With an '
+                "admin token configured every route but the media files needs it."
+            ),
+        },
+        "paths": {PREFIX + path: item for path, item in _paths(state).items()},
+        "components": {
+            "schemas": _schemas(),
+            "securitySchemes": {
+                "adminBearer": {"type": "http", "scheme": "bearer"},
+                "adminHeader": {"type": "apiKey", "in": "header", "name": "X-Mock-Admin-Token"},
+            },
+        },
+        "security": security,
+    }
+
+
+def install_admin_openapi(app: FastAPI, state: MockState) -> None:
+    """Make FastAPI serve `admin_document` at its ``openapi_url`` (and Swagger UI show it).
+
+    Built on first request and cached where FastAPI caches its own (``openapi_schema``).
+    """
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            app.openapi_schema = admin_document(state)
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
+
+__all__ = ["PREFIX", "admin_document", "install_admin_openapi"]
