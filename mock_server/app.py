@@ -49,13 +49,19 @@ class MockApp(FastAPI):
     """FastAPI, with the provider routes served through the raw-ASGI `ProviderDoor` first."""
 
     door: ProviderDoor | None = None
+    #: Routes a path by its owner's routes when Starlette's router cannot (`_unmatched`).
+    last_resort: Callable[[Scope, Receive, Send], Awaitable[None]] | None = None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        door = self.door
-        if door is not None and scope["type"] == "http" and await door.serve(
-            self, scope, receive, send
-        ):
-            return
+        if scope["type"] == "http":
+            if "\n" in scope["path"] and self.last_resort is not None:
+                # Starlette's patterns end in ``$``, which also matches before a final line
+                # feed: a mount would cut such a path one character short and mis-route it.
+                scope["app"] = self
+                await self.last_resort(scope, receive, send)
+                return
+            if self.door is not None and await self.door.serve(self, scope, receive, send):
+                return
         await super().__call__(scope, receive, send)
 
 
@@ -144,23 +150,26 @@ def create_app(config: MockConfig | None = None) -> FastAPI:
     admin = admin_routes(state)
     routes: list[BaseRoute] = [Mount(ADMIN_PREFIX, routes=admin)]
     mounted: dict[str, list[BaseRoute]] = {}
-    fallbacks: dict[str, Endpoint] = {ADMIN_PREFIX: _catch_all(admin)}
+    owners: dict[str, tuple[Sequence[BaseRoute], Endpoint]] = {
+        ADMIN_PREFIX: (admin, _catch_all(admin))
+    }
     for pid, provider in providers.items():
         ctx = ProviderContext(provider, state)
         own = list(provider.routes(ctx))
         fallback = ctx.endpoint(_unknown_path(provider, tuple(own)))
         own.append(Route("/{path:path}", fallback, methods=ALL_METHODS))
         mounted[prefixes[pid]] = own
-        fallbacks[prefixes[pid]] = fallback
+        owners[prefixes[pid]] = (own, fallback)
         if prefixes[pid]:
             routes.append(Mount(prefixes[pid], routes=own))
         else:
             routes.extend(own)
     if config.provider is None:
-        fallbacks[""] = _no_provider(state)
-        routes.append(Route("/{path:path}", fallbacks[""], methods=ALL_METHODS))
+        nobody = _no_provider(state)
+        owners[""] = ((), nobody)
+        routes.append(Route("/{path:path}", nobody, methods=ALL_METHODS))
     app.router.routes.extend(routes)
-    app.router.default = _unmatched(app.router.default, fallbacks)
+    app.router.default = app.last_resort = _unmatched(app.router.default, owners)
     if config.drift is not None:
         from mock_server.drift import DriftMiddleware
 
@@ -196,15 +205,17 @@ def _catch_all(routes: Sequence[BaseRoute]) -> Endpoint:
 
 
 def _unmatched(
-    default: Callable[[Scope, Receive, Send], Awaitable[None]], fallbacks: Mapping[str, Endpoint]
+    default: Callable[[Scope, Receive, Send], Awaitable[None]],
+    owners: Mapping[str, tuple[Sequence[BaseRoute], Endpoint]],
 ) -> Callable[[Scope, Receive, Send], Awaitable[None]]:
-    """The router's last resort: the 404 of whoever owns the path's prefix.
+    """The router's last resort: the path's owner (admin API, provider) routes it itself.
 
-    Starlette's ``{path:path}`` and its mounts match ``.*``, which stops at a line feed: a
-    path such as ``/_mock/tasks/a%0Ab`` slips past every catch-all and would get FastAPI's
-    ``{"detail": "Not Found"}``, in nobody's error shape.
+    Starlette's mounts and ``{path:path}`` match ``.*``, which stops at a line feed: a path
+    such as ``/_mock/tasks/a%0Ab`` slips past the mount and every catch-all, and would get
+    FastAPI's ``{"detail": "Not Found"}``, in nobody's error shape. The owner's own routes
+    (whose ``{id}`` does match a line feed) get the first try, then its catch-all.
     """
-    by_length = sorted(fallbacks, key=len, reverse=True)
+    by_length = sorted(owners, key=len, reverse=True)
 
     async def unmatched(scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -212,14 +223,23 @@ def _unmatched(
             return
         path: str = scope["path"]
         owner = next(
-            p for p in [*by_length, ""] if not p or path == p or path.startswith(p + "/")
+            (p for p in by_length if not p or path == p or path.startswith(p + "/")), None
         )
-        endpoint = fallbacks.get(owner)
-        if endpoint is None:
+        if owner is None:
             await default(scope, receive, send)
             return
+        routes, fallback = owners[owner]
         scope["root_path"] = scope.get("root_path", "") + owner
-        response = await endpoint(Request(scope, receive))
+        rest = path[len(owner):]
+        for route in routes:
+            if isinstance(route, Route) and route.path_regex.fullmatch(rest) is None:
+                continue  # ``$`` also matches before a final line feed: the whole path must
+            match, child = route.matches(scope)
+            if match == Match.FULL:
+                scope.update(child)
+                await route.handle(scope, receive, send)
+                return
+        response = await fallback(Request(scope, receive))
         await response(scope, receive, send)
 
     return unmatched

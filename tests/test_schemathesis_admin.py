@@ -250,3 +250,24 @@ def test_a_line_feed_in_an_admin_path_gets_the_admin_error_shape() -> None:
                          headers=WITH_TOKEN)
     assert answer.status_code == 404
     assert set(answer.json()) == {"error", "status"}, answer.text
+
+
+def test_a_line_feed_in_a_media_name_is_routed_to_the_open_media_route() -> None:
+    """Found by the thorough run: ``GET /_mock/media/a%0Ab.mp4`` slipped past the mount and
+    reached the guarded catch-all (401 without the token); media files never need it."""
+    client = _client(create_app(_config()))
+    answer = client.get(f"{PREFIX}/media/a%0Ab.mp4", headers=WRONG_TOKEN)
+    assert answer.status_code == 404, answer.text
+    assert set(answer.json()) == {"error", "status"}, answer.text
+
+
+def test_a_final_line_feed_does_not_cut_the_path_short() -> None:
+    """Found by the thorough run: ``/_mock/media/x%0A`` (a line feed at the very end) was
+    matched by the mount one character short (``$`` matches before a final line feed) and
+    reached the guarded catch-all."""
+    client = _client(create_app(_config()))
+    answer = client.get(f"{PREFIX}/media/x%0A", headers=WRONG_TOKEN)
+    assert answer.status_code == 404, answer.text
+    assert set(answer.json()) == {"error", "status"}, answer.text
+    listed = client.get(f"{PREFIX}/tasks%0A", headers=WITH_TOKEN)
+    assert (listed.status_code, set(listed.json())) == (404, {"error", "status"}), listed.text
