@@ -177,7 +177,7 @@ class ProviderContext:
             return
         found = check.violations(body, notes=False, limit=MAX_LISTED_VIOLATIONS + 1)
         violations = [v for v in found if v.severity == "error"]
-        if len(found) > MAX_LISTED_VIOLATIONS:
+        if len(violations) > MAX_LISTED_VIOLATIONS:
             violations = violations[:MAX_LISTED_VIOLATIONS]
             violations.append(
                 Violation(

@@ -14,13 +14,10 @@ poll for one answers not-found, as for a real provider's expired task).
 
 from __future__ import annotations
 
-import json
 from collections import OrderedDict, deque
 from typing import Any
 
-import orjson
-
-from mock_server.http import loads_exact
+from mock_server.http import dumps, loads_exact
 from mock_server.storage.base import Keys, Records
 from mock_server.tasks import Task
 
@@ -32,19 +29,11 @@ _ROW = (
 DEFAULT_HOT_TASKS = 2_000
 
 
-#: For what orjson refuses (integers beyond 64 bits).
-_ENCODER = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False)
-
-
 def freeze(task: Task) -> bytes:
     data = task.to_dict()
-    row = [data[name] for name in _ROW]
-    try:
-        # Copied to size: orjson's own bytes object keeps its whole 4 kB write buffer,
-        # which would undo the point of freezing.
-        return bytes(memoryview(orjson.dumps(row)))
-    except TypeError:
-        return _ENCODER.encode(row).encode()
+    # Copied to size: orjson's own bytes object keeps its whole 4 kB write buffer, which
+    # would undo the point of freezing.
+    return bytes(memoryview(dumps([data[name] for name in _ROW])))
 
 
 def thaw(task_id: str, row: bytes) -> Task:
