@@ -22,9 +22,9 @@ from collections.abc import Sequence
 
 import av
 
-from mock_server.media.cache import MediaCache
-from mock_server.media.encode import codec_name, encode_mp4
-from mock_server.media.shapes import FPS, Shape, dimension_table
+from vidukit.mock_server.media.cache import MediaCache
+from vidukit.mock_server.media.encode import codec_name, encode_mp4
+from vidukit.mock_server.media.shapes import FPS, Shape, dimension_table
 
 RESOLUTIONS = ("360p", "540p", "720p", "1080p")
 ASPECTS = ("16:9", "9:16", "1:1")

@@ -40,7 +40,7 @@ def rss_kib() -> int:
 
 
 def build_app(tasks: int) -> Any:
-    from mock_server import MockConfig, create_app
+    from vidukit.mock_server import MockConfig, create_app
 
     options: dict[str, Any] = {"provider": PROVIDER, "progression": "immediate"}
     # A store that keeps at most N tasks (when the config has the bound) must keep them all.
@@ -51,8 +51,8 @@ def build_app(tasks: int) -> Any:
 
 def preload(app: Any, *, tasks: int, key: str, body: bytes, ids_path: Path) -> None:
     """Create *tasks* completed predictions owned by *key*, writing their ids to *ids_path*."""
-    from mock_server.http import key_owner
-    from mock_server.tasks import Outcome, Progression
+    from vidukit.mock_server.http import key_owner
+    from vidukit.mock_server.tasks import Outcome, Progression
 
     engine = app.state.mock.engine
     owner = key_owner(key)

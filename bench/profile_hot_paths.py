@@ -21,7 +21,7 @@ from typing import Any
 
 import orjson
 
-from mock_server import MockConfig, create_app
+from vidukit.mock_server import MockConfig, create_app
 
 SUBMIT = "/api/v3/vidu/reference-to-video-q2"
 VALID = {

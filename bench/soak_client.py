@@ -36,7 +36,7 @@ from soak_hooks import WebhookReceiver
 from soak_http import call
 from soak_tally import Tally
 
-from mock_server.scenarios.catalogue import CATEGORY_CODES
+from vidukit.mock_server.scenarios.catalogue import CATEGORY_CODES
 
 
 @dataclass(frozen=True)

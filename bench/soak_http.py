@@ -20,8 +20,8 @@ from typing import Any
 import httpx
 from soak_tally import Tally
 
-from mock_server.scenarios.bodies import MESSAGES as FAULT_MESSAGES
 from vidukit import is_valid, validate
+from vidukit.mock_server.scenarios.bodies import MESSAGES as FAULT_MESSAGES
 
 MAX_TRIES = 8
 MAX_RETRY_AFTER = 65.0

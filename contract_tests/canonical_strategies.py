@@ -1,6 +1,6 @@
 """Hypothesis strategies for canonical requests a given provider can represent.
 
-Every bound comes from `contract_tests.canonical.capability`, itself read from
+Every bound comes from `vidukit.contract_tests.canonical.capability`, itself read from
 the provider's schema, so the harness never asks a client for something its
 provider cannot carry. Two bounds are the strategy's own, because the schemas
 give none: an unbounded seed stays within ±(2**53 - 1), the integers JSON
@@ -14,7 +14,7 @@ import string
 
 from hypothesis import strategies as st
 
-from contract_tests.canonical import CanonicalRequest, capability
+from vidukit.contract_tests.canonical import CanonicalRequest, capability
 
 #: Largest integer every JSON implementation carries exactly (RFC 8259 §6).
 JSON_SAFE_INT = 2**53 - 1

@@ -2,10 +2,10 @@
 
 ``create_app(MockConfig(...))`` returns a fresh FastAPI app (no shared state);
 ``vidukit serve`` runs one under uvicorn. See ARCHITECTURE.md for the layout
-and `mock_server.providers` for the provider plug-in contract.
+and `vidukit.mock_server.providers` for the provider plug-in contract.
 """
 
-from mock_server.app import create_app
-from mock_server.config import MockConfig
+from vidukit.mock_server.app import create_app
+from vidukit.mock_server.config import MockConfig
 
 __all__ = ["MockConfig", "create_app"]

@@ -6,7 +6,7 @@ catch-all that answers unknown paths in that provider's own 404 (or 405 for
 a known path with the wrong method). All state lives on ``app.state.mock``.
 
 Provider routes are plain Starlette routes inside the FastAPI app, and
-`MockApp` serves them through `mock_server.fastpath.ProviderDoor` before
+`MockApp` serves them through `vidukit.mock_server.fastpath.ProviderDoor` before
 FastAPI's middleware and router: the hot paths (submit, poll) skip all of
 FastAPI's per-request machinery.
 """
@@ -23,22 +23,27 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Match, Mount, Route
 from starlette.types import Receive, Scope, Send
 
-from mock_server.admin import admin_routes
-from mock_server.admin.openapi import install_admin_openapi
-from mock_server.clock import SystemClock
-from mock_server.config import MockConfig
-from mock_server.engine import Engine
-from mock_server.errors import ConfigError, MethodNotAllowed, NotFound
-from mock_server.fastpath import Endpoint, ProviderDoor
-from mock_server.http import JSON_TYPE, Reply, dumps
-from mock_server.journal import Journal
-from mock_server.providers import Provider, load_providers
-from mock_server.providers.context import Exchange, Handler, ProviderContext, resolve_outcome
-from mock_server.quotas import Quotas
-from mock_server.scenarios.controller import Scenarios
-from mock_server.state import MockState
-from mock_server.storage import make_store, store_clock
-from mock_server.webhooks import Webhooks
+from vidukit.mock_server.admin import admin_routes
+from vidukit.mock_server.admin.openapi import install_admin_openapi
+from vidukit.mock_server.clock import SystemClock
+from vidukit.mock_server.config import MockConfig
+from vidukit.mock_server.engine import Engine
+from vidukit.mock_server.errors import ConfigError, MethodNotAllowed, NotFound
+from vidukit.mock_server.fastpath import Endpoint, ProviderDoor
+from vidukit.mock_server.http import JSON_TYPE, Reply, dumps
+from vidukit.mock_server.journal import Journal
+from vidukit.mock_server.providers import Provider, load_providers
+from vidukit.mock_server.providers.context import (
+    Exchange,
+    Handler,
+    ProviderContext,
+    resolve_outcome,
+)
+from vidukit.mock_server.quotas import Quotas
+from vidukit.mock_server.scenarios.controller import Scenarios
+from vidukit.mock_server.state import MockState
+from vidukit.mock_server.storage import make_store, store_clock
+from vidukit.mock_server.webhooks import Webhooks
 
 ADMIN_PREFIX = "/_mock"
 #: Catch-all routes take every method, so a wrong method never falls through to a bare 405.
@@ -171,7 +176,7 @@ def create_app(config: MockConfig | None = None) -> FastAPI:
     app.router.routes.extend(routes)
     app.router.default = app.last_resort = _unmatched(app.router.default, owners)
     if config.drift is not None:
-        from mock_server.drift import DriftMiddleware
+        from vidukit.mock_server.drift import DriftMiddleware
 
         app.add_middleware(DriftMiddleware, profile=config.drift, prefixes=prefixes)
     else:  # the drift middleware must see every answer: no side door then

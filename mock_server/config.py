@@ -11,18 +11,18 @@ import ipaddress
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from mock_server.clock import VIRTUAL_EPOCH, Clock
-from mock_server.errors import ConfigError
-from mock_server.journal import DEFAULT_MAX_AGE as DEFAULT_JOURNAL_AGE
-from mock_server.journal import DEFAULT_MAX_BYTES as DEFAULT_JOURNAL_BYTES
-from mock_server.quotas.settings import QuotaSettings
-from mock_server.scenarios.rules import ScenarioFile
-from mock_server.storage.url import parse_store_url
-from mock_server.tasks import Outcome, Progression
-from mock_server.webhooks.policy import DEFAULT_SECRET, TARGETS
+from vidukit.mock_server.clock import VIRTUAL_EPOCH, Clock
+from vidukit.mock_server.errors import ConfigError
+from vidukit.mock_server.journal import DEFAULT_MAX_AGE as DEFAULT_JOURNAL_AGE
+from vidukit.mock_server.journal import DEFAULT_MAX_BYTES as DEFAULT_JOURNAL_BYTES
+from vidukit.mock_server.quotas.settings import QuotaSettings
+from vidukit.mock_server.scenarios.rules import ScenarioFile
+from vidukit.mock_server.storage.url import parse_store_url
+from vidukit.mock_server.tasks import Outcome, Progression
+from vidukit.mock_server.webhooks.policy import DEFAULT_SECRET, TARGETS
 
 if TYPE_CHECKING:
-    from mock_server.drift.profile import DriftProfile
+    from vidukit.mock_server.drift.profile import DriftProfile
 
 #: A fast real provider: a second in the queue, four seconds of generation.
 DEFAULT_PROGRESSION = "time=1,4"
@@ -39,12 +39,12 @@ class MockConfig:
     provider under ``/<id>``. ``api_keys``: when given, only these keys are
     accepted; otherwise any non-empty key is. ``clock``: ``"real"``,
     ``"virtual"`` or a `Clock` instance. ``progression`` / ``outcome``: the
-    server defaults in their text form (see `mock_server.tasks`); ``jitter``
+    server defaults in their text form (see `vidukit.mock_server.tasks`); ``jitter``
     spreads default durations by up to that fraction, deterministically per
     request. ``check_responses`` validates every answer against the
     provider's schema and turns a mismatch into a 500 (for tests).
     ``store``: ``memory``, ``sqlite:PATH`` or ``redis://HOST:PORT/DB``
-    (`mock_server.storage.url`).
+    (`vidukit.mock_server.storage.url`).
     """
 
     provider: str | None = None

@@ -1,7 +1,7 @@
 """Small, fast request helpers shared by every provider's routes.
 
 They read what the client sent and raise the provider-neutral errors of
-`mock_server.errors` for anything wrong with it; the provider's ``render``
+`vidukit.mock_server.errors` for anything wrong with it; the provider's ``render``
 turns those into its own bodies. Nothing here allocates more than the request
 needs: the poll and submit paths run through these on every call.
 """
@@ -19,7 +19,12 @@ from typing import Any
 import orjson
 from starlette.requests import Request
 
-from mock_server.errors import MalformedBody, PayloadTooLarge, Unauthorized, UnsupportedMediaType
+from vidukit.mock_server.errors import (
+    MalformedBody,
+    PayloadTooLarge,
+    Unauthorized,
+    UnsupportedMediaType,
+)
 
 JSON_TYPE = "application/json"
 

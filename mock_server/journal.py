@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from mock_server.clock import iso_ms
+from vidukit.mock_server.clock import iso_ms
 
 REDACTED = "REDACTED"
 _REDACTED = REDACTED.encode()

@@ -10,17 +10,17 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from mock_server.clock import Clock, VirtualClock
-from mock_server.config import MockConfig
-from mock_server.engine import Engine
-from mock_server.journal import Journal
-from mock_server.storage import TaskStore
-from mock_server.webhooks import Webhooks
+from vidukit.mock_server.clock import Clock, VirtualClock
+from vidukit.mock_server.config import MockConfig
+from vidukit.mock_server.engine import Engine
+from vidukit.mock_server.journal import Journal
+from vidukit.mock_server.storage import TaskStore
+from vidukit.mock_server.webhooks import Webhooks
 
 if TYPE_CHECKING:
-    from mock_server.providers import Provider
-    from mock_server.quotas import Quotas
-    from mock_server.scenarios.controller import Scenarios
+    from vidukit.mock_server.providers import Provider
+    from vidukit.mock_server.quotas import Quotas
+    from vidukit.mock_server.scenarios.controller import Scenarios
 
 
 @dataclass

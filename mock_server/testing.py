@@ -17,8 +17,8 @@ from dataclasses import dataclass
 import uvicorn
 from fastapi import FastAPI
 
-from mock_server.net import KEEP_ALIVE_SECONDS, listening_socket
-from mock_server.state import MockState
+from vidukit.mock_server.net import KEEP_ALIVE_SECONDS, listening_socket
+from vidukit.mock_server.state import MockState
 
 
 @dataclass(frozen=True)

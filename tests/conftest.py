@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from contract_tests.profiles import load_profile
+from vidukit.contract_tests.profiles import load_profile
 
 load_profile()
 

@@ -18,10 +18,10 @@ from typing import Any
 
 import pytest
 
-from mock_server import MockConfig, create_app
-from mock_server.drift import parse_profile
-from mock_server.testing import serving
 from vidukit.cli import main
+from vidukit.mock_server import MockConfig, create_app
+from vidukit.mock_server.drift import parse_profile
+from vidukit.mock_server.testing import serving
 
 #: Markup in a payload: it must reach the page as text, never run, never fetch.
 VERIFY_PAYLOAD = "<script>window.__pwned = 1</script><img src=x onerror=\"window.__pwned = 2\">"
@@ -34,7 +34,7 @@ ADAPTER = textwrap.dedent('''
 
     import httpx
 
-    from contract_tests.canonical import to_wire
+    from vidukit.contract_tests.canonical import to_wire
 
     PAYLOAD = {payload!r}
 

@@ -1,6 +1,6 @@
 """The example clients against the mock over a real socket, and their retry logic alone.
 
-Each provider's client must: send what `contract_tests.canonical` says its
+Each provider's client must: send what `vidukit.contract_tests.canonical` says its
 provider reads (and nothing the schemas refuse), return the mock's output URL
 on success, report a failed task as failed (never succeeded), poll until the
 task is terminal and not once more, and give up at its deadline. Transient
@@ -24,8 +24,6 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from contract_tests.canonical import CanonicalRequest, from_wire, runware_to_wire, to_wire
-from contract_tests.canonical_strategies import canonical_requests
 from examples.common import (
     ApiError,
     JsonApi,
@@ -39,8 +37,10 @@ from examples.novita_client import read_task_result
 from examples.runware_client import read_response
 from examples.vtrix_client import read_task
 from examples.wavespeed_client import prediction, read_prediction
-from mock_server import MockConfig, create_app
-from mock_server.testing import LiveServer, serving
+from vidukit.contract_tests.canonical import CanonicalRequest, from_wire, runware_to_wire, to_wire
+from vidukit.contract_tests.canonical_strategies import canonical_requests
+from vidukit.mock_server import MockConfig, create_app
+from vidukit.mock_server.testing import LiveServer, serving
 
 PROVIDERS = ("wavespeed", "vtrix", "novita", "myrouter", "runware")
 KEY = "example-key"

@@ -31,11 +31,11 @@ from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 from starlette.routing import Route
 
-from mock_server import MockConfig, create_app
-from mock_server.app import ADMIN_PREFIX
 from vidukit.catalogue import DIALECT, build_catalogue, catalogue, data_root
 from vidukit.cli import main
 from vidukit.errors import SchemaError
+from vidukit.mock_server import MockConfig, create_app
+from vidukit.mock_server.app import ADMIN_PREFIX
 from vidukit.openapi import SURFACES, build_document
 from vidukit.openapi.bundle import bundle
 from vidukit.rules.derived import schema_rule_ids

@@ -34,9 +34,9 @@ from schemathesis.specs.openapi.checks import (
 )
 from starlette.routing import Mount, Route
 
-from mock_server import MockConfig, create_app
-from mock_server.admin.openapi import PREFIX, admin_document, install_admin_openapi
-from mock_server.state import MockState
+from vidukit.mock_server import MockConfig, create_app
+from vidukit.mock_server.admin.openapi import PREFIX, admin_document, install_admin_openapi
+from vidukit.mock_server.state import MockState
 
 CHECKS = [not_a_server_error, response_schema_conformance, status_code_conformance]
 TOKEN = "admin-secret"

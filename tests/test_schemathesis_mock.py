@@ -27,8 +27,8 @@ from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance
 
-from mock_server import MockConfig, create_app
 from vidukit.catalogue import catalogue
+from vidukit.mock_server import MockConfig, create_app
 from vidukit.openapi import SURFACES, build_document
 
 PROVIDERS = tuple(p for p in catalogue().providers() if p in SURFACES)

@@ -17,7 +17,7 @@ BROKEN = textwrap.dedent('''
 
     import httpx
 
-    from contract_tests.canonical import to_wire
+    from vidukit.contract_tests.canonical import to_wire
 
 
     def adapter(request, endpoint):

@@ -47,13 +47,13 @@ SHARED_DIR = "_shared"
 def data_root(name: str) -> Path:
     """Find a data tree (``schemas`` or ``fixtures``) in a wheel or a source checkout.
 
-    A wheel carries the trees inside the package (``vidukit/_data``); an editable
-    install or a plain checkout has them at the repository's top level.
+    Both carry them as ``vidukit/_data/<name>``: the wheel holds the files there, a
+    checkout links them to the repository's top-level folders (resolved, so paths name
+    the real files).
     """
-    here = Path(__file__).resolve().parent
-    for candidate in (here / "_data" / name, here.parent / name):
-        if candidate.is_dir():
-            return candidate
+    candidate = Path(__file__).resolve().parent / "_data" / name
+    if candidate.is_dir():
+        return candidate.resolve()
     raise SchemaError(f"cannot find the {name}/ directory next to the vidukit package")
 
 

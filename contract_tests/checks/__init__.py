@@ -3,31 +3,38 @@
 Each check is ``fn(ctx: CheckContext) -> Iterable[str]`` (one message per
 problem), registered with ``@check(name, description)``; select and skip them
 by name with ``REGISTRY.select(checks, skip)``. The harness
-(`contract_tests.harness`) builds the `CheckContext` of every example and runs
+(`vidukit.contract_tests.harness`) builds the `CheckContext` of every example and runs
 the selected checks on it.
 """
 
 # Importing the check modules registers them; reports list checks in this order.
-from contract_tests.checks import _wire  # noqa: F401
+from vidukit.contract_tests.checks import _wire  # noqa: F401
 
 # isort: split
-from contract_tests.checks import _outcome  # noqa: F401
+from vidukit.contract_tests.checks import _outcome  # noqa: F401
 
 # isort: split
-from contract_tests.checks import _discipline  # noqa: F401
+from vidukit.contract_tests.checks import _discipline  # noqa: F401
 
 # isort: split
-from contract_tests.checks import _webhook  # noqa: F401
+from vidukit.contract_tests.checks import _webhook  # noqa: F401
 
 # isort: split
-from contract_tests.checks._context import (
+from vidukit.contract_tests.checks._context import (
     RETRYABLE_FAULTS,
     TRANSIENT_FAULTS,
     AdapterRun,
     CheckContext,
 )
-from contract_tests.checks._outcome import shape_problem
-from contract_tests.checks._registry import REGISTRY, Check, CheckFn, Registry, UnknownCheck, check
+from vidukit.contract_tests.checks._outcome import shape_problem
+from vidukit.contract_tests.checks._registry import (
+    REGISTRY,
+    Check,
+    CheckFn,
+    Registry,
+    UnknownCheck,
+    check,
+)
 
 
 def readme_table() -> str:

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from contract_tests.canonical import CanonicalRequest
+from vidukit.contract_tests.canonical import CanonicalRequest
 
 #: Request scenarios that are transient faults: a retry may well succeed.
 TRANSIENT_FAULTS = frozenset({

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from contract_tests.checks._context import CheckContext
-from contract_tests.checks._exchange import (
+from vidukit.contract_tests.checks._context import CheckContext
+from vidukit.contract_tests.checks._exchange import (
     describe,
     is_poll,
     polled_task,
     shows_terminal,
     timestamp,
 )
-from contract_tests.checks._registry import check
+from vidukit.contract_tests.checks._registry import check
 
 
 @check("no-poll-after-terminal",

@@ -14,9 +14,9 @@ from functools import cache
 from typing import Any, Final
 from urllib.parse import parse_qs
 
-from contract_tests.checks._context import CheckContext
-from mock_server.engine import FAILED, SUCCEEDED
-from mock_server.providers import load_providers
+from vidukit.contract_tests.checks._context import CheckContext
+from vidukit.mock_server.engine import FAILED, SUCCEEDED
+from vidukit.mock_server.providers import load_providers
 
 Entry = Mapping[str, Any]
 

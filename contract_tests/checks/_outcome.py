@@ -12,10 +12,10 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from contract_tests.checks._context import RETRYABLE_FAULTS, CheckContext
-from contract_tests.checks._exchange import output_urls
-from contract_tests.checks._registry import check
-from mock_server.engine import SUCCEEDED
+from vidukit.contract_tests.checks._context import RETRYABLE_FAULTS, CheckContext
+from vidukit.contract_tests.checks._exchange import output_urls
+from vidukit.contract_tests.checks._registry import check
+from vidukit.mock_server.engine import SUCCEEDED
 
 _SHAPE = "{'status': 'succeeded', 'video_url': <str>} or {'status': 'failed', 'error': ...}"
 

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from vidukit.errors import ToolkitError
 
 if TYPE_CHECKING:
-    from contract_tests.checks._context import CheckContext
+    from vidukit.contract_tests.checks._context import CheckContext
 
 CheckFn = Callable[["CheckContext"], Iterable[str]]
 

@@ -14,10 +14,10 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from contract_tests.checks._context import CheckContext
-from contract_tests.checks._outcome import shape_problem
-from contract_tests.checks._registry import check
-from mock_server.engine import FAILED, SUCCEEDED
+from vidukit.contract_tests.checks._context import CheckContext
+from vidukit.contract_tests.checks._outcome import shape_problem
+from vidukit.contract_tests.checks._registry import check
+from vidukit.mock_server.engine import FAILED, SUCCEEDED
 
 Delivery = Mapping[str, Any]
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any, cast
 
-from contract_tests.canonical import FIELDS, Unrecoverable, from_wire
-from contract_tests.checks._context import CheckContext
-from contract_tests.checks._exchange import delivered, describe, is_submit
-from contract_tests.checks._registry import check
+from vidukit.contract_tests.canonical import FIELDS, Unrecoverable, from_wire
+from vidukit.contract_tests.checks._context import CheckContext
+from vidukit.contract_tests.checks._exchange import delivered, describe, is_submit
+from vidukit.contract_tests.checks._registry import check
 
 
 @check("requests-valid",

@@ -3,22 +3,22 @@
 The adapter is ``adapter(request, endpoint) -> {"status": "succeeded",
 "video_url": ...} | {"status": "failed", "error": ...}`` (``def`` or ``async
 def``; an exception escaping it is a crash). ``request`` is a
-`contract_tests.canonical.CanonicalRequest`; ``endpoint`` holds ``provider``,
+`vidukit.contract_tests.canonical.CanonicalRequest`; ``endpoint`` holds ``provider``,
 ``base_url`` (the provider's base URL on the mock), ``api_key`` and
 ``poll_interval`` (an optional hint, in seconds: a client may poll that soon);
 in webhook mode (``mode="webhook"``) also ``webhook_url`` and ``webhook_receiver``
-(see `contract_tests.harness._webhook`).
-The named checks are in `contract_tests.checks`.
+(see `vidukit.contract_tests.harness._webhook`).
+The named checks are in `vidukit.contract_tests.checks`.
 """
 
-from contract_tests.harness._adapter import (
+from vidukit.contract_tests.harness._adapter import (
     Adapter,
     AdapterNotFound,
     call_adapter,
     describe_adapter,
     load_adapter,
 )
-from contract_tests.harness._behaviour import (
+from vidukit.contract_tests.harness._behaviour import (
     MAX_FAULT_REPEATS,
     MAX_POLLS,
     OUTCOMES,
@@ -27,9 +27,9 @@ from contract_tests.harness._behaviour import (
     behaviours,
     faults,
 )
-from contract_tests.harness._mock import HarnessError, MockHandle
-from contract_tests.harness._report import CheckFailure, Example, Report
-from contract_tests.harness._runner import (
+from vidukit.contract_tests.harness._mock import HarnessError, MockHandle
+from vidukit.contract_tests.harness._report import CheckFailure, Example, Report
+from vidukit.contract_tests.harness._runner import (
     DEFAULT_BUDGET,
     DEFAULT_EXAMPLES,
     DEFAULT_POLL_RATE,
@@ -39,7 +39,7 @@ from contract_tests.harness._runner import (
     select_checks,
     verify_client,
 )
-from contract_tests.harness._webhook import (
+from vidukit.contract_tests.harness._webhook import (
     MODES,
     ReceiverSlot,
     WebhookReceiver,

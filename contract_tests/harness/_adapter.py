@@ -19,7 +19,7 @@ import traceback
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
-from contract_tests.checks import AdapterRun
+from vidukit.contract_tests.checks import AdapterRun
 from vidukit.errors import ToolkitError
 
 Adapter = Callable[[dict[str, Any], dict[str, Any]], Any]

@@ -20,8 +20,8 @@ from typing import Any, Final, Literal
 
 from hypothesis import strategies as st
 
-from contract_tests.checks import RETRYABLE_FAULTS
-from mock_server.scenarios import CATEGORY_CODES
+from vidukit.contract_tests.checks import RETRYABLE_FAULTS
+from vidukit.mock_server.scenarios import CATEGORY_CODES
 
 #: Task outcomes: success, or ``fail-<category>`` (the catalogue's documented task errors).
 OUTCOMES: Final[tuple[str, ...]] = ("succeed", *(f"fail-{c}" for c in CATEGORY_CODES))

@@ -16,10 +16,10 @@ from typing import Any
 
 import httpx
 
-from contract_tests.harness._behaviour import Behaviour
-from mock_server import MockConfig, create_app
-from mock_server.testing import serving
+from vidukit.contract_tests.harness._behaviour import Behaviour
 from vidukit.errors import ToolkitError
+from vidukit.mock_server import MockConfig, create_app
+from vidukit.mock_server.testing import serving
 
 _ADMIN_TIMEOUT = 10.0
 _JOURNAL_LIMIT = 1000

@@ -16,9 +16,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from contract_tests.canonical import CanonicalRequest
-from contract_tests.checks import AdapterRun
-from contract_tests.harness._behaviour import Behaviour
+from vidukit.contract_tests.canonical import CanonicalRequest
+from vidukit.contract_tests.checks import AdapterRun
+from vidukit.contract_tests.harness._behaviour import Behaviour
 
 _BODY_CHARS = 600
 #: Characters XML 1.0 cannot carry at all (ElementTree writes them as they are).

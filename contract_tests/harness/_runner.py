@@ -27,25 +27,25 @@ from hypothesis import HealthCheck, Phase, Verbosity, given, settings
 from hypothesis import seed as hypothesis_seed
 from hypothesis import strategies as st
 
-from contract_tests.canonical import CanonicalRequest
-from contract_tests.canonical_strategies import canonical_requests
-from contract_tests.checks import REGISTRY, AdapterRun, Check, CheckContext
-from contract_tests.harness._adapter import (
+from vidukit.catalogue import PROVIDERS
+from vidukit.contract_tests.canonical import CanonicalRequest
+from vidukit.contract_tests.canonical_strategies import canonical_requests
+from vidukit.contract_tests.checks import REGISTRY, AdapterRun, Check, CheckContext
+from vidukit.contract_tests.harness._adapter import (
     Adapter,
     call_adapter,
     describe_adapter,
     load_adapter,
 )
-from contract_tests.harness._behaviour import Behaviour, behaviours
-from contract_tests.harness._mock import HarnessError, MockHandle
-from contract_tests.harness._report import CheckFailure, Example, Report
-from contract_tests.harness._webhook import (
+from vidukit.contract_tests.harness._behaviour import Behaviour, behaviours
+from vidukit.contract_tests.harness._mock import HarnessError, MockHandle
+from vidukit.contract_tests.harness._report import CheckFailure, Example, Report
+from vidukit.contract_tests.harness._webhook import (
     MODES,
     WebhookReceiver,
     settle,
     webhook_behaviours,
 )
-from vidukit.catalogue import PROVIDERS
 from vidukit.errors import ToolkitError, UnknownProvider
 
 STRICT_RETRIES = "strict-retries"
@@ -185,7 +185,7 @@ def verify_client(
     already running on the real clock; by default one is started on a socket
     in this process. *mode* ``"webhook"`` verifies a webhook-driven client: the
     endpoint carries a callback URL on a loopback receiver the harness runs
-    (`contract_tests.harness._webhook`) and ``webhook-outcome`` joins the checks.
+    (`vidukit.contract_tests.harness._webhook`) and ``webhook-outcome`` joins the checks.
     Raises `ToolkitError` subclasses for usage errors and `HarnessError` when
     the mock cannot be driven.
     """

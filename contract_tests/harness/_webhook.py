@@ -13,7 +13,7 @@ both the same way.
 
 Callbacks are sent by the mock when a task ends on the clock, so webhook mode
 draws only progressions that end without polls (``immediate``, ``time=Q,P``),
-plus the delivery quirks of `mock_server.webhooks.options` (``duplicate``,
+plus the delivery quirks of `vidukit.mock_server.webhooks.options` (``duplicate``,
 ``delay``, ``out-of-order`` and, for a provider that signs, ``bad-signature``).
 """
 
@@ -31,8 +31,8 @@ from typing import Any, Final
 
 from hypothesis import strategies as st
 
-from contract_tests.harness._behaviour import Behaviour, behaviours
-from mock_server.webhooks import policy_for
+from vidukit.contract_tests.harness._behaviour import Behaviour, behaviours
+from vidukit.mock_server.webhooks import policy_for
 
 #: ``handler(headers, raw_body) -> HTTP status`` (headers with lower-case names).
 Handler = Callable[[Mapping[str, str], bytes], int]

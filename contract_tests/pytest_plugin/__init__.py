@@ -3,7 +3,7 @@
 Installed with the toolkit and loaded by pytest through the ``pytest11`` entry
 point, so a project needs no conftest::
 
-    from contract_tests.pytest_plugin import verify_client
+    from vidukit.contract_tests.pytest_plugin import verify_client
 
     def test_our_client_keeps_the_contract():
         report = verify_client("wavespeed", "ourapp.video:adapter", examples=25)
@@ -36,7 +36,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 if TYPE_CHECKING:
-    from contract_tests.pytest_plugin._mock import ViduMock
+    from vidukit.contract_tests.pytest_plugin._mock import ViduMock
 
 MARKER = "vidu_mock"
 MARKER_HELP = (
@@ -83,7 +83,7 @@ def strict_teardown_message(mock: ViduMock) -> str | None:
 @pytest.fixture
 def vidu_mock(request: pytest.FixtureRequest) -> Iterator[ViduMock]:
     """A fresh vidukit mock of every provider for this test; see the module docstring."""
-    from contract_tests.pytest_plugin._mock import make_config, open_vidu_mock
+    from vidukit.contract_tests.pytest_plugin._mock import make_config, open_vidu_mock
 
     options = _options(request)
     own = {name: options.pop(name) for name in _OWN_OPTIONS if name in options}
@@ -99,11 +99,11 @@ def vidu_mock(request: pytest.FixtureRequest) -> Iterator[ViduMock]:
 def __getattr__(name: str) -> Any:
     """``verify_client`` and the fixture's classes, imported on first use (they are heavy)."""
     if name == "verify_client":
-        from contract_tests.harness import verify_client
+        from vidukit.contract_tests.harness import verify_client
 
         return verify_client
     if name in ("ViduMock", "ViduMockError", "RequestViolation", "open_vidu_mock"):
-        from contract_tests.pytest_plugin import _mock
+        from vidukit.contract_tests.pytest_plugin import _mock
 
         return getattr(_mock, name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

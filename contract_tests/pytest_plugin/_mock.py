@@ -18,10 +18,10 @@ from typing import Any
 import httpx
 from fastapi import FastAPI
 
-from contract_tests.pytest_plugin._inprocess import in_process_client
-from mock_server import MockConfig, create_app
-from mock_server.testing import serving
+from vidukit.contract_tests.pytest_plugin._inprocess import in_process_client
 from vidukit.errors import ToolkitError
+from vidukit.mock_server import MockConfig, create_app
+from vidukit.mock_server.testing import serving
 
 #: The origin an in-process mock answers as (nothing listens there; the transport is the app).
 IN_PROCESS_ORIGIN = "http://vidu-mock.test"

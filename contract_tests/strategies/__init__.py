@@ -24,10 +24,10 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from contract_tests.strategies._compile import ANNOTATIONS, SUPPORTED, Compiler
-from contract_tests.strategies._generate import Options, values
-from contract_tests.strategies._named import repairs_for
-from contract_tests.strategies._node import Node, UnsupportedSchema
+from vidukit.contract_tests.strategies._compile import ANNOTATIONS, SUPPORTED, Compiler
+from vidukit.contract_tests.strategies._generate import Options, values
+from vidukit.contract_tests.strategies._named import repairs_for
+from vidukit.contract_tests.strategies._node import Node, UnsupportedSchema
 
 __all__ = [
     "ANNOTATIONS",

@@ -18,8 +18,8 @@ from urllib.parse import urljoin
 
 from referencing.jsonschema import DRAFT202012
 
-from contract_tests.strategies._merge import merge, merge_all, negate, normalise
-from contract_tests.strategies._node import (
+from vidukit.contract_tests.strategies._merge import merge, merge_all, negate, normalise
+from vidukit.contract_tests.strategies._node import (
     ANY,
     SCHEMA_TYPES,
     Node,

@@ -20,10 +20,10 @@ from typing import Any, Protocol, TypeVar
 from hypothesis import reject
 from hypothesis import strategies as st
 
-from contract_tests.strategies._merge import integer_bounds, merge
-from contract_tests.strategies._node import ANY, Node, accepts_scalar, json_key
-from contract_tests.strategies._patterns import strings_matching
-from contract_tests.strategies._search import feasible, search
+from vidukit.contract_tests.strategies._merge import integer_bounds, merge
+from vidukit.contract_tests.strategies._node import ANY, Node, accepts_scalar, json_key
+from vidukit.contract_tests.strategies._patterns import strings_matching
+from vidukit.contract_tests.strategies._search import feasible, search
 
 T = TypeVar("T")
 

@@ -24,7 +24,7 @@ from collections.abc import Iterable
 from dataclasses import replace
 from typing import Any
 
-from contract_tests.strategies._node import (
+from vidukit.contract_tests.strategies._node import (
     ALL_TYPES,
     ANY,
     Node,

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from contract_tests.strategies._node import UnsupportedSchema
+from vidukit.contract_tests.strategies._node import UnsupportedSchema
 from vidukit.rules import checks_for
 
 Repair = Callable[[Any], Any]

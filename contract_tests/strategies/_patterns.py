@@ -15,7 +15,7 @@ from functools import cache
 
 from hypothesis import strategies as st
 
-from contract_tests.strategies import _media
+from vidukit.contract_tests.strategies import _media
 
 IMAGE_REF = r"^(?:https?://[^\s]+$|data:[A-Za-z]+/[A-Za-z0-9.+-]+(?:;[A-Za-z0-9=.+-]+)*,)"
 VIDEO_REF = r"^(?:https?://[^\s]+$|data:video/[A-Za-z0-9.+-]+(?:;[A-Za-z0-9=.+-]+)*,)"

@@ -14,8 +14,8 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
-from contract_tests.strategies._merge import CACHES, merge
-from contract_tests.strategies._node import ANY, Node
+from vidukit.contract_tests.strategies._merge import CACHES, merge
+from vidukit.contract_tests.strategies._node import ANY, Node
 
 Chooser = Callable[[int], int]
 

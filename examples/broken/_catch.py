@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from contract_tests.harness import Report, verify_client
 from examples.broken._registry import EXAMPLES, SHRINK_SECONDS, BrokenClient
+from vidukit.contract_tests.harness import Report, verify_client
 
 #: The fixed seed of every catch: the catch rate must repeat run after run.
 SEED = 5

@@ -8,8 +8,6 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from contract_tests.harness import MAX_FAULT_REPEATS, Behaviour, Fault
-from contract_tests.harness._behaviour import fault_scenarios
 from examples.broken._registry import broken
 from examples.common import PollPolicy, Result, RetryPolicy, run_adapter
 from examples.wavespeed_client import (
@@ -19,6 +17,8 @@ from examples.wavespeed_client import (
     read_prediction,
     to_wire,
 )
+from vidukit.contract_tests.harness import MAX_FAULT_REPEATS, Behaviour, Fault
+from vidukit.contract_tests.harness._behaviour import fault_scenarios
 
 #: Wire bugs have nothing to do with faults: leaving them out keeps the run short.
 NO_FAULTS: dict[str, Any] = {"transient_faults": False}

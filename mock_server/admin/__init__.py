@@ -1,5 +1,5 @@
 """The admin API (``/_mock/``): tasks, journal, reset, clock, defaults, forced outcomes, media."""
 
-from mock_server.admin.routes import ENDPOINTS, admin_routes
+from vidukit.mock_server.admin.routes import ENDPOINTS, admin_routes
 
 __all__ = ["ENDPOINTS", "admin_routes"]

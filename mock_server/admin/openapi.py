@@ -19,12 +19,12 @@ from typing import Any
 
 from fastapi import FastAPI
 
-from mock_server.media import MEDIA_TYPES
-from mock_server.media.lifetime import XML_TYPE
-from mock_server.quotas.settings import LIMIT_NAMES
-from mock_server.quotas.settings import PROVIDERS as QUOTA_PROVIDERS
-from mock_server.scenarios.catalogue import CATALOGUE, NONE, OPERATIONS
-from mock_server.state import MockState
+from vidukit.mock_server.media import MEDIA_TYPES
+from vidukit.mock_server.media.lifetime import XML_TYPE
+from vidukit.mock_server.quotas.settings import LIMIT_NAMES
+from vidukit.mock_server.quotas.settings import PROVIDERS as QUOTA_PROVIDERS
+from vidukit.mock_server.scenarios.catalogue import CATALOGUE, NONE, OPERATIONS
+from vidukit.mock_server.state import MockState
 
 #: Where `mock_server.app` mounts the admin routes (its ``ADMIN_PREFIX``; not imported, since
 #: the app imports this module). The route-coverage test fails if the two ever differ.

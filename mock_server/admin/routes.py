@@ -19,20 +19,20 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
-from mock_server.admin.views import clock_view, defaults_view, task_view
-from mock_server.clock import VirtualClock
-from mock_server.engine import TaskFinished, UnknownTask
-from mock_server.errors import ProviderError
-from mock_server.http import JSON_TYPE, dumps, parse_json, read_body
-from mock_server.media.serve import media_endpoint
-from mock_server.providers import Provider
-from mock_server.providers.context import resolve_outcome
-from mock_server.scenarios.admin import ENDPOINTS as SCENARIO_ENDPOINTS
-from mock_server.scenarios.admin import scenario_routes
-from mock_server.state import MockState
-from mock_server.tasks import Outcome, Progression
+from vidukit.mock_server.admin.views import clock_view, defaults_view, task_view
+from vidukit.mock_server.clock import VirtualClock
+from vidukit.mock_server.engine import TaskFinished, UnknownTask
+from vidukit.mock_server.errors import ProviderError
+from vidukit.mock_server.http import JSON_TYPE, dumps, parse_json, read_body
+from vidukit.mock_server.media.serve import media_endpoint
+from vidukit.mock_server.providers import Provider
+from vidukit.mock_server.providers.context import resolve_outcome
+from vidukit.mock_server.scenarios.admin import ENDPOINTS as SCENARIO_ENDPOINTS
+from vidukit.mock_server.scenarios.admin import scenario_routes
+from vidukit.mock_server.state import MockState
+from vidukit.mock_server.tasks import Outcome, Progression
 
-logger = logging.getLogger("mock_server.admin")
+logger = logging.getLogger("vidukit.mock_server.admin")
 
 _MAX_ADMIN_BODY = 64 * 1024
 _ALL_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
@@ -233,8 +233,10 @@ def admin_routes(state: MockState) -> list[BaseRoute]:
         engine.progression, engine.outcome = progression, outcome
         return defaults_view(engine)
 
-    from mock_server.dashboard import dashboard_routes  # it imports admin.views: not on top
-    from mock_server.webhooks.admin import webhook_routes  # it imports this module: not on top
+    from vidukit.mock_server.dashboard import dashboard_routes  # it imports admin.views: not on top
+    from vidukit.mock_server.webhooks.admin import (
+        webhook_routes,  # it imports this module: not on top
+    )
 
     async def unknown(request: Request) -> Any:
         raise AdminError(

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from mock_server.clock import Clock, iso_ms
-from mock_server.engine import Engine
-from mock_server.media.view import cost_view, media_view
-from mock_server.providers import Provider
-from mock_server.tasks import Task
+from vidukit.mock_server.clock import Clock, iso_ms
+from vidukit.mock_server.engine import Engine
+from vidukit.mock_server.media.view import cost_view, media_view
+from vidukit.mock_server.providers import Provider
+from vidukit.mock_server.tasks import Task
 
 
 def task_view(task: Task, engine: Engine, provider: Provider | None) -> dict[str, Any]:

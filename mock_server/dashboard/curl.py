@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import shlex
 
-from mock_server.journal import REDACTED, Entry
+from vidukit.mock_server.journal import REDACTED, Entry
 
 KEY_VARIABLE = "VIDUKIT_API_KEY"
 _EXPANDED = f'"${{{KEY_VARIABLE}}}"'

@@ -15,8 +15,8 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from mock_server.journal import Entry
-from mock_server.tasks import Task
+from vidukit.mock_server.journal import Entry
+from vidukit.mock_server.tasks import Task
 
 #: Task ids are long runs of letters, digits, ``-`` and ``_`` (hex digests, UUIDs).
 _TOKEN = re.compile(rb"[A-Za-z0-9_-]{8,}")

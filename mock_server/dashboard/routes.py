@@ -10,7 +10,7 @@
 Live updates are polling: the page asks for the snapshot with the version it
 shows, and gets the whole view back only when something changed. Polling
 rather than server-sent events because an open event stream would hold a
-graceful uvicorn shutdown (``vidukit serve``, `mock_server.testing.serving`)
+graceful uvicorn shutdown (``vidukit serve``, `vidukit.mock_server.testing.serving`)
 until the browser leaves. The controls call the admin API itself.
 """
 
@@ -26,13 +26,13 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
 
-from mock_server.dashboard.auth import allowed, cookie_header, matches, posted_token
-from mock_server.dashboard.links import JournalLinks
-from mock_server.dashboard.snapshot import catalogue, snapshot, task_page
-from mock_server.http import JSON_TYPE, dumps, origin
-from mock_server.state import MockState
+from vidukit.mock_server.dashboard.auth import allowed, cookie_header, matches, posted_token
+from vidukit.mock_server.dashboard.links import JournalLinks
+from vidukit.mock_server.dashboard.snapshot import catalogue, snapshot, task_page
+from vidukit.mock_server.http import JSON_TYPE, dumps, origin
+from vidukit.mock_server.state import MockState
 
-logger = logging.getLogger("mock_server.dashboard")
+logger = logging.getLogger("vidukit.mock_server.dashboard")
 
 _TYPES = {
     ".html": "text/html; charset=utf-8",
@@ -59,7 +59,7 @@ class _Asset:
 
 
 def _load_assets() -> dict[str, _Asset]:
-    folder = files("mock_server.dashboard") / "static"
+    folder = files("vidukit.mock_server.dashboard") / "static"
     assets = {}
     for item in folder.iterdir():
         suffix = "." + item.name.rsplit(".", 1)[-1]

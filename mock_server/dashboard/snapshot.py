@@ -18,16 +18,16 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
-from mock_server.admin.views import clock_view, task_view
-from mock_server.clock import iso_ms
-from mock_server.dashboard.curl import as_curl
-from mock_server.dashboard.links import JournalLinks, Linking
-from mock_server.engine import FAILED, PROCESSING, QUEUED, SUCCEEDED
-from mock_server.http import dumps
-from mock_server.journal import Entry
-from mock_server.state import MockState
-from mock_server.tasks import Task
-from mock_server.webhooks.records import Delivery
+from vidukit.mock_server.admin.views import clock_view, task_view
+from vidukit.mock_server.clock import iso_ms
+from vidukit.mock_server.dashboard.curl import as_curl
+from vidukit.mock_server.dashboard.links import JournalLinks, Linking
+from vidukit.mock_server.engine import FAILED, PROCESSING, QUEUED, SUCCEEDED
+from vidukit.mock_server.http import dumps
+from vidukit.mock_server.journal import Entry
+from vidukit.mock_server.state import MockState
+from vidukit.mock_server.tasks import Task
+from vidukit.mock_server.webhooks.records import Delivery
 from vidukit.validation import validate
 
 STATES = (QUEUED, PROCESSING, SUCCEEDED, FAILED)

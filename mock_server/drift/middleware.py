@@ -18,9 +18,9 @@ from urllib.parse import parse_qsl
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from mock_server.drift.profile import ANY_VALUE, DriftProfile, Mutation
 from vidukit.drift.messages import match, request_message, response_message
 from vidukit.drift.wire import TERMINAL, wire
+from vidukit.mock_server.drift.profile import ANY_VALUE, DriftProfile, Mutation
 
 
 @dataclass

@@ -37,8 +37,8 @@ from typing import Any
 
 import yaml
 
-from mock_server.errors import ConfigError
 from vidukit.catalogue import MESSAGES, PROVIDERS
+from vidukit.mock_server.errors import ConfigError
 
 OPS = ("rename", "replace", "wrap", "regress")
 _KEYS: Mapping[str, tuple[frozenset[str], frozenset[str]]] = {

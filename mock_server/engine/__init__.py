@@ -1,8 +1,8 @@
 """The lifecycle engine shared by every provider (see `engine.engine` and `engine.lifecycle`)."""
 
-from mock_server.engine.engine import Engine, EngineError, Hook, TaskFinished, UnknownTask
-from mock_server.engine.ids import Ids, canonical_json, request_digest, request_random, unit
-from mock_server.engine.lifecycle import (
+from vidukit.mock_server.engine.engine import Engine, EngineError, Hook, TaskFinished, UnknownTask
+from vidukit.mock_server.engine.ids import Ids, canonical_json, request_digest, request_random, unit
+from vidukit.mock_server.engine.lifecycle import (
     ENGINE_STATES,
     FAILED,
     LIFECYCLE,

@@ -23,9 +23,9 @@ import math
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from mock_server.clock import Clock
-from mock_server.engine.ids import Ids, request_digest, unit
-from mock_server.engine.lifecycle import (
+from vidukit.mock_server.clock import Clock
+from vidukit.mock_server.engine.ids import Ids, request_digest, unit
+from vidukit.mock_server.engine.lifecycle import (
     FAILED,
     LIFECYCLE,
     PROCESSING,
@@ -33,9 +33,9 @@ from mock_server.engine.lifecycle import (
     SUCCEEDED,
     Lifecycle,
 )
-from mock_server.errors import ConfigError
-from mock_server.storage import TaskStore
-from mock_server.tasks import Outcome, Progression, Task
+from vidukit.mock_server.errors import ConfigError
+from vidukit.mock_server.storage import TaskStore
+from vidukit.mock_server.tasks import Outcome, Progression, Task
 
 #: ``hook(task, state, at)``: called once when *task* enters *state* at time *at*.
 Hook = Callable[[Task, str, float], None]

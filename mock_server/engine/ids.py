@@ -23,7 +23,7 @@ import orjson
 class Ids:
     """Ids from the seed and a sequence number.
 
-    With a *counter* (the store's shared sequence, see `mock_server.storage`)
+    With a *counter* (the store's shared sequence, see `vidukit.mock_server.storage`)
     the n-th id is a hash of the seed and n: workers sharing a store, and a
     server restarted on a persistent one, never repeat an id. Without one, a
     seeded generator in the process.

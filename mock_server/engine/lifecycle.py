@@ -12,7 +12,7 @@ from collections import deque
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from mock_server.errors import InvalidTransitionTable
+from vidukit.mock_server.errors import InvalidTransitionTable
 
 QUEUED = "queued"
 PROCESSING = "processing"

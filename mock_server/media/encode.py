@@ -38,7 +38,7 @@ from fractions import Fraction
 from functools import cache
 from typing import Any
 
-from mock_server.media.shapes import Shape
+from vidukit.mock_server.media.shapes import Shape
 
 #: Encoders in order of preference (the first the installed FFmpeg has wins).
 CODECS: tuple[str, ...] = ("libx264", "mpeg4")

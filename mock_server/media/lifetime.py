@@ -29,8 +29,8 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from mock_server.engine.lifecycle import SUCCEEDED
-from mock_server.tasks import Task
+from vidukit.mock_server.engine.lifecycle import SUCCEEDED
+from vidukit.mock_server.tasks import Task
 
 #: Novita's documented ``video_url_ttl`` (also MyRouter's); the provider sends this value.
 NOVITA_VIDEO_URL_TTL = 3600

@@ -27,7 +27,7 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
-from mock_server.tasks import Task
+from vidukit.mock_server.tasks import Task
 
 WAVESPEED_USD_PER_SECOND: Mapping[str, Decimal] = {
     "360p": Decimal("0.003"),

@@ -3,9 +3,9 @@
 - 404 (the admin API's JSON) for an unknown or unfinished task, a wrong
   extension, or a ``?result=N`` beyond the task's results (Runware's
   ``numberResults``; the N-th result is drawn from seed + N - 1).
-- Past the provider's URL lifetime (`mock_server.media.lifetime`), the
+- Past the provider's URL lifetime (`vidukit.mock_server.media.lifetime`), the
   provider's storage answer: 403 or 404 with an S3-style XML body.
-- Otherwise the MP4 (`mock_server.media.encode`, cached per shape and seed)
+- Otherwise the MP4 (`vidukit.mock_server.media.encode`, cached per shape and seed)
   with ``Content-Type``, ``Content-Length``, ``ETag`` and
   ``Accept-Ranges: bytes``. A single ``Range: bytes=...`` gets 206 with
   ``Content-Range`` (416 when it starts past the end); several ranges, a
@@ -34,17 +34,17 @@ from functools import cache
 from starlette.requests import Request
 from starlette.responses import Response
 
-from mock_server.engine.lifecycle import SUCCEEDED
-from mock_server.http import JSON_TYPE, dumps
-from mock_server.media import MEDIA_TYPES, placeholder_mp4
-from mock_server.media.cache import SHARED, MediaCache
-from mock_server.media.encode import MediaUnavailable, encode_mp4
-from mock_server.media.lifetime import XML_TYPE, expired_answer, is_expired
-from mock_server.media.shapes import Shape, media_seed, shape_of
-from mock_server.state import MockState
-from mock_server.tasks import Task
+from vidukit.mock_server.engine.lifecycle import SUCCEEDED
+from vidukit.mock_server.http import JSON_TYPE, dumps
+from vidukit.mock_server.media import MEDIA_TYPES, placeholder_mp4
+from vidukit.mock_server.media.cache import SHARED, MediaCache
+from vidukit.mock_server.media.encode import MediaUnavailable, encode_mp4
+from vidukit.mock_server.media.lifetime import XML_TYPE, expired_answer, is_expired
+from vidukit.mock_server.media.shapes import Shape, media_seed, shape_of
+from vidukit.mock_server.state import MockState
+from vidukit.mock_server.tasks import Task
 
-logger = logging.getLogger("mock_server.media")
+logger = logging.getLogger("vidukit.mock_server.media")
 #: Shared by every app in the process, like the file cache (see the module docstring).
 _ENCODERS = ThreadPoolExecutor(max_workers=2, thread_name_prefix="vidukit-encode")
 

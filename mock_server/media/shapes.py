@@ -30,8 +30,8 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from mock_server.tasks import Task
 from vidukit.catalogue import catalogue
+from vidukit.mock_server.tasks import Task
 
 #: Frames per second of every generated file (UNCONFIRMED, see the module docstring).
 FPS = 24

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from mock_server.clock import iso_ms
-from mock_server.media.lifetime import expires_at, policy
-from mock_server.media.pricing import task_cost_usd
-from mock_server.media.shapes import media_seed, shape_of
-from mock_server.tasks import Task
+from vidukit.mock_server.clock import iso_ms
+from vidukit.mock_server.media.lifetime import expires_at, policy
+from vidukit.mock_server.media.pricing import task_cost_usd
+from vidukit.mock_server.media.shapes import media_seed, shape_of
+from vidukit.mock_server.tasks import Task
 
 
 def media_view(task: Task) -> dict[str, Any]:

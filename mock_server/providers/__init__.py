@@ -24,7 +24,7 @@ vtrix, novita, myrouter, runware) holds five modules with fixed roles:
     ``X-Mock-Outcome`` overrides, outcome resolved to a provider error
     code), ``ctx.base_url(request)`` / ``ctx.media_url(request, task)`` for
     URLs pointing back at the mock. Return ``Reply(status, body,
-    message="result-response")``; raise `mock_server.errors` classes (or
+    message="result-response")``; raise `vidukit.mock_server.errors` classes (or
     the provider's subclasses) for errors. Never parse bodies with pydantic.
 
 ``models.py`` (framework-free backend: never imports starlette or fastapi)
@@ -38,7 +38,7 @@ vtrix, novita, myrouter, runware) holds five modules with fixed roles:
     Provider-specific `ProviderError` subclasses (``status``, ``code``,
     ``message`` class attributes) and ``def render(exc: ProviderError) ->
     Reply``: the only place that builds the provider's error envelope; it
-    must handle every class in `mock_server.errors` (413, 415, 405, 500...)
+    must handle every class in `vidukit.mock_server.errors` (413, 415, 405, 500...)
     and return ``message="error-response"`` bodies that validate.
 
 ``status.py``
@@ -53,10 +53,10 @@ vtrix, novita, myrouter, runware) holds five modules with fixed roles:
     bodies of the callbacks a finished task sends to ``task.meta["webhook"]``
     (one per call: Runware calls once per result), valid as the provider's
     ``webhook`` message; passed as ``Provider(render_webhook=...)`` and sent
-    by `mock_server.webhooks`.
+    by `vidukit.mock_server.webhooks`.
 
 Conventions: ``task.meta["duration_seconds"]`` and ``["resolution"]`` are the
-requested length and resolution (prices use them: `mock_server.media.pricing`;
+requested length and resolution (prices use them: `vidukit.mock_server.media.pricing`;
 the media route reads the file's shape from the request itself, and
 ``meta["expired"] = True`` expires a task's output URL); task ids come from
 ``engine.ids.hex()`` / ``engine.ids.uuid4()`` (or the client's own, as Runware's ``taskUUID``);
@@ -80,21 +80,21 @@ from typing import TYPE_CHECKING, Any
 
 from starlette.routing import BaseRoute
 
-from mock_server.errors import ConfigError, ProviderError
-from mock_server.http import Reply
+from vidukit.mock_server.errors import ConfigError, ProviderError
+from vidukit.mock_server.http import Reply
 
 if TYPE_CHECKING:
-    from mock_server.providers.context import ProviderContext
+    from vidukit.mock_server.providers.context import ProviderContext
 
 WebhookRenderer = Callable[..., Sequence[Mapping[str, Any]]]
 
 #: One line per provider, in the order start-up lists them.
 PROVIDER_MODULES: tuple[str, ...] = (
-    "mock_server.providers.wavespeed",
-    "mock_server.providers.runware",
-    "mock_server.providers.novita",
-    "mock_server.providers.myrouter",
-    "mock_server.providers.vtrix",
+    "vidukit.mock_server.providers.wavespeed",
+    "vidukit.mock_server.providers.runware",
+    "vidukit.mock_server.providers.novita",
+    "vidukit.mock_server.providers.myrouter",
+    "vidukit.mock_server.providers.vtrix",
 )
 
 

@@ -16,7 +16,7 @@ from typing import Any
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 
-from mock_server.errors import (
+from vidukit.mock_server.errors import (
     BadRequest,
     InternalError,
     InvalidRequest,
@@ -24,8 +24,8 @@ from mock_server.errors import (
     ProviderError,
     Unauthorized,
 )
-from mock_server.fastpath import JSONResponse
-from mock_server.http import (
+from vidukit.mock_server.fastpath import JSONResponse
+from vidukit.mock_server.http import (
     Reply,
     bearer_key,
     check_json_type,
@@ -35,14 +35,14 @@ from mock_server.http import (
     parse_json,
     read_body,
 )
-from mock_server.providers import Provider
-from mock_server.state import MockState
-from mock_server.tasks import Outcome, Progression, Task
-from mock_server.webhooks import WEBHOOK_HEADER
+from vidukit.mock_server.providers import Provider
+from vidukit.mock_server.state import MockState
+from vidukit.mock_server.tasks import Outcome, Progression, Task
+from vidukit.mock_server.webhooks import WEBHOOK_HEADER
 from vidukit.validation import validator
 from vidukit.violations import Violation
 
-logger = logging.getLogger("mock_server")
+logger = logging.getLogger("vidukit.mock_server")
 
 #: An answer lists at most this many violations (and says when there were more), so a body
 #: with a hundred thousand mistakes gets a bounded answer, quickly.

@@ -29,17 +29,17 @@ from __future__ import annotations
 import heapq
 import math
 
-from mock_server.clock import Clock
-from mock_server.engine import FAILED, PROCESSING, SUCCEEDED, Engine
-from mock_server.quotas.settings import (
+from vidukit.mock_server.clock import Clock
+from vidukit.mock_server.engine import FAILED, PROCESSING, SUCCEEDED, Engine
+from vidukit.mock_server.quotas.settings import (
     DOCUMENTED,
     PROFILES,
     WINDOW_SECONDS,
     Limits,
     QuotaSettings,
 )
-from mock_server.storage import TaskStore
-from mock_server.tasks import Task
+from vidukit.mock_server.storage import TaskStore
+from vidukit.mock_server.tasks import Task
 
 _TERMINAL = (SUCCEEDED, FAILED)
 

@@ -24,12 +24,12 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
-from mock_server.errors import ProviderError
-from mock_server.http import parse_json, read_body
-from mock_server.quotas import Quotas
-from mock_server.quotas.settings import QuotaSettings
-from mock_server.scenarios.controller import Scenarios
-from mock_server.scenarios.spec import Scenario
+from vidukit.mock_server.errors import ProviderError
+from vidukit.mock_server.http import parse_json, read_body
+from vidukit.mock_server.quotas import Quotas
+from vidukit.mock_server.quotas.settings import QuotaSettings
+from vidukit.mock_server.scenarios.controller import Scenarios
+from vidukit.mock_server.scenarios.spec import Scenario
 
 ENDPOINTS: tuple[str, ...] = (
     "GET  /_mock/scenarios",

@@ -23,9 +23,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from mock_server.errors import ProviderError
-from mock_server.http import Reply
-from mock_server.providers import Provider
+from vidukit.mock_server.errors import ProviderError
+from vidukit.mock_server.http import Reply
+from vidukit.mock_server.providers import Provider
 
 MESSAGES: dict[int, str] = {
     429: "rate limit exceeded: too many requests, retry later",

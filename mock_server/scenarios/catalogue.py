@@ -10,18 +10,18 @@ task scenarios
     fails with the provider's own code for that category, see
     `CATEGORY_CODES`), ``nsfw`` (succeeds, flagged), ``stuck`` (processing
     forever), ``expired-url`` (succeeds, but its output URL answers as
-    expired storage at once; `mock_server.media` serves that) and
+    expired storage at once; `vidukit.mock_server.media` serves that) and
     ``extra-fields`` (every answer about the task carries undeclared fields).
 
 request scenarios
     change one HTTP answer: ``http-429`` (with ``Retry-After``),
     ``http-500``, ``http-502``, ``http-503``, ``http-504`` (provider-shaped
-    bodies, `mock_server.scenarios.bodies`), ``latency`` (the answer waits),
+    bodies, `vidukit.mock_server.scenarios.bodies`), ``latency`` (the answer waits),
     ``truncated-body`` (the JSON is cut short), ``not-json`` (a gateway's
     HTML page) and ``connection-closed`` (the socket closes with no answer).
 
 Each entry lists the parameters it takes (``name;param=value;...``), with
-their defaults; `mock_server.scenarios.spec` parses and checks them, so a
+their defaults; `vidukit.mock_server.scenarios.spec` parses and checks them, so a
 typo is a clear 400 (header, admin) or a start-up error (config file).
 """
 

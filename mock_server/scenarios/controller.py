@@ -24,7 +24,7 @@ Where each takes effect:
   ``meta["poll_faults"]`` and fires from the engine's poll check, before
   the poll counts.
 
-Quota refusals (`mock_server.quotas.QuotaExceeded`) are answered here too,
+Quota refusals (`vidukit.mock_server.quotas.QuotaExceeded`) are answered here too,
 as the provider's 429. Tasks created outside an HTTP request (Runware's
 WebSocket) still get admin and rule task scenarios; HTTP faults need HTTP.
 """
@@ -43,35 +43,35 @@ from typing import TYPE_CHECKING, Any, Literal
 from starlette.requests import Request
 from starlette.responses import Response
 
-from mock_server.clock import Clock, iso_ms
-from mock_server.engine import QUEUED, Engine
-from mock_server.errors import BadRequest
-from mock_server.http import Reply
-from mock_server.providers import Provider
-from mock_server.quotas import QuotaExceeded
-from mock_server.scenarios import SCENARIO_HEADER
-from mock_server.scenarios.bodies import EXTRA_FIELDS, fault_reply, with_extra_fields
-from mock_server.scenarios.catalogue import (
+from vidukit.mock_server.clock import Clock, iso_ms
+from vidukit.mock_server.engine import QUEUED, Engine
+from vidukit.mock_server.errors import BadRequest
+from vidukit.mock_server.http import Reply
+from vidukit.mock_server.providers import Provider
+from vidukit.mock_server.quotas import QuotaExceeded
+from vidukit.mock_server.scenarios import SCENARIO_HEADER
+from vidukit.mock_server.scenarios.bodies import EXTRA_FIELDS, fault_reply, with_extra_fields
+from vidukit.mock_server.scenarios.catalogue import (
     CATEGORY_CODES,
     CATEGORY_NOTES,
     NONE,
     catalogue_view,
 )
-from mock_server.scenarios.pending import PendingChoices
-from mock_server.scenarios.rules import Rule, ScenarioFile
-from mock_server.scenarios.spec import Scenario
-from mock_server.scenarios.transport import (
+from vidukit.mock_server.scenarios.pending import PendingChoices
+from vidukit.mock_server.scenarios.rules import Rule, ScenarioFile
+from vidukit.mock_server.scenarios.spec import Scenario
+from vidukit.mock_server.scenarios.transport import (
     ClosedConnection,
     ShortRead,
     gateway_page,
     html_response,
     truncated_json,
 )
-from mock_server.storage import TaskStore
-from mock_server.tasks import Outcome, Task
+from vidukit.mock_server.storage import TaskStore
+from vidukit.mock_server.tasks import Outcome, Task
 
 if TYPE_CHECKING:
-    from mock_server.providers.context import Exchange, Handler
+    from vidukit.mock_server.providers.context import Exchange, Handler
 
 Target = Literal["tasks", "requests"]
 #: The effects that replace the provider's answer, and so may strike before it runs.

@@ -16,11 +16,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
-from mock_server.scenarios.spec import Scenario
-from mock_server.storage import TaskStore
+from vidukit.mock_server.scenarios.spec import Scenario
+from vidukit.mock_server.storage import TaskStore
 
 if TYPE_CHECKING:
-    from mock_server.scenarios.controller import Pending
+    from vidukit.mock_server.scenarios.controller import Pending
 
 SPACE = "scenario-pending"
 IDS = "scenario-pending-ids"
@@ -65,7 +65,7 @@ class PendingChoices:
         records = self.store.records(SPACE)
         if not records:  # the usual case, on every request: keep it cheap
             return iter(())
-        from mock_server.scenarios.controller import Pending
+        from vidukit.mock_server.scenarios.controller import Pending
 
         choices = []
         for _, record in records:

@@ -35,10 +35,10 @@ from typing import Any
 
 import yaml
 
-from mock_server.errors import ConfigError
-from mock_server.quotas.settings import PROVIDERS, QuotaSettings
-from mock_server.scenarios.catalogue import NONE, OPERATIONS
-from mock_server.scenarios.spec import Scenario
+from vidukit.mock_server.errors import ConfigError
+from vidukit.mock_server.quotas.settings import PROVIDERS, QuotaSettings
+from vidukit.mock_server.scenarios.catalogue import NONE, OPERATIONS
+from vidukit.mock_server.scenarios.spec import Scenario
 
 TOP_KEYS = ("seed", "rules", "quotas")
 RULE_KEYS = ("scenario", "probability", "provider", "on")

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from mock_server.scenarios.catalogue import CATALOGUE, NONE, Entry
+from vidukit.mock_server.scenarios.catalogue import CATALOGUE, NONE, Entry
 
 SCENARIO_HELP = (
     "expected '<name>[;param=value...]' with a name from the catalogue "

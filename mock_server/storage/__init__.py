@@ -2,7 +2,7 @@
 
 The engine, the admin API and the providers reach tasks only through
 `TaskStore`; `make_store` turns the configured store (``--store``, see
-`mock_server.storage.url`) into an instance: `MemoryTaskStore` (default),
+`vidukit.mock_server.storage.url`) into an instance: `MemoryTaskStore` (default),
 `SqliteTaskStore` (a file: survives restarts, shared by one machine's
 workers) or `RedisTaskStore` (shared by several instances).
 
@@ -17,7 +17,7 @@ What lives in the store, because workers and instances must agree on it:
   across a restart;
 - per-minute quota windows (``admit``): counted atomically, so N instances
   together admit exactly the limit;
-- webhooks (`mock_server.webhooks.book`): the tasks watched for a callback
+- webhooks (`vidukit.mock_server.webhooks.book`): the tasks watched for a callback
   and every scheduled delivery with its attempts. A delivery is keyed by its
   event id, so a task seen finishing by two instances is scheduled once,
   and each attempt is sent by the one instance that claims it;
@@ -39,11 +39,11 @@ still scheduled once, by its event id.
 
 from __future__ import annotations
 
-from mock_server.errors import ConfigError
-from mock_server.storage.base import TaskStore
-from mock_server.storage.clock import StoredClock, store_clock
-from mock_server.storage.memory import MemoryTaskStore
-from mock_server.storage.url import STORE_HELP, StoreSpec, parse_store_url
+from vidukit.mock_server.errors import ConfigError
+from vidukit.mock_server.storage.base import TaskStore
+from vidukit.mock_server.storage.clock import StoredClock, store_clock
+from vidukit.mock_server.storage.memory import MemoryTaskStore
+from vidukit.mock_server.storage.url import STORE_HELP, StoreSpec, parse_store_url
 
 #: The store kinds `make_store` accepts (``sqlite:PATH``, ``redis://HOST:PORT/DB``).
 STORES: tuple[str, ...] = ("memory", "sqlite:PATH", "redis://HOST:PORT/DB")
@@ -61,11 +61,11 @@ def make_store(name: str, *, max_tasks: int = 0) -> TaskStore:
         available = ", ".join(STORES)
         raise ConfigError(f"unknown store {name!r}: {exc}; available: {available}") from None
     if spec.kind == "sqlite":
-        from mock_server.storage.sqlite import SqliteTaskStore
+        from vidukit.mock_server.storage.sqlite import SqliteTaskStore
 
         return SqliteTaskStore(spec.path)
     if spec.kind == "redis":
-        from mock_server.storage.redis import RedisTaskStore
+        from vidukit.mock_server.storage.redis import RedisTaskStore
 
         return RedisTaskStore(spec.host, spec.port, spec.db, prefix=spec.prefix)
     return MemoryTaskStore(max_tasks=max_tasks)

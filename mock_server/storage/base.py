@@ -6,7 +6,7 @@ store serialises with `Task.to_dict` / `Task.from_dict`. Callers always
 behaves like the in-memory one that hands out the live object.
 
 Beyond tasks, three small primitives for what several workers or instances
-must agree on (see `mock_server.storage` for what lives where and why):
+must agree on (see `vidukit.mock_server.storage` for what lives where and why):
 *numbers* (atomic add: the task-id sequence, the virtual clock's offset),
 *windows* (an atomic sliding-window admit: per-minute quotas) and *records*
 (JSON objects by key, each optionally due at a time, with an atomic claim:
@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from typing import Any, Protocol, runtime_checkable
 
-from mock_server.tasks import Task
+from vidukit.mock_server.tasks import Task
 
 #: What `records` and `due_records` return: (key, record) pairs.
 Records = list[tuple[str, dict[str, Any]]]

@@ -9,8 +9,8 @@ The start (``MockConfig.virtual_start``) is configuration, not state.
 
 from __future__ import annotations
 
-from mock_server.clock import VIRTUAL_EPOCH, Clock, SystemClock, VirtualClock
-from mock_server.storage.base import TaskStore
+from vidukit.mock_server.clock import VIRTUAL_EPOCH, Clock, SystemClock, VirtualClock
+from vidukit.mock_server.storage.base import TaskStore
 
 OFFSET = "clock-offset"
 

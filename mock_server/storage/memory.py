@@ -17,9 +17,9 @@ from __future__ import annotations
 from collections import OrderedDict, deque
 from typing import Any
 
-from mock_server.http import dumps, loads_exact
-from mock_server.storage.base import Keys, Records
-from mock_server.tasks import Task
+from vidukit.mock_server.http import dumps, loads_exact
+from vidukit.mock_server.storage.base import Keys, Records
+from vidukit.mock_server.tasks import Task
 
 #: A frozen task's row: these `Task.to_dict` values in this order (the id is the key).
 _ROW = (

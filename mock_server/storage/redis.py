@@ -26,10 +26,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from mock_server.errors import ConfigError
-from mock_server.storage.base import Keys, Records
-from mock_server.storage.url import DEFAULT_PREFIX
-from mock_server.tasks import Task
+from vidukit.mock_server.errors import ConfigError
+from vidukit.mock_server.storage.base import Keys, Records
+from vidukit.mock_server.storage.url import DEFAULT_PREFIX
+from vidukit.mock_server.tasks import Task
 
 try:
     import redis as _redis

@@ -28,9 +28,9 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from mock_server.errors import ConfigError
-from mock_server.storage.base import Keys, Records
-from mock_server.tasks import Task
+from vidukit.mock_server.errors import ConfigError
+from vidukit.mock_server.storage.base import Keys, Records
+from vidukit.mock_server.tasks import Task
 
 #: Bumped when the tables change shape; an older file is refused with a clear message.
 SCHEMA_VERSION = 1

@@ -5,13 +5,13 @@ its `Provider`, in its ``status.py``); this package decides when and how they
 go out (`dispatcher`), how hard it tries (`policy`), the per-task quirks a
 client can ask for (`options`, the ``X-Mock-Webhook`` header), the HTTP
 attempt itself (`sender`) and what the journal keeps (`records`). The admin
-routes (``/_mock/webhooks``) live in `mock_server.webhooks.admin`, imported by
+routes (``/_mock/webhooks``) live in `vidukit.mock_server.webhooks.admin`, imported by
 the admin API itself.
 """
 
-from mock_server.webhooks.dispatcher import Webhooks
-from mock_server.webhooks.options import OPTIONS_HELP, WebhookOptions
-from mock_server.webhooks.policy import (
+from vidukit.mock_server.webhooks.dispatcher import Webhooks
+from vidukit.mock_server.webhooks.options import OPTIONS_HELP, WebhookOptions
+from vidukit.mock_server.webhooks.policy import (
     DEFAULT_SECRET,
     POLICIES,
     TARGETS,
@@ -19,7 +19,7 @@ from mock_server.webhooks.policy import (
     DeliveryPolicy,
     policy_for,
 )
-from mock_server.webhooks.records import Attempt, Delivery
+from vidukit.mock_server.webhooks.records import Attempt, Delivery
 
 __all__ = [
     "DEFAULT_SECRET",

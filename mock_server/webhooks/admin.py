@@ -1,4 +1,4 @@
-"""The webhook part of the admin API, mounted by `mock_server.admin` under ``/_mock/``.
+"""The webhook part of the admin API, mounted by `vidukit.mock_server.admin` under ``/_mock/``.
 
     GET /_mock/webhooks?task=<id>&provider=<id>   the webhook journal: every delivery and attempt
     PUT /_mock/webhooks  {"secret": "whsec_...", "options": "duplicate,delay=5"}
@@ -18,11 +18,11 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
-from mock_server.admin.routes import AdminError
-from mock_server.errors import ProviderError
-from mock_server.http import parse_json, read_body
-from mock_server.state import MockState
-from mock_server.webhooks.options import WebhookOptions
+from vidukit.mock_server.admin.routes import AdminError
+from vidukit.mock_server.errors import ProviderError
+from vidukit.mock_server.http import parse_json, read_body
+from vidukit.mock_server.state import MockState
+from vidukit.mock_server.webhooks.options import WebhookOptions
 
 _MAX_BODY = 16 * 1024
 

@@ -1,6 +1,6 @@
 """The dispatcher's book, kept in the store: which tasks await a callback, and every delivery.
 
-Kept in the store (records, see `mock_server.storage`) rather than in the
+Kept in the store (records, see `vidukit.mock_server.storage`) rather than in the
 dispatcher's process so that a persistent store keeps scheduled callbacks
 across a restart and a shared store lets several instances serve one
 schedule:
@@ -23,10 +23,10 @@ from collections.abc import Iterable
 from dataclasses import asdict, fields
 from typing import Any
 
-from mock_server.storage import TaskStore
-from mock_server.webhooks.options import WebhookOptions
-from mock_server.webhooks.policy import DeliveryPolicy
-from mock_server.webhooks.records import Attempt, Delivery
+from vidukit.mock_server.storage import TaskStore
+from vidukit.mock_server.webhooks.options import WebhookOptions
+from vidukit.mock_server.webhooks.policy import DeliveryPolicy
+from vidukit.mock_server.webhooks.records import Attempt, Delivery
 
 WATCHES = "webhook-watch"
 DELIVERIES = "webhook"

@@ -1,6 +1,6 @@
 """The webhook dispatcher: who gets called back, when, and what came of it.
 
-Task state is derived lazily (`mock_server.engine`), so a task nobody polls
+Task state is derived lazily (`vidukit.mock_server.engine`), so a task nobody polls
 never "finishes" by itself. The dispatcher therefore *watches* every task
 that registered a callback URL: it asks `Engine.next_change_at` when the
 clock alone will move each one, looks at it then (``engine.observe``), and the
@@ -39,19 +39,19 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 
-from mock_server.clock import Clock, SystemClock, VirtualClock
-from mock_server.engine import Engine
-from mock_server.tasks import Task
-from mock_server.webhooks import sender
-from mock_server.webhooks.book import Book
-from mock_server.webhooks.options import WebhookOptions
-from mock_server.webhooks.policy import DEFAULT_SECRET, POLICIES, TARGETS, policy_for
-from mock_server.webhooks.records import Delivery
+from vidukit.mock_server.clock import Clock, SystemClock, VirtualClock
+from vidukit.mock_server.engine import Engine
+from vidukit.mock_server.tasks import Task
+from vidukit.mock_server.webhooks import sender
+from vidukit.mock_server.webhooks.book import Book
+from vidukit.mock_server.webhooks.options import WebhookOptions
+from vidukit.mock_server.webhooks.policy import DEFAULT_SECRET, POLICIES, TARGETS, policy_for
+from vidukit.mock_server.webhooks.records import Delivery
 
 if TYPE_CHECKING:
-    from mock_server.providers import Provider
+    from vidukit.mock_server.providers import Provider
 
-logger = logging.getLogger("mock_server.webhooks")
+logger = logging.getLogger("vidukit.mock_server.webhooks")
 
 #: Due times within this of "now" count as due (the virtual clock adds floats).
 EPSILON = 1e-6

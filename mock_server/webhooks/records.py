@@ -12,9 +12,9 @@ import json
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from mock_server.clock import iso_ms
-from mock_server.webhooks.options import WebhookOptions
-from mock_server.webhooks.policy import DeliveryPolicy
+from vidukit.mock_server.clock import iso_ms
+from vidukit.mock_server.webhooks.options import WebhookOptions
+from vidukit.mock_server.webhooks.policy import DeliveryPolicy
 
 #: scheduled: waiting for its next attempt; held: out-of-order, waiting for another
 #: callback to overtake it; delivered: a 2xx came back; gave-up: every attempt failed.

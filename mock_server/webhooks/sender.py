@@ -16,9 +16,9 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from mock_server.clock import Clock
-from mock_server.http import dumps
-from mock_server.webhooks.records import Attempt, AttemptKind, Delivery
+from vidukit.mock_server.clock import Clock
+from vidukit.mock_server.http import dumps
+from vidukit.mock_server.webhooks.records import Attempt, AttemptKind, Delivery
 from vidukit.webhooks import ID_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, wavespeed_signature
 
 USER_AGENT = "vidukit-mock-webhooks/1"

@@ -16,8 +16,8 @@ from pathlib import Path
 from dashboard_support import Driver, dashboard_config, launch_chromium, populate_demo, receiving
 from playwright.sync_api import sync_playwright
 
-from mock_server import create_app
-from mock_server.testing import serving
+from vidukit.mock_server import create_app
+from vidukit.mock_server.testing import serving
 
 DEFAULT_OUT = Path(__file__).resolve().parents[2] / "docs" / "dashboard-timeline.png"
 

@@ -22,7 +22,7 @@ from urllib.parse import urlencode
 import httpx
 import pytest
 
-from mock_server import MockConfig
+from vidukit.mock_server import MockConfig
 
 try:
     from playwright.sync_api import Browser, Error, Playwright

@@ -17,8 +17,8 @@ import httpx
 import pytest
 from dashboard_support import CAT, Driver, dashboard_config
 
-from mock_server import create_app
-from mock_server.testing import LiveServer, serving
+from vidukit.mock_server import create_app
+from vidukit.mock_server.testing import LiveServer, serving
 
 TOKEN = "admin-t0ken"
 
@@ -91,7 +91,7 @@ def test_pages_and_assets_allow_nothing_from_elsewhere(live: LiveServer) -> None
     policy = page.headers["content-security-policy"]
     assert "default-src 'none'" in policy and "script-src 'self'" in policy
     assert "connect-src 'self'" in policy
-    folder = files("mock_server.dashboard") / "static"
+    folder = files("vidukit.mock_server.dashboard") / "static"
     names = [item.name for item in folder.iterdir()]
     assert {"index.html", "app.js", "app.css", "timeline.js"} <= set(names)
     offsite = re.compile(r"""(src|href|from|url\()\s*=?\s*["']?(https?:)?//""", re.I)

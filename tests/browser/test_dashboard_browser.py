@@ -22,8 +22,8 @@ from dashboard_support import (
 )
 from playwright.sync_api import Browser, Page, Playwright, expect, sync_playwright
 
-from mock_server import create_app
-from mock_server.testing import LiveServer, serving
+from vidukit.mock_server import create_app
+from vidukit.mock_server.testing import LiveServer, serving
 
 pytestmark = pytest.mark.slow  # a real browser: about 20 s for the module
 

@@ -16,7 +16,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from mock_server.engine.lifecycle import FAILED, PROCESSING, QUEUED, SUCCEEDED
+from vidukit.mock_server.engine.lifecycle import FAILED, PROCESSING, QUEUED, SUCCEEDED
 
 #: ``fresh()`` gives a taskUUID never used before in this run (Runware ids are the client's).
 Fresh = Callable[[], str]

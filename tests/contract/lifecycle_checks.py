@@ -12,8 +12,8 @@ from collections.abc import Sequence
 from itertools import pairwise
 from typing import Any
 
-from mock_server.engine.lifecycle import FAILED, LIFECYCLE, SUCCEEDED, Lifecycle
 from vidukit import validate
+from vidukit.mock_server.engine.lifecycle import FAILED, LIFECYCLE, SUCCEEDED, Lifecycle
 
 from .lifecycle_adapters import Observation, ProviderAdapter
 

@@ -34,10 +34,10 @@ from hypothesis.stateful import (
     rule,
 )
 
-from contract_tests.strategies import from_schema
-from mock_server import MockConfig
-from mock_server.engine.lifecycle import FAILED, QUEUED
-from mock_server.providers import load_providers
+from vidukit.contract_tests.strategies import from_schema
+from vidukit.mock_server import MockConfig
+from vidukit.mock_server.engine.lifecycle import FAILED, QUEUED
+from vidukit.mock_server.providers import load_providers
 
 from .lifecycle_adapters import Call, Observation, ProviderAdapter
 from .lifecycle_checks import (

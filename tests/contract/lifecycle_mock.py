@@ -16,7 +16,7 @@ from typing import Any
 
 import httpx
 
-from mock_server import MockConfig, create_app
+from vidukit.mock_server import MockConfig, create_app
 
 from .lifecycle_adapters import Call
 

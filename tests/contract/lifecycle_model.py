@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from mock_server.engine.lifecycle import FAILED, PROCESSING, QUEUED, SUCCEEDED
+from vidukit.mock_server.engine.lifecycle import FAILED, PROCESSING, QUEUED, SUCCEEDED
 
 TERMINAL = frozenset({SUCCEEDED, FAILED})
 

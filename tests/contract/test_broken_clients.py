@@ -16,11 +16,11 @@ from typing import Any
 
 import pytest
 
-from contract_tests.canonical import CanonicalRequest
-from contract_tests.checks import REGISTRY, AdapterRun
-from contract_tests.harness import Behaviour, CheckFailure, Example, Report
 from examples.broken import BROKEN, BrokenClient, Catch, catch, catch_rate, control
 from examples.broken._catch import PROVIDERS
+from vidukit.contract_tests.canonical import CanonicalRequest
+from vidukit.contract_tests.checks import REGISTRY, AdapterRun
+from vidukit.contract_tests.harness import Behaviour, CheckFailure, Example, Report
 
 
 def _options_key(broken: BrokenClient) -> tuple[Any, ...]:

@@ -17,7 +17,8 @@ import pytest
 from hypothesis import Phase, find, given, settings
 from hypothesis import strategies as st
 
-from contract_tests.canonical import (
+from vidukit import PROVIDERS, UnknownProvider, catalogue, validate
+from vidukit.contract_tests.canonical import (
     AMPLITUDES,
     ASPECT_RATIOS,
     MAX_IMAGES,
@@ -32,8 +33,7 @@ from contract_tests.canonical import (
     runware_to_wire,
     to_wire,
 )
-from contract_tests.canonical_strategies import canonical_requests
-from vidukit import PROVIDERS, UnknownProvider, catalogue, validate
+from vidukit.contract_tests.canonical_strategies import canonical_requests
 
 SUBMIT = "submit-request"
 

@@ -12,8 +12,8 @@ from typing import Any
 
 import pytest
 
-from contract_tests.canonical import CanonicalRequest, to_wire
-from contract_tests.checks import (
+from vidukit.contract_tests.canonical import CanonicalRequest, to_wire
+from vidukit.contract_tests.checks import (
     REGISTRY,
     AdapterRun,
     CheckContext,
@@ -21,7 +21,7 @@ from contract_tests.checks import (
     check,
     readme_table,
 )
-from contract_tests.checks._registry import Registry
+from vidukit.contract_tests.checks._registry import Registry
 from vidukit.errors import ToolkitError
 
 REQUEST = CanonicalRequest(prompt="a cat", images=["https://img.example/cat.png"], duration=5,

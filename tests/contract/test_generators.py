@@ -18,9 +18,9 @@ from hypothesis import Phase, find, given, note, settings
 from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 
-from contract_tests.strategies import UnsupportedSchema, from_schema, from_subschema
-from contract_tests.strategies._patterns import KNOWN
 from vidukit.catalogue import REQUEST_MESSAGES, catalogue
+from vidukit.contract_tests.strategies import UnsupportedSchema, from_schema, from_subschema
+from vidukit.contract_tests.strategies._patterns import KNOWN
 from vidukit.validation import validate
 
 CATALOGUE = catalogue()

@@ -15,9 +15,9 @@ import httpx
 import pytest
 from hypothesis import strategies as st
 
-from contract_tests.canonical import to_wire
-from contract_tests.harness import OUTCOMES, Behaviour, Fault, Report, verify_client
 from examples.wavespeed_client import adapter_async
+from vidukit.contract_tests.canonical import to_wire
+from vidukit.contract_tests.harness import OUTCOMES, Behaviour, Fault, Report, verify_client
 
 PROVIDERS = ("wavespeed", "vtrix", "novita", "myrouter", "runware")
 SUBMIT = "/api/v3/vidu/reference-to-video-q2"

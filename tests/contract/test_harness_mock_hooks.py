@@ -15,12 +15,12 @@ from typing import Any
 import httpx
 import pytest
 
-from contract_tests.canonical import CanonicalRequest
-from mock_server import MockConfig, create_app
-from mock_server.scenarios import CATALOGUE
-from mock_server.scenarios.bodies import EXTRA_FIELD
-from mock_server.testing import LiveServer, serving
 from vidukit import validate
+from vidukit.contract_tests.canonical import CanonicalRequest
+from vidukit.mock_server import MockConfig, create_app
+from vidukit.mock_server.scenarios import CATALOGUE
+from vidukit.mock_server.scenarios.bodies import EXTRA_FIELD
+from vidukit.mock_server.testing import LiveServer, serving
 
 PROVIDERS = ("wavespeed", "vtrix", "novita", "myrouter", "runware")
 REQUEST = CanonicalRequest(prompt="a cat turns to @1", images=["https://img.example/cat.png"],

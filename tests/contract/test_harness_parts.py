@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 from hypothesis import given
 
-from contract_tests.canonical import CanonicalRequest
-from contract_tests.checks import AdapterRun
-from contract_tests.harness import (
+from vidukit.contract_tests.canonical import CanonicalRequest
+from vidukit.contract_tests.checks import AdapterRun
+from vidukit.contract_tests.harness import (
     MAX_FAULT_REPEATS,
     AdapterNotFound,
     Behaviour,
@@ -27,8 +27,8 @@ from contract_tests.harness import (
     load_adapter,
     verify_client,
 )
-from mock_server import MockConfig, create_app
-from mock_server.testing import serving
+from vidukit.mock_server import MockConfig, create_app
+from vidukit.mock_server.testing import serving
 
 REQUEST = CanonicalRequest(prompt="a\x00b\ufffe", images=["https://img.example/a.png"],
                            duration=5, resolution="720p", aspect_ratio="16:9",

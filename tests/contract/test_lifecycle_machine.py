@@ -20,8 +20,8 @@ import pytest
 from hypothesis import HealthCheck, Phase, find, settings
 from hypothesis.stateful import run_state_machine_as_test
 
-from contract_tests.strategies import from_schema
-from mock_server.engine.lifecycle import PROCESSING, QUEUED
+from vidukit.contract_tests.strategies import from_schema
+from vidukit.mock_server.engine.lifecycle import PROCESSING, QUEUED
 
 from .lifecycle_adapters import (
     MYROUTER,

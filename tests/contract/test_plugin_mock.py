@@ -13,14 +13,14 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from contract_tests.pytest_plugin import strict_teardown_message
-from contract_tests.pytest_plugin._mock import (
+from vidukit.contract_tests.pytest_plugin import strict_teardown_message
+from vidukit.contract_tests.pytest_plugin._mock import (
     ViduMock,
     ViduMockError,
     make_config,
     open_vidu_mock,
 )
-from mock_server import MockConfig
+from vidukit.mock_server import MockConfig
 
 SUBMIT = "/api/v3/vidu/reference-to-video-q2"
 BODY = {"prompt": "a cat", "images": ["https://img.example/cat.png"], "duration": 5}

@@ -22,7 +22,7 @@ CLIENT = textwrap.dedent('''
     import httpx
     import pytest
 
-    from contract_tests.pytest_plugin import verify_client
+    from vidukit.contract_tests.pytest_plugin import verify_client
 
     SUBMIT = "/api/v3/vidu/reference-to-video-q2"
     REQUEST = {"prompt": "a cat turns its head", "images": ["https://img.example/cat.png"],
@@ -111,7 +111,7 @@ VERIFY_TESTS = CLIENT + textwrap.dedent('''
 
 def test_the_installed_distribution_declares_the_entry_point() -> None:
     found = [ep for ep in importlib.metadata.entry_points(group="pytest11")
-             if ep.value == "contract_tests.pytest_plugin"]
+             if ep.value == "vidukit.contract_tests.pytest_plugin"]
     assert found, "reinstall vidukit: its pytest11 entry point is missing"
     assert found[0].dist is not None and found[0].dist.name == "vidukit"
 

@@ -14,10 +14,10 @@ import httpx
 import pytest
 from hypothesis import given, settings
 
-from contract_tests.canonical import CanonicalRequest
-from contract_tests.checks import REGISTRY, AdapterRun, CheckContext
-from contract_tests.harness import select_checks, verify_client
-from contract_tests.harness._webhook import WebhookReceiver, webhook_behaviours
+from vidukit.contract_tests.canonical import CanonicalRequest
+from vidukit.contract_tests.checks import REGISTRY, AdapterRun, CheckContext
+from vidukit.contract_tests.harness import select_checks, verify_client
+from vidukit.contract_tests.harness._webhook import WebhookReceiver, webhook_behaviours
 from vidukit.errors import ToolkitError
 
 REQUEST = CanonicalRequest(prompt="p", images=["https://img.example/a.png"], duration=5,

@@ -8,8 +8,8 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from mock_server import MockConfig, create_app
-from mock_server.drift import builtin
+from vidukit.mock_server import MockConfig, create_app
+from vidukit.mock_server.drift import builtin
 
 PROVIDERS = ("wavespeed", "vtrix", "novita", "myrouter", "runware")
 KEY = "sk-drift-test-SECRET-4711"

@@ -10,11 +10,11 @@ import httpx
 import pytest
 from drift_support import mock_app
 
-from mock_server.drift import BUILTIN, builtin, load_drift_profile, mutate, parse_profile
-from mock_server.errors import ConfigError
-from mock_server.testing import serving
 from vidukit.cli import build_parser
 from vidukit.cli.serve_cmd import build_config
+from vidukit.mock_server.drift import BUILTIN, builtin, load_drift_profile, mutate, parse_profile
+from vidukit.mock_server.errors import ConfigError
+from vidukit.mock_server.testing import serving
 
 
 def test_mutations_rename_replace_and_wrap_in_order() -> None:

@@ -13,7 +13,6 @@ import jsonpatch
 import pytest
 from drift_support import KEY, PROVIDERS, load
 
-from mock_server.providers import load_providers
 from vidukit.catalogue import catalogue, data_root
 from vidukit.drift.analyse import Analyser
 from vidukit.drift.lifecycle import Lifecycle, MockTimings, slow_phases
@@ -24,6 +23,7 @@ from vidukit.drift.render import render_json, render_junit, render_table
 from vidukit.drift.report import KINDS, Finding, Report, at_or_above, merge
 from vidukit.drift.scrub import REDACTED, Scrubber
 from vidukit.drift.wire import FAILED, SUCCEEDED, wire
+from vidukit.mock_server.providers import load_providers
 from vidukit.validation import validate
 
 FIXTURES = data_root("fixtures")

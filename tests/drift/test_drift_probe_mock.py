@@ -25,10 +25,10 @@ from drift_support import (
     texts,
 )
 
-from mock_server.testing import serving
 from vidukit.catalogue import build_catalogue, data_root
 from vidukit.cli import main
 from vidukit.drift.record import check_recorded, recorded_files
+from vidukit.mock_server.testing import serving
 from vidukit.validation import build_validator
 
 

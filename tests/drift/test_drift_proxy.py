@@ -26,11 +26,11 @@ from starlette.requests import Request
 from starlette.responses import StreamingResponse
 from starlette.routing import Route
 
-from mock_server import MockConfig, create_app
-from mock_server.testing import serving
 from vidukit.cli.drift_cmd import build_plan
 from vidukit.drift.observer import Observer
 from vidukit.drift.wire import wire
+from vidukit.mock_server import MockConfig, create_app
+from vidukit.mock_server.testing import serving
 from vidukit.proxy import create_proxy_app
 
 REQUEST = {"prompt": "a cat turns its head", "images": ["https://example.com/cat.png"],

@@ -9,8 +9,8 @@ import httpx
 import pytest
 from mock_support import mock_config
 
-from mock_server import create_app
-from mock_server.testing import LiveServer, serving
+from vidukit.mock_server import create_app
+from vidukit.mock_server.testing import LiveServer, serving
 
 
 @pytest.fixture

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from mock_server.testing import LiveServer
+from vidukit.mock_server.testing import LiveServer
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 #: Only a bound for a failure (a server that waits for bytes that never come), never a speed claim.

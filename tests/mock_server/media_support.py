@@ -16,7 +16,7 @@ from typing import Any
 import av
 import httpx
 
-from mock_server.testing import LiveServer
+from vidukit.mock_server.testing import LiveServer
 
 KEY = "media-key-1"
 AUTH = {"Authorization": f"Bearer {KEY}"}

@@ -6,8 +6,8 @@ from typing import Any
 
 import httpx
 
-from mock_server import MockConfig
-from mock_server.state import MockState
+from vidukit.mock_server import MockConfig
+from vidukit.mock_server.state import MockState
 from vidukit.validation import validator
 
 SUBMIT = "/wavespeed/api/v3/vidu/reference-to-video-q2"

@@ -8,9 +8,9 @@ import httpx
 import pytest
 from mock_support import AUTH, SUBMIT, VALID, assert_valid, state_of
 
-from mock_server.clock import VIRTUAL_EPOCH
-from mock_server.config import MockConfig, check_exposure, is_loopback
-from mock_server.errors import ConfigError
+from vidukit.mock_server.clock import VIRTUAL_EPOCH
+from vidukit.mock_server.config import MockConfig, check_exposure, is_loopback
+from vidukit.mock_server.errors import ConfigError
 
 pytestmark = pytest.mark.anyio
 
@@ -29,7 +29,7 @@ async def poll(client: httpx.AsyncClient, task_id: str) -> dict[str, object]:
 
 async def test_index_lists_providers_and_routes(client: httpx.AsyncClient) -> None:
     body = (await client.get("/_mock/")).json()
-    from mock_server.providers import PROVIDER_MODULES
+    from vidukit.mock_server.providers import PROVIDER_MODULES
 
     mounted = {m.rsplit(".", 1)[1] for m in PROVIDER_MODULES}
     assert body["providers"] == {p: f"/{p}" for p in mounted}
@@ -269,7 +269,7 @@ def test_a_bad_configuration_is_refused_with_its_field(
 
 
 def test_create_app_refuses_unknown_provider_and_foreign_error_codes() -> None:
-    from mock_server import create_app
+    from vidukit.mock_server import create_app
 
     with pytest.raises(ConfigError, match="available: wavespeed"):
         create_app(MockConfig(provider="acme"))
@@ -324,7 +324,7 @@ async def test_a_server_wide_failure_code_applies_only_where_it_exists(
     )
     errors = polled.json()["errors"]
     assert_valid("runware", "result-response", polled.json())
-    from mock_server.providers.runware import PROVIDER as RUNWARE
+    from vidukit.mock_server.providers.runware import PROVIDER as RUNWARE
 
     assert errors[0]["code"] == RUNWARE.default_failure_code
     assert "1402" not in RUNWARE.failure_codes

@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from mock_support import mock_config
 
-from mock_server import create_app
+from vidukit.mock_server import create_app
 from vidukit.validation import validator
 
 PATHS = st.sampled_from(
@@ -124,7 +124,7 @@ def test_any_json_submit_is_accepted_or_refused_with_every_violation(
 def test_a_bug_becomes_a_provider_shaped_500_and_is_journaled(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from mock_server.providers.wavespeed import models
+    from vidukit.mock_server.providers.wavespeed import models
 
     def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("deliberate bug")

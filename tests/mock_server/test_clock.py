@@ -8,7 +8,14 @@ from pathlib import Path
 
 import pytest
 
-from mock_server.clock import VIRTUAL_EPOCH, Clock, SystemClock, VirtualClock, iso_ms, make_clock
+from vidukit.mock_server.clock import (
+    VIRTUAL_EPOCH,
+    Clock,
+    SystemClock,
+    VirtualClock,
+    iso_ms,
+    make_clock,
+)
 
 MOCK_ROOT = Path(__file__).resolve().parents[2] / "mock_server"
 FORBIDDEN = re.compile(

@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mock_server.clock import VirtualClock
-from mock_server.engine import (
+from vidukit.mock_server.clock import VirtualClock
+from vidukit.mock_server.engine import (
     FAILED,
     LIFECYCLE,
     PROCESSING,
@@ -20,9 +20,9 @@ from mock_server.engine import (
     TaskFinished,
     UnknownTask,
 )
-from mock_server.errors import ConfigError, InvalidTransitionTable
-from mock_server.storage import MemoryTaskStore
-from mock_server.tasks import Outcome, Progression, Task
+from vidukit.mock_server.errors import ConfigError, InvalidTransitionTable
+from vidukit.mock_server.storage import MemoryTaskStore
+from vidukit.mock_server.tasks import Outcome, Progression, Task
 
 REQUEST = {"prompt": "p", "images": ["https://x/y.png"]}
 

@@ -16,8 +16,8 @@ from hypothesis import strategies as st
 from mock_support import mock_config
 from starlette.datastructures import Headers
 
-from mock_server import create_app
-from mock_server.fastpath import FastHeaders
+from vidukit.mock_server import create_app
+from vidukit.mock_server.fastpath import FastHeaders
 
 VALID = {
     "wavespeed": {"prompt": "a cat turns its head", "images": ["https://example.com/cat.png"]},
@@ -109,7 +109,7 @@ def test_the_door_answers_as_the_router_does_for_one_provider_at_the_root(
 
 
 def test_a_drift_profile_shuts_the_door() -> None:
-    from mock_server.drift import load_drift_profile
+    from vidukit.mock_server.drift import load_drift_profile
 
     app = create_app(mock_config(drift=load_drift_profile("rename-field")))
     assert app.door is None  # type: ignore[attr-defined]

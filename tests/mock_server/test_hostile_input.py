@@ -30,9 +30,9 @@ from hostile_support import (
 )
 from mock_support import assert_valid, mock_config
 
-from mock_server import create_app
-from mock_server.config import DEFAULT_MAX_BODY_BYTES
-from mock_server.testing import LiveServer, serving
+from vidukit.mock_server import create_app
+from vidukit.mock_server.config import DEFAULT_MAX_BODY_BYTES
+from vidukit.mock_server.testing import LiveServer, serving
 from vidukit.validation import validator
 
 PROVIDERS = list(TARGETS)

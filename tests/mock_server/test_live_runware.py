@@ -12,7 +12,7 @@ import httpx
 import pytest
 
 import vidukit
-from mock_server.testing import LiveServer
+from vidukit.mock_server.testing import LiveServer
 
 KEY = "live-key"
 AUTH = {"Authorization": f"Bearer {KEY}"}

@@ -8,7 +8,7 @@ import httpx
 import pytest
 from mock_support import assert_valid
 
-from mock_server.testing import LiveServer
+from vidukit.mock_server.testing import LiveServer
 
 SUBMIT = "/model/v1/generation"
 AUTH = {"Authorization": "Bearer live-vtrix-key"}

@@ -8,7 +8,7 @@ import httpx
 import pytest
 from mock_support import AUTH, VALID, assert_valid
 
-from mock_server.testing import LiveServer
+from vidukit.mock_server.testing import LiveServer
 
 SUBMIT = "/api/v3/vidu/reference-to-video-q2"
 MODEL = "vidu/reference-to-video-q2"

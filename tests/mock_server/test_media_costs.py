@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from media_support import admin_task, finish
 
-from mock_server.testing import LiveServer
+from vidukit.mock_server.testing import LiveServer
 
 PROVIDERS_DIR = Path(__file__).resolve().parents[2] / "mock_server" / "providers"
 #: Seed 000 "Pricing": USD per second by resolution.

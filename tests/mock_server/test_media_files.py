@@ -18,11 +18,11 @@ import httpx
 import pytest
 from media_support import PROVIDERS, admin_task, finish, probe
 
-from mock_server.media import cache as media_cache
-from mock_server.media.cache import MediaCache
-from mock_server.media.encode import codec_name, encode_mp4
-from mock_server.media.shapes import Shape, dimension_table
-from mock_server.testing import LiveServer
+from vidukit.mock_server.media import cache as media_cache
+from vidukit.mock_server.media.cache import MediaCache
+from vidukit.mock_server.media.encode import codec_name, encode_mp4
+from vidukit.mock_server.media.shapes import Shape, dimension_table
+from vidukit.mock_server.testing import LiveServer
 
 SCHEMAS = Path(__file__).resolve().parents[2] / "schemas"
 

@@ -14,9 +14,9 @@ import httpx
 import pytest
 from media_support import admin_task, advance, finish
 
-from mock_server.clock import iso_ms
-from mock_server.media.serve import RangeNotSatisfiable, byte_range
-from mock_server.testing import LiveServer
+from vidukit.mock_server.clock import iso_ms
+from vidukit.mock_server.media.serve import RangeNotSatisfiable, byte_range
+from vidukit.mock_server.testing import LiveServer
 
 SMALL = {
     "wavespeed": {"resolution": "360p", "aspect_ratio": "16:9", "duration": 1},

@@ -16,7 +16,7 @@ import pytest
 from mock_support import state_of
 
 import vidukit
-from mock_server.providers import load_providers
+from vidukit.mock_server.providers import load_providers
 
 pytestmark = pytest.mark.anyio
 

@@ -6,7 +6,7 @@ import socket
 
 import pytest
 
-from mock_server.net import listening_socket
+from vidukit.mock_server.net import listening_socket
 
 
 def test_the_listening_socket_disables_nagle_for_accepted_connections() -> None:

@@ -21,9 +21,9 @@ from hypothesis import strategies as st
 from mock_support import mock_config, state_of
 
 import vidukit
-from mock_server import create_app
-from mock_server.engine import PROCESSING, QUEUED
-from mock_server.providers.novita.status import DEFAULT_FAILURE_CODE, FAILURE_CODES
+from vidukit.mock_server import create_app
+from vidukit.mock_server.engine import PROCESSING, QUEUED
+from vidukit.mock_server.providers.novita.status import DEFAULT_FAILURE_CODE, FAILURE_CODES
 
 pytestmark = pytest.mark.anyio
 
@@ -415,7 +415,7 @@ async def test_unknown_paths_and_wrong_methods_answer_in_provider_shape(
 async def test_a_bug_becomes_a_provider_shaped_503_and_is_journaled(
     client: httpx.AsyncClient, provider: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from mock_server.providers.novita import models
+    from vidukit.mock_server.providers.novita import models
 
     def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("deliberate bug")

@@ -15,7 +15,7 @@ import httpx
 import pytest
 
 import vidukit
-from mock_server.testing import LiveServer
+from vidukit.mock_server.testing import LiveServer
 
 PROVIDERS = ("novita", "myrouter")
 SUBMIT = "/v3/async/vidu-q2-reference2video"

@@ -10,12 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from mock_server import errors as core_errors
-from mock_server.engine import ENGINE_STATES
-from mock_server.errors import ConfigError, InvalidRequest, ProviderError
-from mock_server.http import Reply
-from mock_server.providers import PROVIDER_MODULES, Provider, load_providers
 from vidukit.catalogue import PROVIDERS
+from vidukit.mock_server import errors as core_errors
+from vidukit.mock_server.engine import ENGINE_STATES
+from vidukit.mock_server.errors import ConfigError, InvalidRequest, ProviderError
+from vidukit.mock_server.http import Reply
+from vidukit.mock_server.providers import PROVIDER_MODULES, Provider, load_providers
 from vidukit.validation import validator
 from vidukit.violations import Violation
 
@@ -92,7 +92,7 @@ def test_a_provider_whose_default_failure_code_is_unknown_is_refused() -> None:
 def test_a_package_must_export_a_provider_named_like_itself(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    real = importlib.import_module("mock_server.providers.wavespeed").PROVIDER
+    real = importlib.import_module("vidukit.mock_server.providers.wavespeed").PROVIDER
     renamed = types.ModuleType("fake_providers.elsewhere")
     renamed.PROVIDER = real  # type: ignore[attr-defined]
     monkeypatch.setitem(sys.modules, "fake_providers.elsewhere", renamed)

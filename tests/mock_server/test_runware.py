@@ -17,8 +17,8 @@ import pytest
 from mock_support import state_of
 
 import vidukit
-from mock_server.engine import FAILED, PROCESSING, QUEUED, SUCCEEDED
-from mock_server.providers.runware.status import DEFAULT_FAILURE_CODE, FAILURE_CODES
+from vidukit.mock_server.engine import FAILED, PROCESSING, QUEUED, SUCCEEDED
+from vidukit.mock_server.providers.runware.status import DEFAULT_FAILURE_CODE, FAILURE_CODES
 
 pytestmark = pytest.mark.anyio
 

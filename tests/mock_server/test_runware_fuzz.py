@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from mock_support import mock_config
 
 import vidukit
-from mock_server import create_app
+from vidukit.mock_server import create_app
 
 UUIDS = ["0f6b7c2e-3d4a-4b1e-9a77-5c2d8e1f4a90", "7d3f0a9b-1c2e-4f5a-8b6c-2e9d4a7f1b03", "x"]
 SCALARS = (

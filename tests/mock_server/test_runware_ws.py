@@ -21,9 +21,9 @@ from websockets.exceptions import ConnectionClosedOK, InvalidStatus
 from websockets.sync.client import ClientConnection, connect
 
 import vidukit
-from mock_server import create_app
-from mock_server.providers.runware.websocket import IDLE_SECONDS
-from mock_server.testing import LiveServer, serving
+from vidukit.mock_server import create_app
+from vidukit.mock_server.providers.runware.websocket import IDLE_SECONDS
+from vidukit.mock_server.testing import LiveServer, serving
 
 KEY = "ws-key"
 OTHER_KEY = "ws-other-key"

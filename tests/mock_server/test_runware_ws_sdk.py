@@ -28,9 +28,9 @@ from mock_support import mock_config
 from sdk_venv import Sdk, SdkVenvError, build_seconds, sdk_python
 
 import vidukit
-from mock_server import create_app
-from mock_server.providers.runware.status import cost
-from mock_server.testing import LiveServer, serving
+from vidukit.mock_server import create_app
+from vidukit.mock_server.providers.runware.status import cost
+from vidukit.mock_server.testing import LiveServer, serving
 
 RUNWARE = Sdk("runware", "0.5.24", "runware")
 RUNWARE_SDK = Sdk("runware-sdk", "1.8.0", "runware")

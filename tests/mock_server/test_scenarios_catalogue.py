@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 from scenarios_support import PROVIDERS, valid
 
-from mock_server.errors import ConfigError
-from mock_server.providers import load_providers
-from mock_server.quotas.settings import QuotaSettings
-from mock_server.scenarios import CATALOGUE, CATEGORY_CODES, Scenario, load_scenario_file
-from mock_server.scenarios.bodies import fault_reply
+from vidukit.mock_server.errors import ConfigError
+from vidukit.mock_server.providers import load_providers
+from vidukit.mock_server.quotas.settings import QuotaSettings
+from vidukit.mock_server.scenarios import CATALOGUE, CATEGORY_CODES, Scenario, load_scenario_file
+from vidukit.mock_server.scenarios.bodies import fault_reply
 
 LOADED = load_providers()
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from mock_server.clock import VirtualClock
-from mock_server.engine import Engine
-from mock_server.quotas import QuotaExceeded, Quotas, QuotaSettings
-from mock_server.storage import MemoryTaskStore
-from mock_server.tasks import Outcome, Progression
+from vidukit.mock_server.clock import VirtualClock
+from vidukit.mock_server.engine import Engine
+from vidukit.mock_server.quotas import QuotaExceeded, Quotas, QuotaSettings
+from vidukit.mock_server.storage import MemoryTaskStore
+from vidukit.mock_server.tasks import Outcome, Progression
 
 
 def build(quotas: str) -> tuple[Engine, VirtualClock]:

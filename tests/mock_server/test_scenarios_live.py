@@ -11,8 +11,8 @@ import httpx
 import pytest
 from scenarios_support import PROVIDERS, Driver, driver, valid
 
-from mock_server.scenarios import CATEGORY_CODES
-from mock_server.testing import LiveServer
+from vidukit.mock_server.scenarios import CATEGORY_CODES
+from vidukit.mock_server.testing import LiveServer
 
 SCENARIO = "X-Mock-Scenario"
 IMMEDIATE = {"X-Mock-Progression": "immediate"}

@@ -10,8 +10,8 @@ import pytest
 from mock_support import mock_config
 from scenarios_support import Driver, driver, valid
 
-from mock_server import create_app
-from mock_server.testing import LiveServer, serving
+from vidukit.mock_server import create_app
+from vidukit.mock_server.testing import LiveServer, serving
 
 
 @pytest.fixture

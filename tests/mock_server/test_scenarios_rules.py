@@ -11,12 +11,12 @@ import pytest
 from mock_support import mock_config
 from scenarios_support import Driver, driver
 
-from mock_server import create_app
-from mock_server.scenarios import ScenarioFile, parse_scenario_config
-from mock_server.scenarios.transport import ConnectionDropped
-from mock_server.testing import LiveServer, serving
 from vidukit.cli import build_parser, main
 from vidukit.cli.serve_cmd import banner, build_config
+from vidukit.mock_server import create_app
+from vidukit.mock_server.scenarios import ScenarioFile, parse_scenario_config
+from vidukit.mock_server.scenarios.transport import ConnectionDropped
+from vidukit.mock_server.testing import LiveServer, serving
 
 RULES = {
     "rules": [

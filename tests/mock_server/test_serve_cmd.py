@@ -12,9 +12,9 @@ import httpx
 import pytest
 from mock_support import AUTH, VALID
 
-from mock_server import create_app
 from vidukit.cli import build_parser, main
 from vidukit.cli.serve_cmd import banner, build_config
+from vidukit.mock_server import create_app
 
 REPO = Path(__file__).resolve().parents[2]
 

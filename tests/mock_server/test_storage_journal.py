@@ -6,10 +6,10 @@ import json
 
 import pytest
 
-from mock_server.errors import ConfigError
-from mock_server.journal import REDACTED, Journal
-from mock_server.storage import MemoryTaskStore, TaskStore, make_store
-from mock_server.tasks import Outcome, Progression, Task
+from vidukit.mock_server.errors import ConfigError
+from vidukit.mock_server.journal import REDACTED, Journal
+from vidukit.mock_server.storage import MemoryTaskStore, TaskStore, make_store
+from vidukit.mock_server.tasks import Outcome, Progression, Task
 
 
 def _task(task_id: str, provider: str = "wavespeed") -> Task:

@@ -9,8 +9,8 @@ import httpx
 import pytest
 from mock_support import assert_valid, state_of
 
-from mock_server.clock import VIRTUAL_EPOCH
-from mock_server.engine import FAILED, PROCESSING, QUEUED
+from vidukit.mock_server.clock import VIRTUAL_EPOCH
+from vidukit.mock_server.engine import FAILED, PROCESSING, QUEUED
 
 pytestmark = pytest.mark.anyio
 

@@ -9,7 +9,7 @@ import httpx
 import pytest
 from mock_support import AUTH, SUBMIT, VALID, assert_valid, state_of
 
-from mock_server.engine import PROCESSING, QUEUED
+from vidukit.mock_server.engine import PROCESSING, QUEUED
 
 pytestmark = pytest.mark.anyio
 

@@ -24,9 +24,9 @@ from webhooks_support import (
     task_id_of,
 )
 
-from mock_server import create_app
-from mock_server.testing import LiveServer, serving
-from mock_server.webhooks import DEFAULT_SECRET, POLICIES
+from vidukit.mock_server import create_app
+from vidukit.mock_server.testing import LiveServer, serving
+from vidukit.mock_server.webhooks import DEFAULT_SECRET, POLICIES
 from vidukit.webhooks import WebhookVerificationError, verify_wavespeed_signature
 
 AUTH = {"Authorization": "Bearer webhook-key"}

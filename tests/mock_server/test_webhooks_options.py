@@ -12,12 +12,12 @@ import pytest
 from mock_support import assert_valid, mock_config
 from webhooks_support import Receiver, receiving, submit_request, task_id_of
 
-from mock_server import create_app
-from mock_server.errors import ConfigError
-from mock_server.testing import LiveServer, serving
-from mock_server.webhooks import DEFAULT_SECRET, WebhookOptions
 from vidukit.cli import build_parser
 from vidukit.cli.serve_cmd import build_config
+from vidukit.mock_server import create_app
+from vidukit.mock_server.errors import ConfigError
+from vidukit.mock_server.testing import LiveServer, serving
+from vidukit.mock_server.webhooks import DEFAULT_SECRET, WebhookOptions
 from vidukit.webhooks import WebhookVerificationError, verify_wavespeed_signature
 
 AUTH = {"Authorization": "Bearer webhook-key"}

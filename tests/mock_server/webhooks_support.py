@@ -20,7 +20,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import urlencode
 
-from mock_server.state import MockState
+from vidukit.mock_server.state import MockState
 
 PROVIDERS = ("wavespeed", "novita", "myrouter", "vtrix", "runware")
 TASK_UUID = "0f6b7c2e-3d4a-4b1e-9a77-5c2d8e1f4a90"

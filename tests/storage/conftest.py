@@ -9,7 +9,7 @@ import pytest
 from redis_launcher import RedisServer, redis_server
 from store_support import StoreUnderTest, fresh_store_url
 
-from mock_server.storage import TaskStore
+from vidukit.mock_server.storage import TaskStore
 
 #: "memory-cold" keeps one task live: every other one is frozen to a row and thawed on get.
 KINDS = ("memory", "memory-cold", "sqlite", "redis")

@@ -21,7 +21,7 @@ from typing import Any, TypeVar
 import httpx
 from redis_launcher import RedisServer
 
-from mock_server.storage import MemoryTaskStore, TaskStore, make_store
+from vidukit.mock_server.storage import MemoryTaskStore, TaskStore, make_store
 
 T = TypeVar("T")
 _prefixes = itertools.count(1)

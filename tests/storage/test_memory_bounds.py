@@ -5,10 +5,10 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from mock_server import MockConfig, create_app
-from mock_server.storage import MemoryTaskStore
-from mock_server.storage.memory import freeze, thaw
-from mock_server.tasks import Outcome, Progression, Task
+from vidukit.mock_server import MockConfig, create_app
+from vidukit.mock_server.storage import MemoryTaskStore
+from vidukit.mock_server.storage.memory import freeze, thaw
+from vidukit.mock_server.tasks import Outcome, Progression, Task
 
 SUBMIT = "/wavespeed/api/v3/vidu/reference-to-video-q2"
 AUTH = {"Authorization": "Bearer bounds-key"}

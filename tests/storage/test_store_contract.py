@@ -15,9 +15,9 @@ from typing import Any
 import pytest
 from store_support import StoreUnderTest, race
 
-from mock_server.engine import Engine
-from mock_server.storage import StoredClock, TaskStore
-from mock_server.tasks import Outcome, Progression, Task
+from vidukit.mock_server.engine import Engine
+from vidukit.mock_server.storage import StoredClock, TaskStore
+from vidukit.mock_server.tasks import Outcome, Progression, Task
 
 
 def _task(task_id: str, provider: str = "wavespeed", *, created_at: float = 10.0) -> Task:

@@ -8,13 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from mock_server import MockConfig, create_app
-from mock_server.errors import ConfigError
-from mock_server.storage import StoreSpec, parse_store_url
-from mock_server.storage.sqlite import SqliteTaskStore
 from vidukit.cli import build_parser, main
 from vidukit.cli.serve_cmd import banner, build_config
 from vidukit.cli.serve_workers import ENV, app_from_env, encode_args
+from vidukit.mock_server import MockConfig, create_app
+from vidukit.mock_server.errors import ConfigError
+from vidukit.mock_server.storage import StoreSpec, parse_store_url
+from vidukit.mock_server.storage.sqlite import SqliteTaskStore
 
 
 @pytest.mark.parametrize(

@@ -1,7 +1,7 @@
 """Two mock instances sharing one real Redis behave as one mock.
 
 Each instance is a separate app with its own Redis connections, dispatcher
-and uvicorn socket (`mock_server.testing.serving`), as two machines behind a
+and uvicorn socket (`vidukit.mock_server.testing.serving`), as two machines behind a
 load balancer would be; they share only the store.
 """
 
@@ -18,8 +18,8 @@ import httpx
 from redis_launcher import RedisServer
 from store_support import AUTH, RESULT, fresh_store_url, poll_status, receiving, submit
 
-from mock_server import MockConfig, create_app
-from mock_server.testing import serving
+from vidukit.mock_server import MockConfig, create_app
+from vidukit.mock_server.testing import serving
 
 
 @contextmanager

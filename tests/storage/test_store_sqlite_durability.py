@@ -14,10 +14,10 @@ import httpx
 import pytest
 from store_support import AUTH, RESULT, Serve, poll_status, receiving, serve, submit
 
-from mock_server import MockConfig, create_app
-from mock_server.storage.sqlite import SqliteTaskStore
-from mock_server.tasks import Outcome, Progression, Task
-from mock_server.testing import serving
+from vidukit.mock_server import MockConfig, create_app
+from vidukit.mock_server.storage.sqlite import SqliteTaskStore
+from vidukit.mock_server.tasks import Outcome, Progression, Task
+from vidukit.mock_server.testing import serving
 
 
 def _task(task_id: str) -> Task:

@@ -2,8 +2,8 @@
 
 The command composes the layers (the CLI may import every one, lazily): the
 cheapest documented request comes from the capability matrix
-(`contract_tests.canonical`: lowest resolution, shortest duration, one
-image), its price from `mock_server.media.pricing`, the invalid requests from
+(`vidukit.contract_tests.canonical`: lowest resolution, shortest duration, one
+image), its price from `vidukit.mock_server.media.pricing`, the invalid requests from
 ``fixtures/<provider>/submit-request/invalid/`` (only rules that leave nothing
 to generate from: a missing prompt or images, an empty image list, so a
 lenient provider cannot start a paid task), and the timings it compares with
@@ -125,9 +125,14 @@ def register(subparsers: Any) -> None:
 
 def build_plan(provider: str, image: str) -> Plan:
     """The cheapest documented request, its price, and the safe invalid requests."""
-    from contract_tests.canonical import CanonicalRequest, capability, runware_to_wire, to_wire
-    from mock_server.media.pricing import video_cost
+    from vidukit.contract_tests.canonical import (
+        CanonicalRequest,
+        capability,
+        runware_to_wire,
+        to_wire,
+    )
     from vidukit.drift.probe import Plan
+    from vidukit.mock_server.media.pricing import video_cost
     from vidukit.validation import is_valid
 
     cap = capability(provider)
@@ -170,9 +175,9 @@ def _invalid_requests(provider: str) -> tuple[tuple[str, Any], ...]:
 
 def mock_timings() -> MockTimings:
     """The mock's default progression and jitter: what a team's tests assume by default."""
-    from mock_server.config import DEFAULT_PROGRESSION, MockConfig
-    from mock_server.tasks import Progression
     from vidukit.drift.lifecycle import MockTimings
+    from vidukit.mock_server.config import DEFAULT_PROGRESSION, MockConfig
+    from vidukit.mock_server.tasks import Progression
 
     progression = Progression.parse(DEFAULT_PROGRESSION)
     return MockTimings(progression.queue_seconds, progression.processing_seconds,

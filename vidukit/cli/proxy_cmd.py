@@ -62,10 +62,10 @@ def _say(line: str) -> None:
 def run(args: argparse.Namespace) -> int:
     import uvicorn
 
-    from mock_server.net import listening_socket
     from vidukit.cli.drift_cmd import mock_timings
     from vidukit.drift.observer import Observer
     from vidukit.drift.render import render
+    from vidukit.mock_server.net import listening_socket
     from vidukit.proxy import create_proxy_app
 
     if not args.upstream.startswith(("http://", "https://")):

@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING, Any
 from vidukit.errors import ToolkitError
 
 if TYPE_CHECKING:
-    from mock_server.config import MockConfig
-    from mock_server.state import MockState
+    from vidukit.mock_server.config import MockConfig
+    from vidukit.mock_server.state import MockState
 
 
 def register(subparsers: Any) -> None:
@@ -141,7 +141,7 @@ def register(subparsers: Any) -> None:
 
 
 def build_config(args: argparse.Namespace) -> MockConfig:
-    from mock_server.config import DEFAULT_PROGRESSION, MockConfig, check_exposure
+    from vidukit.mock_server.config import DEFAULT_PROGRESSION, MockConfig, check_exposure
 
     check_exposure(args.host, args.admin_token)
     options: dict[str, Any] = {}
@@ -150,7 +150,7 @@ def build_config(args: argparse.Namespace) -> MockConfig:
     if args.webhook_secret is not None:
         options["webhook_secret"] = args.webhook_secret
     if args.scenarios is not None:
-        from mock_server.scenarios import load_scenario_file
+        from vidukit.mock_server.scenarios import load_scenario_file
 
         options["scenarios"] = load_scenario_file(args.scenarios)
     if args.quotas is not None:
@@ -159,7 +159,7 @@ def build_config(args: argparse.Namespace) -> MockConfig:
         if getattr(args, name) is not None:
             options[name] = getattr(args, name)
     if args.drift is not None:
-        from mock_server.drift import load_drift_profile
+        from vidukit.mock_server.drift import load_drift_profile
 
         options["drift"] = load_drift_profile(args.drift)
     return MockConfig(
@@ -195,7 +195,7 @@ def banner(state: MockState, origin: str) -> list[str]:
     lines.append(f"  {'dashboard':<10} {'':<14} {origin}/_mock/ui/")
     lines.append(f"  {'admin':<10} {'':<14} {origin}/_mock/")
     if state.config.store != "memory":
-        from mock_server.storage import parse_store_url
+        from vidukit.mock_server.storage import parse_store_url
 
         lines.append(f"  store: {parse_store_url(state.config.store).display()}")
     if state.scenarios.rules or state.quotas.settings.active:
@@ -207,7 +207,7 @@ def banner(state: MockState, origin: str) -> list[str]:
 
 
 def _bind(host: str, port: int) -> socket.socket:
-    from mock_server.net import listening_socket
+    from vidukit.mock_server.net import listening_socket
 
     try:
         return listening_socket(host, port)
@@ -218,8 +218,8 @@ def _bind(host: str, port: int) -> socket.socket:
 def run(args: argparse.Namespace) -> int:
     import uvicorn
 
-    from mock_server import create_app
-    from mock_server.net import KEEP_ALIVE_SECONDS
+    from vidukit.mock_server import create_app
+    from vidukit.mock_server.net import KEEP_ALIVE_SECONDS
 
     config = build_config(args)
     if args.workers != 1:

@@ -27,7 +27,7 @@ from vidukit.errors import ToolkitError
 if TYPE_CHECKING:
     from fastapi import FastAPI
 
-    from mock_server.config import MockConfig
+    from vidukit.mock_server.config import MockConfig
 
 #: Where the parent leaves the ``serve`` options for its workers (JSON).
 ENV = "VIDUKIT_SERVE_ARGS"
@@ -37,7 +37,7 @@ MAX_WORKERS = 64
 
 def check_workers(workers: int, config: MockConfig) -> None:
     """Refuse a worker count the configuration cannot serve correctly."""
-    from mock_server.storage import parse_store_url
+    from vidukit.mock_server.storage import parse_store_url
 
     if not 1 <= workers <= MAX_WORKERS:
         raise ToolkitError(f"--workers: expected 1 to {MAX_WORKERS}, got {workers}")
@@ -59,8 +59,8 @@ def encode_args(args: argparse.Namespace) -> str:
 
 def app_from_env() -> FastAPI:
     """The uvicorn factory each worker calls: the app the parent's options describe."""
-    from mock_server import create_app
     from vidukit.cli.serve_cmd import build_config
+    from vidukit.mock_server import create_app
 
     raw = os.environ.get(ENV)
     if raw is None:
@@ -74,7 +74,7 @@ def run_workers(args: argparse.Namespace, sock: socket.socket) -> None:
     import uvicorn
     from uvicorn.supervisors import Multiprocess
 
-    from mock_server.net import KEEP_ALIVE_SECONDS
+    from vidukit.mock_server.net import KEEP_ALIVE_SECONDS
 
     os.environ[ENV] = encode_args(args)  # inherited by the spawned workers
     config = uvicorn.Config(

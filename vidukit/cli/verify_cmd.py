@@ -77,7 +77,8 @@ def register(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from contract_tests.harness import (
+    from vidukit.catalogue import PROVIDERS
+    from vidukit.contract_tests.harness import (
         DEFAULT_BUDGET,
         DEFAULT_EXAMPLES,
         DEFAULT_POLL_RATE,
@@ -85,7 +86,6 @@ def run(args: argparse.Namespace) -> int:
         select_checks,
         verify_client,
     )
-    from vidukit.catalogue import PROVIDERS
     from vidukit.errors import UnknownProvider
 
     if args.provider not in PROVIDERS:
@@ -122,7 +122,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _write_html(path: str, report: Any) -> None:
-    from contract_tests.checks import REGISTRY
+    from vidukit.contract_tests.checks import REGISTRY
     from vidukit.reports import verify_html, write_html
 
     write_html(path, verify_html(report, {c.name: c.description for c in REGISTRY}))

@@ -10,7 +10,7 @@ forms the dashboard uses are accepted (``import { ... } from './x.js';`` on
 one line, ``export function``/``export const``); anything else is an error
 here, never a silently broken report.
 
-The files are read as package data of ``mock_server`` (located without
+The files are read as package data of ``vidukit.mock_server`` (located without
 importing it: the core layer does not import the mock).
 """
 
@@ -37,7 +37,7 @@ class AssetError(ToolkitError):
 
 
 def dashboard_static() -> Path:
-    spec = importlib.util.find_spec("mock_server")
+    spec = importlib.util.find_spec("vidukit.mock_server")
     folders = list(spec.submodule_search_locations or []) if spec else []
     for folder in folders:
         static = Path(folder) / "dashboard" / "static"

@@ -1,7 +1,7 @@
 """The dashboard timeline's input (task summaries) from what a report has at hand.
 
 The dashboard's ``renderTimeline`` draws *task summaries* (the shape of
-``mock_server.dashboard.snapshot``): ``id``, ``provider``, ``state``,
+``vidukit.mock_server.dashboard.snapshot``): ``id``, ``provider``, ``state``,
 ``forced``, ``created``, ``finished``, ``entered`` (state -> epoch seconds),
 ``exchanges`` (``{kind: submit|poll, seq, time, status, fault}``),
 ``webhook_attempts`` and ``webhook_pending``. A report does not hold the mock's

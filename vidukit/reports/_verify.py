@@ -1,6 +1,6 @@
 """``vidukit verify --html``: the run, every check, and the minimal failing example as a page.
 
-Reads a `contract_tests.harness.Report` through the attributes it documents
+Reads a `vidukit.contract_tests.harness.Report` through the attributes it documents
 (typed here as protocols: the core layer does not import the contract layer).
 Check descriptions come from the caller (the CLI reads the check registry), so
 a passing check is described too, not only the ones that broke.
@@ -55,7 +55,7 @@ class _Example(Protocol):
 
 
 class VerifyReport(Protocol):
-    """What the renderer reads of `contract_tests.harness.Report`."""
+    """What the renderer reads of `vidukit.contract_tests.harness.Report`."""
 
     @property
     def provider(self) -> str: ...

@@ -5,6 +5,6 @@ schemas/myrouter/error-response.json), so the renderer and its status table
 are Novita's, unchanged.
 """
 
-from mock_server.providers.novita.errors import TaskNotFound, render
+from vidukit.mock_server.providers.novita.errors import TaskNotFound, render
 
 __all__ = ["TaskNotFound", "render"]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from mock_server.providers.novita.models import V3AsyncBackend
+from vidukit.mock_server.providers.novita.models import V3AsyncBackend
 
 
 class MyRouterBackend(V3AsyncBackend):

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from starlette.routing import BaseRoute
 
-from mock_server.providers.context import ProviderContext
-from mock_server.providers.myrouter.models import MyRouterBackend
-from mock_server.providers.myrouter.status import submit_response
-from mock_server.providers.novita.routes import v3_async_routes
+from vidukit.mock_server.providers.context import ProviderContext
+from vidukit.mock_server.providers.myrouter.models import MyRouterBackend
+from vidukit.mock_server.providers.myrouter.status import submit_response
+from vidukit.mock_server.providers.novita.routes import v3_async_routes
 
 
 def routes(ctx: ProviderContext) -> list[BaseRoute]:

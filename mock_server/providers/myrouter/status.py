@@ -9,14 +9,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from mock_server.providers.novita.status import (
+from vidukit.mock_server.providers.novita.status import (
     DEFAULT_FAILURE_CODE,
     FAILURE_CODES,
     STATUS,
     task_result,
     webhook,
 )
-from mock_server.tasks import Task
+from vidukit.mock_server.tasks import Task
 
 
 def submit_response(task: Task) -> dict[str, Any]:

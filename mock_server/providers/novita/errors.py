@@ -23,8 +23,8 @@ the status then follows the table.
 
 from __future__ import annotations
 
-from mock_server.errors import InvalidRequest, NotFound, ProviderError
-from mock_server.http import Reply
+from vidukit.mock_server.errors import InvalidRequest, NotFound, ProviderError
+from vidukit.mock_server.http import Reply
 
 
 class TaskNotFound(NotFound):

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from mock_server.engine import Engine
-from mock_server.providers.novita.errors import TaskNotFound
-from mock_server.providers.novita.status import DEFAULT_FAILURE_CODE
-from mock_server.tasks import Outcome, Progression, Task
+from vidukit.mock_server.engine import Engine
+from vidukit.mock_server.providers.novita.errors import TaskNotFound
+from vidukit.mock_server.providers.novita.status import DEFAULT_FAILURE_CODE
+from vidukit.mock_server.tasks import Outcome, Progression, Task
 
 #: Documented default (seed 004), kept with the task for the media route.
 DEFAULT_DURATION = 5

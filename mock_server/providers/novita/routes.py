@@ -14,12 +14,12 @@ from typing import Any
 from starlette.requests import Request
 from starlette.routing import BaseRoute, Route
 
-from mock_server.errors import BadRequest
-from mock_server.http import Reply
-from mock_server.providers.context import Exchange, ProviderContext
-from mock_server.providers.novita.models import NovitaBackend, V3AsyncBackend
-from mock_server.providers.novita.status import submit_response, task_result
-from mock_server.tasks import Task
+from vidukit.mock_server.errors import BadRequest
+from vidukit.mock_server.http import Reply
+from vidukit.mock_server.providers.context import Exchange, ProviderContext
+from vidukit.mock_server.providers.novita.models import NovitaBackend, V3AsyncBackend
+from vidukit.mock_server.providers.novita.status import submit_response, task_result
+from vidukit.mock_server.tasks import Task
 
 SUBMIT_PATH = "/v3/async/vidu-q2-reference2video"
 RESULT_PATH = "/v3/async/task-result"

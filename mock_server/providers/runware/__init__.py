@@ -1,8 +1,8 @@
 """Runware: videoInference with model vidu:3@1 (Vidu Q2 Pro) at POST /v1, REST transport."""
 
-from mock_server.providers import Provider
-from mock_server.providers.runware import errors, status
-from mock_server.providers.runware.routes import routes
+from vidukit.mock_server.providers import Provider
+from vidukit.mock_server.providers.runware import errors, status
+from vidukit.mock_server.providers.runware.routes import routes
 
 PROVIDER = Provider.assemble(
     "runware", "Runware", routes=routes, errors=errors, status=status

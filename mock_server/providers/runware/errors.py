@@ -26,7 +26,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from mock_server.errors import (
+from vidukit.mock_server.errors import (
     BadRequest,
     InternalError,
     InvalidRequest,
@@ -38,8 +38,8 @@ from mock_server.errors import (
     Unauthorized,
     UnsupportedMediaType,
 )
-from mock_server.http import Reply
-from mock_server.providers.runware.status import (
+from vidukit.mock_server.http import Reply
+from vidukit.mock_server.providers.runware.status import (
     DOCS_AUTH,
     DOCS_ERRORS,
     DOCS_POLLING,

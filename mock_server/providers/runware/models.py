@@ -18,15 +18,15 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from mock_server.engine import FAILED, Engine
-from mock_server.providers.runware import status
-from mock_server.providers.runware.errors import (
+from vidukit.mock_server.engine import FAILED, Engine
+from vidukit.mock_server.providers.runware import status
+from vidukit.mock_server.providers.runware.errors import (
     DuplicateTaskUUID,
     MixedTaskTypes,
     TaskRef,
     TasksNotFound,
 )
-from mock_server.tasks import Outcome, Progression, Task
+from vidukit.mock_server.tasks import Outcome, Progression, Task
 from vidukit.violations import Violation
 
 PROVIDER_ID = "runware"

@@ -17,12 +17,12 @@ import re
 from starlette.requests import Request
 from starlette.routing import BaseRoute, Route
 
-from mock_server.errors import InvalidRequest, Unauthorized
-from mock_server.http import Reply, check_json_type, parse_json, read_body
-from mock_server.journal import REDACTED
-from mock_server.providers.context import Exchange, ProviderContext
-from mock_server.providers.runware.errors import TaskViolations
-from mock_server.providers.runware.models import (
+from vidukit.mock_server.errors import InvalidRequest, Unauthorized
+from vidukit.mock_server.http import Reply, check_json_type, parse_json, read_body
+from vidukit.mock_server.journal import REDACTED
+from vidukit.mock_server.providers.context import Exchange, ProviderContext
+from vidukit.mock_server.providers.runware.errors import TaskViolations
+from vidukit.mock_server.providers.runware.models import (
     SUBMIT,
     RunwareBackend,
     body_api_key,
@@ -78,6 +78,6 @@ def routes(ctx: ProviderContext) -> list[BaseRoute]:
         return Reply(200, answer, "result-response")
 
     # Imported here: the WebSocket module reuses this module's helpers (redact).
-    from mock_server.providers.runware.websocket import websocket_route
+    from vidukit.mock_server.providers.runware.websocket import websocket_route
 
     return [Route(TASKS_PATH, ctx.endpoint(tasks), methods=["POST"]), websocket_route(ctx, backend)]

@@ -20,10 +20,10 @@ from collections.abc import Mapping
 from functools import cache
 from typing import Any
 
-from mock_server.engine import FAILED, PROCESSING, QUEUED, SUCCEEDED
-from mock_server.media import pricing
-from mock_server.tasks import Task
 from vidukit.catalogue import catalogue
+from vidukit.mock_server.engine import FAILED, PROCESSING, QUEUED, SUCCEEDED
+from vidukit.mock_server.media import pricing
+from vidukit.mock_server.tasks import Task
 
 TASK_TYPE = "videoInference"
 MODEL = "vidu:3@1"
@@ -57,7 +57,7 @@ DOCS_VIDEO = "https://runware.ai/docs/en/video-inference/api-reference"
 DOCS_POLLING = "https://runware.ai/docs/platform/task-polling"
 
 #: USD per second of video, by resolution: documented (and its choices explained) with
-#: every other price in `mock_server.media.pricing`.
+#: every other price in `vidukit.mock_server.media.pricing`.
 PRICE_PER_SECOND = pricing.RUNWARE_USD_PER_SECOND
 
 

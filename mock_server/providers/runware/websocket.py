@@ -43,17 +43,17 @@ from starlette.requests import Request
 from starlette.routing import BaseRoute, WebSocketRoute
 from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
 
-from mock_server.errors import (
+from vidukit.mock_server.errors import (
     InternalError,
     InvalidRequest,
     PayloadTooLarge,
     ProviderError,
     Unauthorized,
 )
-from mock_server.http import Reply, dumps, parse_json
-from mock_server.providers.context import Exchange, ProviderContext
-from mock_server.providers.runware.errors import TaskViolations
-from mock_server.providers.runware.models import (
+from vidukit.mock_server.http import Reply, dumps, parse_json
+from vidukit.mock_server.providers.context import Exchange, ProviderContext
+from vidukit.mock_server.providers.runware.errors import TaskViolations
+from vidukit.mock_server.providers.runware.models import (
     SUBMIT,
     RunwareBackend,
     authentication_task,
@@ -61,10 +61,10 @@ from mock_server.providers.runware.models import (
     redacted,
     task_refs,
 )
-from mock_server.providers.runware.routes import redact
+from vidukit.mock_server.providers.runware.routes import redact
 from vidukit.validation import validator
 
-logger = logging.getLogger("mock_server.runware.websocket")
+logger = logging.getLogger("vidukit.mock_server.runware.websocket")
 
 #: The WebSocket's path relative to the provider's base (``wss://ws-api.runware.ai/v1``).
 WS_PATH = "/v1"

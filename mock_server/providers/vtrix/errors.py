@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from mock_server.errors import (
+from vidukit.mock_server.errors import (
     InvalidRequest,
     MethodNotAllowed,
     NotFound,
@@ -31,7 +31,7 @@ from mock_server.errors import (
     ProviderError,
     UnsupportedMediaType,
 )
-from mock_server.http import Reply
+from vidukit.mock_server.http import Reply
 
 
 class TaskNotFound(NotFound):

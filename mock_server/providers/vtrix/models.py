@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from mock_server.engine import Engine
-from mock_server.media import pricing
-from mock_server.providers.vtrix.errors import TaskNotFound
-from mock_server.tasks import Outcome, Progression, Task
+from vidukit.mock_server.engine import Engine
+from vidukit.mock_server.media import pricing
+from vidukit.mock_server.providers.vtrix.errors import TaskNotFound
+from vidukit.mock_server.tasks import Outcome, Progression, Task
 
 PROVIDER_ID = "vtrix"
 
@@ -18,7 +18,7 @@ DEFAULT_RESOLUTION = "720p"
 AUTO_DURATION = DEFAULT_DURATION
 
 #: PLACEHOLDER prices in USD per second of video (Vtrix publishes none): kept, and
-#: explained, with every other price in `mock_server.media.pricing`.
+#: explained, with every other price in `vidukit.mock_server.media.pricing`.
 PLACEHOLDER_USD_PER_SECOND = pricing.VTRIX_USD_PER_SECOND
 
 

@@ -15,10 +15,10 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.routing import BaseRoute, Route
 
-from mock_server.http import Reply
-from mock_server.providers.context import Exchange, ProviderContext
-from mock_server.providers.vtrix.models import VtrixBackend
-from mock_server.providers.vtrix.status import result, submitted
+from vidukit.mock_server.http import Reply
+from vidukit.mock_server.providers.context import Exchange, ProviderContext
+from vidukit.mock_server.providers.vtrix.models import VtrixBackend
+from vidukit.mock_server.providers.vtrix.status import result, submitted
 
 SUBMIT_PATH = "/model/v1/generation"
 TASK_PATH = "/model/v1/generation/task/{id}"

@@ -17,8 +17,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from mock_server.engine import FAILED, PROCESSING, QUEUED, SUCCEEDED
-from mock_server.tasks import Task
+from vidukit.mock_server.engine import FAILED, PROCESSING, QUEUED, SUCCEEDED
+from vidukit.mock_server.tasks import Task
 
 #: The one model this mock serves (seed 001); the submit schema rejects any other.
 MODEL = "viduq2_pro_reference"

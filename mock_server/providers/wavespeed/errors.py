@@ -12,8 +12,8 @@ and a 400 lists every violation in ``message`` separated by ``'; '``.
 
 from __future__ import annotations
 
-from mock_server.errors import InvalidRequest, NotFound, ProviderError
-from mock_server.http import Reply
+from vidukit.mock_server.errors import InvalidRequest, NotFound, ProviderError
+from vidukit.mock_server.http import Reply
 
 
 class PredictionNotFound(NotFound):

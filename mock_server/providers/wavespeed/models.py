@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from mock_server.engine import Engine
-from mock_server.providers.wavespeed.errors import PredictionNotFound
-from mock_server.tasks import Outcome, Progression, Task
+from vidukit.mock_server.engine import Engine
+from vidukit.mock_server.providers.wavespeed.errors import PredictionNotFound
+from vidukit.mock_server.tasks import Outcome, Progression, Task
 
 PROVIDER_ID = "wavespeed"
 

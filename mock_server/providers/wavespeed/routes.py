@@ -13,10 +13,10 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.routing import BaseRoute, Route
 
-from mock_server.http import Reply
-from mock_server.providers.context import Exchange, ProviderContext
-from mock_server.providers.wavespeed.models import WaveSpeedBackend
-from mock_server.providers.wavespeed.status import envelope, prediction, secret_data
+from vidukit.mock_server.http import Reply
+from vidukit.mock_server.providers.context import Exchange, ProviderContext
+from vidukit.mock_server.providers.wavespeed.models import WaveSpeedBackend
+from vidukit.mock_server.providers.wavespeed.status import envelope, prediction, secret_data
 
 SUBMIT_PATH = "/api/v3/vidu/reference-to-video-q2"
 RESULT_PATH = "/api/v3/predictions/{id}/result"

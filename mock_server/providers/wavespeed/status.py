@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from mock_server.clock import iso_ms
-from mock_server.engine import FAILED, PROCESSING, QUEUED, SUCCEEDED
-from mock_server.tasks import Task
+from vidukit.mock_server.clock import iso_ms
+from vidukit.mock_server.engine import FAILED, PROCESSING, QUEUED, SUCCEEDED
+from vidukit.mock_server.tasks import Task
 
 #: The model id: the submit path after /api/v3/ (WaveSpeed's convention).
 MODEL = "vidu/reference-to-video-q2"
