@@ -22,7 +22,7 @@ from typing import Any
 import httpx
 
 from vidukit import validate
-from vidukit.webhooks import WebhookVerificationError, verify_wavespeed_signature
+from vidukit.webhooks import WebhookVerificationError, verify
 
 MAX_BODY = 5 * 1024 * 1024
 
@@ -114,7 +114,7 @@ class WebhookReceiver:
             self._problem("webhook-schema", f"{provider}: {errors[0]} in {json.dumps(body)[:300]}")
         if provider == "wavespeed":
             try:
-                verify_wavespeed_signature(self.secret, headers, raw)
+                verify("wavespeed", self.secret, headers, raw)
             except WebhookVerificationError as exc:
                 self._problem("webhook-signature", f"{exc.reason}: {exc}")
         if hook.deliveries == 0 and hook.refused == 0 and self._rng.random() < self.refuse_share:

@@ -7,7 +7,7 @@
 
 `WebhookInbox.receive` is what a team's web route calls with the request's
 headers and raw bytes: it verifies the signature with
-`vidukit.webhooks.verify_wavespeed_signature` and refuses (401) whatever does
+`vidukit.webhooks.verify` and refuses (401) whatever does
 not verify, accepts (200) a genuine callback and records the outcome it
 carries; a duplicate is accepted and changes nothing. A callback is only a
 hint that something changed: when one is refused, or none comes within
@@ -22,7 +22,7 @@ import threading
 from collections.abc import Mapping
 from typing import Any
 
-from vidukit.webhooks import WebhookVerificationError, verify_wavespeed_signature
+from vidukit.webhooks import WebhookVerificationError, verify
 
 from .common import (
     ClientError,
@@ -59,7 +59,7 @@ class WebhookInbox:
         """Answer one callback: 401 unless its signature verifies, 400 unless it is a
         prediction, else 200 (and its outcome is kept if the prediction is finished)."""
         try:
-            verify_wavespeed_signature(self.secret, headers, raw_body)
+            verify("wavespeed", self.secret, headers, raw_body)
         except WebhookVerificationError:
             with self._changed:
                 self._refused += 1

@@ -121,9 +121,24 @@ class InternalError(ProviderError):
     message = "internal error in the mock server"
 
 
+class FaultStatus(ProviderError):
+    """A fault scenario's answer (429, 500, 502, 503, 504): the provider's own body for it.
+
+    Renderers fold statuses their provider does not document into ones it does (a
+    mock bug is a 500, say), which would hide the 502 a fault is there to show: for
+    this error they answer the status as it is, in their own envelope.
+    """
+
+    def __init__(self, status: int, detail: str) -> None:
+        super().__init__(detail)
+        self.status = status  # type: ignore[misc]
+        self.code = f"http_{status}"  # type: ignore[misc]
+
+
 __all__ = [
     "BadRequest",
     "ConfigError",
+    "FaultStatus",
     "InternalError",
     "InvalidRequest",
     "InvalidTransitionTable",

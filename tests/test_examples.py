@@ -37,10 +37,11 @@ from examples.novita_client import read_task_result
 from examples.runware_client import read_response
 from examples.vtrix_client import read_task
 from examples.wavespeed_client import prediction, read_prediction
-from vidukit.contract_tests.canonical import CanonicalRequest, from_wire, runware_to_wire, to_wire
+from vidukit.contract_tests.canonical import CanonicalRequest, from_wire, to_wire
 from vidukit.contract_tests.canonical_strategies import canonical_requests
 from vidukit.mock_server import MockConfig, create_app
 from vidukit.mock_server.testing import LiveServer, serving
+from vidukit.providers.runware.translate import to_wire as runware_to_wire
 
 PROVIDERS = ("wavespeed", "vtrix", "novita", "myrouter", "runware")
 KEY = "example-key"

@@ -36,11 +36,11 @@ from vidukit.cli import main
 from vidukit.errors import SchemaError
 from vidukit.mock_server import MockConfig, create_app
 from vidukit.mock_server.app import ADMIN_PREFIX
-from vidukit.openapi import SURFACES, build_document
+from vidukit.openapi import build_document, surfaces
 from vidukit.openapi.bundle import bundle
 from vidukit.rules.derived import schema_rule_ids
 
-PROVIDERS = tuple(p for p in catalogue().providers() if p in SURFACES)
+PROVIDERS = tuple(p for p in catalogue().providers() if p in surfaces())
 FIXTURES = data_root("fixtures")
 DOC_URI = "urn:vidukit:openapi-under-test"
 AUTH = {"Authorization": "Bearer openapi-test-key"}

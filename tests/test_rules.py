@@ -340,8 +340,18 @@ def test_bound_checks_carry_their_provider_source() -> None:
 
 def test_registration_rejects_duplicates_and_missing_sources() -> None:
     with pytest.raises(ValueError, match="twice"):
-        rule("seed-zero-random", severity="warning", source="x",
-             targets=[("vtrix", SUBMIT)])(lambda payload: iter(()))
-    with pytest.raises(ValueError, match="no source"):
-        rule("test-only-rule", severity="warning", source={"vtrix": "x"},
-             targets=[("vtrix", SUBMIT), ("novita", SUBMIT)])(lambda payload: iter(()))
+        rule("seed-zero-random", severity="warning", provider="vtrix",
+             source="x")(lambda payload: iter(()))
+    with pytest.raises(ValueError, match="needs both provider and source"):
+        rule("test-only-rule", severity="warning", provider="vtrix")(lambda payload: iter(()))
+
+
+def test_a_shared_rule_applies_exactly_where_a_spec_lists_it() -> None:
+    """Targets and sources come from the specs: every listing, and nothing else."""
+    from vidukit.providers import specs
+
+    seed = get_rule("seed-zero-random")
+    listed = {pid: s.rules["seed-zero-random"] for pid, s in specs().items()
+              if "seed-zero-random" in s.rules}
+    assert dict(seed.sources) == listed
+    assert seed.targets == {(pid, SUBMIT) for pid in listed}

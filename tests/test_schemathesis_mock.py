@@ -29,9 +29,9 @@ from schemathesis.specs.openapi.checks import response_schema_conformance
 
 from vidukit.catalogue import catalogue
 from vidukit.mock_server import MockConfig, create_app
-from vidukit.openapi import SURFACES, build_document
+from vidukit.openapi import build_document, surfaces
 
-PROVIDERS = tuple(p for p in catalogue().providers() if p in SURFACES)
+PROVIDERS = tuple(p for p in catalogue().providers() if p in surfaces())
 CHECKS = [not_a_server_error, response_schema_conformance]
 AUTH = {"Authorization": "Bearer schemathesis-key"}
 #: Schemathesis strategies filter and build large bodies; neither is a problem here.

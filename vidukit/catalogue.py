@@ -24,8 +24,7 @@ from vidukit.errors import SchemaError, UnknownMessage, UnknownProvider
 BASE_URI = "https://vidukit.dev/schemas/"
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
-#: Public provider ids, in the order the README and CLI list them.
-PROVIDERS: tuple[str, ...] = ("wavespeed", "vtrix", "novita", "myrouter", "runware")
+SHARED_DIR = "_shared"
 
 #: Public message names, in lifecycle order.
 MESSAGES: tuple[str, ...] = (
@@ -41,9 +40,6 @@ MESSAGES: tuple[str, ...] = (
 #: ``poll-request`` exists only where polling has a body (Runware's getResponse task).
 REQUEST_MESSAGES: frozenset[str] = frozenset({"submit-request", "poll-request"})
 
-SHARED_DIR = "_shared"
-
-
 def data_root(name: str) -> Path:
     """Find a data tree (``schemas`` or ``fixtures``) in a wheel or a source checkout.
 
@@ -55,6 +51,17 @@ def data_root(name: str) -> Path:
     if candidate.is_dir():
         return candidate.resolve()
     raise SchemaError(f"cannot find the {name}/ directory next to the vidukit package")
+
+
+def _provider_dirs() -> tuple[str, ...]:
+    root = data_root("schemas")
+    return tuple(sorted(p.name for p in root.iterdir()
+                        if p.is_dir() and not p.name.startswith(("_", "."))))
+
+
+#: Public provider ids, in id order: the folders of ``schemas/`` (every provider is its
+#: folders; `tests/test_provider_layout.py` checks the other trees hold the same ids).
+PROVIDERS: tuple[str, ...] = _provider_dirs()
 
 
 def _load_json(path: Path) -> dict[str, Any]:

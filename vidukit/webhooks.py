@@ -1,76 +1,46 @@
-"""Check that a webhook really comes from WaveSpeed (or from the vidukit mock posing as it).
+"""Check that a webhook really comes from its provider (or from the vidukit mock posing as it).
 
-WaveSpeed signs every webhook POST with three headers
-(https://wavespeed.ai/docs/docs-api/verifying_webhook)::
+Each provider that signs its callbacks says how in its spec (``ProviderSpec.signing``);
+this module is the one door to all of them. In a team's receiver (any framework: it
+needs the headers and the raw bytes)::
 
-    webhook-id:        <unique id of the event>
-    webhook-timestamp: <unix seconds when it was sent>
-    webhook-signature: v3,<hex>
-
-where ``<hex>`` is HMAC-SHA256 over ``{webhook-id}.{webhook-timestamp}.{raw body}``,
-keyed with the account's secret (``GET /api/v3/webhook/secret``) *minus* its
-``whsec_`` prefix, used as text (not base64-decoded). A timestamp more than
-300 s away from now is refused, so a captured request cannot be replayed.
-
-In a team's receiver (any framework: it needs the headers and the raw bytes)::
-
-    from vidukit.webhooks import WebhookVerificationError, verify_wavespeed_signature
+    from vidukit.webhooks import WebhookVerificationError, verify
 
     try:
-        verify_wavespeed_signature(secret, request.headers, raw_body)
+        verify("<provider id>", secret, request.headers, raw_body)
     except WebhookVerificationError as exc:
         return 400, str(exc)  # exc.reason says which check failed
 
 Verify the bytes as received: parsing and re-serialising the JSON changes
 them and breaks the signature. Against a mock on the virtual clock the
 timestamps are virtual: pass ``now=`` (the mock's clock, ``GET /_mock/clock``)
-or ``tolerance=None``.
-
-The other providers sign nothing (Novita, Runware: documented; Vtrix, MyRouter:
-undocumented): a receiver for them should carry its own token in the URL.
+or ``tolerance=None``. `signed_providers` lists the providers that sign; for the
+others a receiver should carry its own token in the URL.
 """
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-import time
 from collections.abc import Mapping
 from typing import Literal
 
-SIGNATURE_VERSION = "v3"
-SECRET_PREFIX = "whsec_"
-#: WaveSpeed's ``WebhookMaxAgeSeconds``.
-MAX_AGE_SECONDS = 300
-
-ID_HEADER = "webhook-id"
-TIMESTAMP_HEADER = "webhook-timestamp"
-SIGNATURE_HEADER = "webhook-signature"
+from vidukit.errors import ToolkitError
+from vidukit.providers import spec, specs
 
 Reason = Literal["missing-header", "bad-timestamp", "expired", "bad-signature"]
+#: ``tolerance`` left out: the provider's own maximum age.
+DEFAULT = object()
 
 
 class WebhookVerificationError(ValueError):
-    """The request is not a genuine, fresh WaveSpeed webhook; ``reason`` says why."""
+    """The request is not a genuine, fresh webhook of its provider; ``reason`` says why."""
 
     def __init__(self, reason: Reason, message: str) -> None:
         super().__init__(message)
         self.reason: Reason = reason
 
 
-def signing_key(secret: str) -> bytes:
-    """The HMAC key: the secret without its ``whsec_`` prefix, as UTF-8 text."""
-    return secret.removeprefix(SECRET_PREFIX).encode()
-
-
-def wavespeed_signature(secret: str, webhook_id: str, timestamp: int | str, raw_body: bytes) -> str:
-    """The ``webhook-signature`` value for this event: ``v3,<hex>``."""
-    message = f"{webhook_id}.{timestamp}.".encode() + raw_body
-    digest = hmac.new(signing_key(secret), message, hashlib.sha256).hexdigest()
-    return f"{SIGNATURE_VERSION},{digest}"
-
-
-def _header(headers: Mapping[str, str], name: str) -> str | None:
+def header(headers: Mapping[str, str], name: str) -> str | None:
+    """*name* from any mapping of headers, whatever its capitalisation."""
     value = headers.get(name)
     if value is not None:
         return value
@@ -80,63 +50,33 @@ def _header(headers: Mapping[str, str], name: str) -> str | None:
     return None
 
 
-def verify_wavespeed_signature(
+def signed_providers() -> tuple[str, ...]:
+    """The providers whose callbacks carry a signature."""
+    return tuple(pid for pid, s in specs().items() if s.signing is not None)
+
+
+def verify(
+    provider: str,
     secret: str,
     headers: Mapping[str, str],
     raw_body: bytes,
     *,
     now: float | None = None,
-    tolerance: float | None = MAX_AGE_SECONDS,
+    tolerance: float | object | None = DEFAULT,
 ) -> None:
-    """Return quietly for a genuine, fresh webhook; raise `WebhookVerificationError` otherwise.
+    """Return quietly for a genuine, fresh webhook of *provider*; raise
+    `WebhookVerificationError` otherwise (`ToolkitError` for a provider that signs nothing).
 
-    *headers* is any mapping (Starlette's, httpx's, a dict); *raw_body* the
-    bytes exactly as received. *now* defaults to the machine's clock;
-    ``tolerance=None`` skips the age check. A ``webhook-signature`` holding
-    several space-separated signatures passes when any one of them matches.
+    *headers* is any mapping (Starlette's, httpx's, a dict); *raw_body* the bytes
+    exactly as received. *now* defaults to the machine's clock; ``tolerance=None``
+    skips the age check.
     """
-    found = {name: _header(headers, name) for name in (ID_HEADER, TIMESTAMP_HEADER)}
-    signatures = _header(headers, SIGNATURE_HEADER)
-    missing = [name for name, value in found.items() if not value]
-    if not signatures:
-        missing.append(SIGNATURE_HEADER)
-    if missing:
-        raise WebhookVerificationError(
-            "missing-header", f"not a signed WaveSpeed webhook: missing {', '.join(missing)}"
-        )
-    webhook_id, stamp = found[ID_HEADER], found[TIMESTAMP_HEADER]
-    assert webhook_id is not None and stamp is not None and signatures is not None
-    if not stamp.isdigit():
-        raise WebhookVerificationError(
-            "bad-timestamp", f"{TIMESTAMP_HEADER} must be unix seconds, got {stamp!r}"
-        )
-    if tolerance is not None:
-        current = time.time() if now is None else now
-        age = current - int(stamp)
-        if abs(age) > tolerance:
-            raise WebhookVerificationError(
-                "expired",
-                f"{TIMESTAMP_HEADER} {stamp} is {abs(age):.0f} s "
-                f"{'old' if age > 0 else 'in the future'}; at most {tolerance:g} s is accepted",
-            )
-    expected = wavespeed_signature(secret, webhook_id, stamp, raw_body)
-    if not any(hmac.compare_digest(expected, given) for given in signatures.split()):
-        raise WebhookVerificationError(
-            "bad-signature",
-            f"{SIGNATURE_HEADER} does not match the body: wrong secret, or the body was "
-            "changed (verify the raw bytes, before any JSON parsing)",
-        )
+    signing = spec(provider).signing
+    if signing is None:
+        raise ToolkitError(f"{provider} does not sign its callbacks; nothing to verify")
+    limit = signing.max_age if tolerance is DEFAULT else tolerance
+    assert limit is None or isinstance(limit, int | float)
+    signing.verify(secret, headers, raw_body, now=now, tolerance=limit)
 
 
-__all__ = [
-    "ID_HEADER",
-    "MAX_AGE_SECONDS",
-    "SECRET_PREFIX",
-    "SIGNATURE_HEADER",
-    "SIGNATURE_VERSION",
-    "TIMESTAMP_HEADER",
-    "WebhookVerificationError",
-    "signing_key",
-    "verify_wavespeed_signature",
-    "wavespeed_signature",
-]
+__all__ = ["Reason", "WebhookVerificationError", "header", "signed_providers", "verify"]

@@ -2,28 +2,23 @@
 whether its answer reached the client whole, and whether it showed the task finished.
 
 Status words come from the mock's providers (their ``status`` maps), so they are
-written once; only where each provider puts its status and task id is said here.
+written once; where each provider puts its status and task id is its spec's wire.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from datetime import datetime
 from functools import cache
-from typing import Any, Final
-from urllib.parse import parse_qs
+from typing import Any
+from urllib.parse import parse_qsl
 
 from vidukit.contract_tests.checks._context import CheckContext
 from vidukit.mock_server.engine import FAILED, SUCCEEDED
 from vidukit.mock_server.providers import load_providers
+from vidukit.providers import spec
 
 Entry = Mapping[str, Any]
-
-_POLL_PATHS: Final[Mapping[str, re.Pattern[str]]] = {
-    "wavespeed": re.compile(r"/api/v3/predictions/([^/]+)(?:/result)?$"),
-    "vtrix": re.compile(r"/model/v1/generation/task/([^/]+)$"),
-}
 
 
 @cache
@@ -32,39 +27,24 @@ def _final_words(provider: str) -> frozenset[str]:
     return frozenset({status[SUCCEEDED], status[FAILED]})
 
 
-def _body(entry: Entry) -> Any:
-    return entry["request"]["body"]
-
-
-def _runware_tasks(entry: Entry, task_type: str) -> list[Mapping[str, Any]]:
-    body = _body(entry)
-    if not isinstance(body, list):
-        return []
-    return [t for t in body if isinstance(t, Mapping) and t.get("taskType") == task_type]
+def _action(provider: str, entry: Entry) -> str:
+    request = entry["request"]
+    return spec(provider).wire.operation(str(request["method"]), request["body"])
 
 
 def is_poll(provider: str, entry: Entry) -> bool:
-    if provider == "runware":
-        return bool(_runware_tasks(entry, "getResponse"))
-    return str(entry["request"]["method"]).upper() == "GET"
+    return _action(provider, entry) == "poll"
 
 
 def is_submit(provider: str, entry: Entry) -> bool:
-    if provider == "runware":
-        return bool(_runware_tasks(entry, "videoInference"))
-    return str(entry["request"]["method"]).upper() == "POST"
+    return _action(provider, entry) == "submit"
 
 
 def polled_task(provider: str, entry: Entry) -> str | None:
     """The task id a poll asked about (None when it names none)."""
-    if provider == "runware":
-        ids = [t.get("taskUUID") for t in _runware_tasks(entry, "getResponse")]
-        return str(ids[0]) if ids and ids[0] is not None else None
-    if provider in _POLL_PATHS:
-        found = _POLL_PATHS[provider].search(str(entry["request"]["path"]))
-        return found.group(1) if found else None
-    values = parse_qs(str(entry["request"].get("query") or "")).get("task_id")
-    return values[0] if values else None
+    request = entry["request"]
+    params = dict(parse_qsl(str(request.get("query") or "")))
+    return spec(provider).wire.polled_task(str(request["path"]), params, request["body"])
 
 
 def delivered(entry: Entry) -> bool:
@@ -72,22 +52,8 @@ def delivered(entry: Entry) -> bool:
     return entry.get("fault") is None and entry["response"]["status"] != 0
 
 
-def _status_at(provider: str, body: Any, task_id: str) -> Any:
-    if not isinstance(body, Mapping):
-        return None
-    if provider == "wavespeed":
-        data = body.get("data")
-        return data.get("status") if isinstance(data, Mapping) else None
-    if provider == "vtrix":
-        return body.get("status")
-    if provider in ("novita", "myrouter"):
-        task = body.get("task")
-        return task.get("status") if isinstance(task, Mapping) else None
-    for key, word in (("errors", "error"), ("data", None)):  # runware
-        for item in body.get(key) or []:
-            if isinstance(item, Mapping) and item.get("taskUUID") == task_id:
-                return word or item.get("status")
-    return None
+def _status_at(provider: str, body: Any, task_id: str) -> str | None:
+    return spec(provider).wire.status("result-response", body, task_id)
 
 
 def shows_terminal(provider: str, entry: Entry) -> bool:
@@ -136,7 +102,7 @@ def _strings(value: Any, into: list[str]) -> None:
 
 
 def describe(entry: Entry) -> str:
-    """One line for a message: ``#3 GET /wavespeed/... -> 200``."""
+    """One line for a message: ``#3 GET /<provider>/... -> 200``."""
     request = entry["request"]
     query = f"?{request['query']}" if request.get("query") else ""
     fault = f" [{entry['fault']}]" if entry.get("fault") else ""

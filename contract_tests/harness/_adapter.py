@@ -36,7 +36,7 @@ def load_adapter(spec: str) -> Adapter:
     module_name, sep, attribute = spec.partition(":")
     if not sep or not module_name or not attribute:
         raise AdapterNotFound(f"--adapter {spec!r}: expected MODULE:FUNCTION, e.g. "
-                              "examples.wavespeed_client:adapter")
+                              "myapp.video:adapter")
     try:
         module = importlib.import_module(module_name)
     except Exception as exc:  # an import error of any kind is the user's to fix

@@ -73,12 +73,13 @@ def video_refs() -> st.SearchStrategy[str]:
 
 
 def prediction_urls() -> st.SearchStrategy[str]:
-    """WaveSpeed result URLs, in both documented forms, under any host and path prefix."""
+    """Prediction result URLs (the pattern a schema gives them), in both documented forms,
+    under any host and path prefix (a mock serves a provider under a prefix)."""
     return st.builds(
         "{}://{}{}/api/v3/predictions/{}{}".format,
         st.sampled_from(("https", "http")),
-        st.sampled_from(("api.wavespeed.ai", *_HOSTS)),
-        st.sampled_from(("", "/wavespeed")),
+        st.sampled_from(("api.provider.example", *_HOSTS)),
+        st.sampled_from(("", "/some-provider")),
         _SEGMENT,
         st.sampled_from(("/result", "")),
     )

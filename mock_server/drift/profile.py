@@ -22,9 +22,11 @@ Built-in profiles (``vidukit serve --drift NAME[,NAME...]``): ``rename-field``,
 ``{"mutations": [...]}`` with the keys above, e.g.::
 
     mutations:
-      - {provider: wavespeed, message: result-response, op: rename,
+      - {provider: <id>, message: result-response, op: rename,
          path: /data/created_at, to: createdAt}
-      - {provider: novita, op: regress}
+      - {provider: <id>, op: regress}
+
+The built-in profiles' per-provider edits are each provider's spec's ``drift``.
 """
 
 from __future__ import annotations
@@ -39,6 +41,8 @@ import yaml
 
 from vidukit.catalogue import MESSAGES, PROVIDERS
 from vidukit.mock_server.errors import ConfigError
+from vidukit.providers import spec
+from vidukit.providers.policies import DriftEdits
 
 OPS = ("rename", "replace", "wrap", "regress")
 _KEYS: Mapping[str, tuple[frozenset[str], frozenset[str]]] = {
@@ -84,37 +88,20 @@ def _per_provider(make: Any) -> tuple[Mutation, ...]:
 
 
 _RESULT = "result-response"
-_RENAMES: Mapping[str, tuple[str, str]] = {
-    "wavespeed": ("/data/created_at", "createdAt"),
-    "vtrix": ("/created_at", "createdAt"),
-    "novita": ("/task/task_id", "id"),
-    "myrouter": ("/task/task_id", "id"),
-    "runware": ("/data/*/videoUUID", "videoUuid"),
-}
-_NEW_VALUES: Mapping[str, tuple[str, str]] = {
-    "wavespeed": ("/data/model", "vidu/reference-to-video-q2-pro"),
-    "vtrix": ("/model", "viduq2_pro_reference_v2"),
-    "novita": ("/videos/*/video_type", "webm"),
-    "myrouter": ("/videos/*/video_type", "webm"),
-    "runware": ("/data/*/taskType", "videoInferenceV2"),
-}
-#: (path, the processing word, the new word)
-_NEW_STATUS: Mapping[str, tuple[str, str, str]] = {
-    "wavespeed": ("/data/status", "processing", "running"),
-    "vtrix": ("/status", "in_progress", "running"),
-    "novita": ("/task/status", "TASK_STATUS_PROCESSING", "TASK_STATUS_RUNNING"),
-    "myrouter": ("/task/status", "TASK_STATUS_PROCESSING", "TASK_STATUS_RUNNING"),
-    "runware": ("/data/*/status", "processing", "pending"),
-}
+
+
+def _edits(pid: str) -> DriftEdits:
+    return spec(pid).drift
+
 
 BUILTIN: Mapping[str, tuple[Mutation, ...]] = {
     "rename-field": _per_provider(
-        lambda p: _m(p, _RESULT, "rename", _RENAMES[p][0], to=_RENAMES[p][1])),
+        lambda p: _m(p, _RESULT, "rename", _edits(p).rename[0], to=_edits(p).rename[1])),
     "new-enum-value": _per_provider(
-        lambda p: _m(p, _RESULT, "replace", _NEW_VALUES[p][0], to=_NEW_VALUES[p][1])),
+        lambda p: _m(p, _RESULT, "replace", _edits(p).new_value[0], to=_edits(p).new_value[1])),
     "new-status": _per_provider(
-        lambda p: _m(p, _RESULT, "replace", _NEW_STATUS[p][0], when=_NEW_STATUS[p][1],
-                     to=_NEW_STATUS[p][2])),
+        lambda p: _m(p, _RESULT, "replace", _edits(p).new_status[0],
+                     when=_edits(p).new_status[1], to=_edits(p).new_status[2])),
     "error-shape": _per_provider(lambda p: _m(p, "error-response", "wrap", key="error")),
     "reorder-states": _per_provider(lambda p: _m(p, None, "regress")),
 }

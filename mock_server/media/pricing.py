@@ -1,22 +1,8 @@
-"""Every price the mock quotes, in one place: USD per second of video, by resolution.
-
-Where each table comes from:
-
-- **WaveSpeed** (seed 000 "Pricing"): 360p $0.003/s, 540p $0.006/s, 720p
-  $0.013/s, 1080p $0.030/s. WaveSpeed's prediction has no cost field, so
-  the price shows only in the admin task view (``cost_usd``).
-- **Runware** (model page, vidu:3@1): $0.0688/s at 1080p ("1080p · 8s:
-  $0.55"). Seed 003's example costs disagree with it and with each other
-  (README §7 item 22) and are not used. The lower resolutions are
-  UNCONFIRMED: the 1080p rate scaled by the pixel area of the row's 16:9
-  pair (1280x720, 960x528, 640x352), rounded to four decimals. Sent as
-  ``cost`` (a number, per video, five decimals) when ``includeCost`` is set.
-- **Vtrix**: PLACEHOLDER. Vtrix publishes no price for this model;
-  ``usage.cost`` uses WaveSpeed's rates for the same model so it has a
-  plausible size and scales with duration and resolution. Sent as a plain
-  decimal string ("0.065"), as Vtrix writes it.
-- **Novita, MyRouter**: no price in their documents and no cost field in
-  their responses: no quote (``cost_usd`` null in the admin view).
+"""Every price the mock quotes: USD per second of video, by resolution, from each
+provider's spec (``policies.usd_per_second``; where each table comes from is written
+there). A provider without a table quotes no price (``cost_usd`` null in the admin
+view). How a provider writes a price in its own answers (a number to five decimals,
+a decimal string) is its status module's business; the amount is computed here.
 
 Decimals, not floats, so 0.013 x 5 is exactly 0.065.
 """
@@ -28,53 +14,21 @@ from decimal import Decimal
 from typing import Any
 
 from vidukit.mock_server.tasks import Task
+from vidukit.providers import specs
 
-WAVESPEED_USD_PER_SECOND: Mapping[str, Decimal] = {
-    "360p": Decimal("0.003"),
-    "540p": Decimal("0.006"),
-    "720p": Decimal("0.013"),
-    "1080p": Decimal("0.030"),
-}
-RUNWARE_USD_PER_SECOND: Mapping[str, Decimal] = {
-    "1080p": Decimal("0.0688"),
-    "720p": Decimal("0.0306"),
-    "540p": Decimal("0.0168"),
-    "360p": Decimal("0.0075"),
-}
-#: PLACEHOLDER: WaveSpeed's rates (see the module docstring).
-VTRIX_USD_PER_SECOND: Mapping[str, Decimal] = WAVESPEED_USD_PER_SECOND
 
-#: Provider id -> its per-second table; providers absent here quote no price.
-TABLES: Mapping[str, Mapping[str, Decimal]] = {
-    "wavespeed": WAVESPEED_USD_PER_SECOND,
-    "runware": RUNWARE_USD_PER_SECOND,
-    "vtrix": VTRIX_USD_PER_SECOND,
-}
-
-_RUNWARE_PLACES = Decimal("0.00001")
+def rates(provider: str) -> Mapping[str, Decimal] | None:
+    """*provider*'s USD per second by resolution; None where it quotes no price."""
+    found = specs().get(provider)
+    return found.policies.usd_per_second if found is not None else None
 
 
 def video_cost(provider: str, resolution: str, seconds: float) -> Decimal | None:
     """USD for one video of *seconds* at *resolution*; None where no price is known."""
-    rate = TABLES.get(provider, {}).get(resolution)
+    rate = (rates(provider) or {}).get(resolution)
     if rate is None:
         return None
     return rate * Decimal(str(seconds))
-
-
-def runware_cost(resolution: str, seconds: float) -> float:
-    """Runware's ``cost``: USD per video as a number, to five decimals."""
-    cost = RUNWARE_USD_PER_SECOND[resolution] * Decimal(str(seconds))
-    return float(cost.quantize(_RUNWARE_PLACES))
-
-
-def vtrix_cost(resolution: str, seconds: float) -> str:
-    """Vtrix's ``usage.cost``: a plain decimal string of USD ("0.065").
-
-    *seconds* may be a float: JSON Schema's ``integer`` accepts ``5.0``.
-    """
-    cost = VTRIX_USD_PER_SECOND[resolution] * Decimal(str(seconds))
-    return format(cost.normalize(), "f")
 
 
 def task_cost_usd(task: Task) -> float | None:
@@ -94,13 +48,4 @@ def task_cost_usd(task: Task) -> float | None:
     return float(cost * (results if isinstance(results, int) and results > 0 else 1))
 
 
-__all__ = [
-    "RUNWARE_USD_PER_SECOND",
-    "TABLES",
-    "VTRIX_USD_PER_SECOND",
-    "WAVESPEED_USD_PER_SECOND",
-    "runware_cost",
-    "task_cost_usd",
-    "video_cost",
-    "vtrix_cost",
-]
+__all__ = ["rates", "task_cost_usd", "video_cost"]

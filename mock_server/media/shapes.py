@@ -5,20 +5,21 @@ every default taken from the schema the request was validated against: the
 ``x-capabilities`` pointer of ``duration``, ``resolution`` and
 ``aspect_ratio`` names the subschema whose ``default`` applies (and, turned
 into an instance path, where the value sits in the request). The
-resolution x aspect ratio -> pixels table is Runware's list of allowed
-pairs (``schemas/runware/submit-request.json`` ``$defs/dimensions``, rows
-annotated ``x-resolution`` / ``x-aspect-ratio``): the only document that
-gives Vidu Q2's output sizes, so every provider's 720p 16:9 is 1280x720.
+resolution x aspect ratio -> pixels table is the one provider schema that
+lists allowed pixel pairs (a ``resolution`` capability whose rows are annotated
+``x-resolution`` / ``x-aspect-ratio``; `vidukit.canonical.pixel_sizes`): the only
+document that gives Vidu Q2's output sizes, so every provider's 720p 16:9 is
+1280x720.
 
 Choices (UNCONFIRMED where marked):
 
 - Frame rate 24 fps for every provider (UNCONFIRMED: no provider document
   states it; third-party pages describe Vidu's output as 24 fps clips).
-- Novita and MyRouter declare no ``aspect_ratio`` default: Vidu's own 16:9.
-- Vtrix ``duration: 0`` ("auto duration selection") renders the schema's
-  default length (5 s), as the provider's ``output[].duration`` reports.
-- Runware sizes come from ``width``/``height``; without them (frameImages
-  infer the size from the first frame) the file is 720p 16:9.
+- A schema that declares no ``aspect_ratio`` default gets Vidu's own 16:9.
+- ``duration: 0`` ("auto duration selection") renders the schema's default
+  length (5 s), as such a provider's answer reports.
+- A request that names its pixels (``width``/``height``) gets them; one that
+  may omit them (sizes inferred from a first frame) gets 720p 16:9.
 - A value outside the table (a schema that grew a new enum member) falls
   back to the default row instead of failing the download.
 """
@@ -30,8 +31,11 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
+from vidukit.canonical import pixel_sizes
 from vidukit.catalogue import catalogue
+from vidukit.errors import SchemaError
 from vidukit.mock_server.tasks import Task
+from vidukit.providers import spec, specs
 
 #: Frames per second of every generated file (UNCONFIRMED, see the module docstring).
 FPS = 24
@@ -42,8 +46,6 @@ FALLBACK_DURATION = 5
 #: Longest file the mock will encode, whatever a request says (documents allow at most 10 s).
 MAX_SECONDS = 60.0
 
-_DIMENSIONS_SOURCE = ("runware", "submit-request")
-_RUNWARE = "runware"
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,13 +67,15 @@ class Shape:
 
 @cache
 def dimension_table() -> Mapping[tuple[str, str], tuple[int, int]]:
-    """(resolution, aspect ratio) -> (width, height), from Runware's allowed pairs."""
-    schema = catalogue().schema(*_DIMENSIONS_SOURCE)
-    table: dict[tuple[str, str], tuple[int, int]] = {}
-    for row in schema["$defs"]["dimensions"]["oneOf"]:
-        size = (row["properties"]["width"]["const"], row["properties"]["height"]["const"])
-        table[(row["x-resolution"], row["x-aspect-ratio"])] = size
-    return table
+    """(resolution, aspect ratio) -> (width, height), from the schemas' table of pairs."""
+    for provider in specs():
+        try:
+            table = pixel_sizes(provider)
+        except SchemaError:  # a provider without a resolution capability
+            continue
+        if table:
+            return table
+    raise SchemaError("no provider schema lists the pixel size of each resolution")
 
 
 def dimensions(resolution: str, aspect_ratio: str) -> tuple[int, int]:
@@ -103,6 +107,12 @@ def _capability(provider: str, name: str) -> tuple[tuple[str | int, ...], Any] |
     pointer = schema.get("x-capabilities", {}).get(name)
     if not isinstance(pointer, str) or not pointer.startswith("/"):
         return None
+    default = _resolve(schema, pointer).get("default")
+    prefix = spec(provider).task_pointer  # the stored request is one task of an array
+    if prefix:
+        if not pointer.startswith(prefix + "/"):
+            return None
+        pointer = pointer[len(prefix):]
     parts = pointer.lstrip("/").split("/")
     path: list[str | int] = []
     expect_name = False
@@ -116,7 +126,7 @@ def _capability(provider: str, name: str) -> tuple[tuple[str | int, ...], Any] |
             path.append(0)
         else:
             return None
-    return tuple(path), _resolve(schema, pointer).get("default")
+    return tuple(path), default
 
 
 def requested(task: Task, name: str, fallback: Any) -> Any:
@@ -145,31 +155,27 @@ def _seconds(value: Any, default: float) -> float:
 
 
 def _schema_default_duration(task: Task) -> float:
-    if task.provider == _RUNWARE:
-        schema = catalogue().schema(_RUNWARE, "submit-request")
-        pointer = schema["x-capabilities"]["duration"]
-        default = _resolve(schema, pointer).get("default", FALLBACK_DURATION)
-    else:
-        found = _capability(task.provider, "duration")
-        default = found[1] if found is not None and found[1] is not None else FALLBACK_DURATION
+    found = _capability(task.provider, "duration")
+    default = found[1] if found is not None and found[1] is not None else FALLBACK_DURATION
     return float(default)
 
 
 def shape_of(task: Task) -> Shape:
-    """The shape of the video *task* asked for."""
+    """The shape of the video *task* asked for: its own pixels, else its resolution."""
     default_seconds = _schema_default_duration(task)
-    if task.provider == _RUNWARE:
-        request = task.request if isinstance(task.request, dict) else {}
-        width, height = request.get("width"), request.get("height")
-        if not (isinstance(width, int) and isinstance(height, int)):
-            width, height = dimensions(FALLBACK_RESOLUTION, FALLBACK_ASPECT_RATIO)
-        seconds = _seconds(request.get("duration"), default_seconds)
+    seconds = _seconds(requested(task, "duration", default_seconds), default_seconds)
+    request = task.request if isinstance(task.request, dict) else {}
+    width, height = request.get("width"), request.get("height")
+    if isinstance(width, int) and isinstance(height, int) and _is_int(width) and _is_int(height):
         return Shape(width, height, FPS, seconds)
     resolution = requested(task, "resolution", FALLBACK_RESOLUTION)
     aspect_ratio = requested(task, "aspect_ratio", FALLBACK_ASPECT_RATIO)
     width, height = dimensions(str(resolution), str(aspect_ratio))
-    seconds = _seconds(requested(task, "duration", default_seconds), default_seconds)
     return Shape(width, height, FPS, seconds)
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
 
 
 def media_seed(task: Task, result: int = 1) -> int:
@@ -178,12 +184,9 @@ def media_seed(task: Task, result: int = 1) -> int:
     A positive request seed is used as given, so the same seed and shape give
     the same bytes across tasks; otherwise (absent, or 0 / -1 meaning
     "random") the engine's generation seed for the task, itself fixed by the
-    request. Runware's n-th result shows seed + n - 1, and so is drawn from it.
+    request. A task's n-th result (several per task) shows seed + n - 1, and is drawn from it.
     """
-    if task.provider == _RUNWARE:
-        asked = task.request.get("seed") if isinstance(task.request, dict) else None
-    else:
-        asked = requested(task, "seed", None)
+    asked = requested(task, "seed", None)
     base = asked if isinstance(asked, int) and not isinstance(asked, bool) and asked > 0 else None
     return (base if base is not None else task.seed) + (result - 1)
 

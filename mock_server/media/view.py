@@ -21,7 +21,7 @@ def media_view(task: Task) -> dict[str, Any]:
         "fps": shape.fps,
         "duration_seconds": shape.seconds,
         "seed": media_seed(task),
-        "url_ttl_seconds": policy(task.provider).ttl(task),
+        "url_ttl_seconds": policy(task.provider).ttl(task.request),
         "url_expires_at": iso_ms(end) if end is not None else None,
         "expired_flag": task.meta.get("expired") is True,
     }

@@ -1,10 +1,13 @@
-"""Provider plug-ins: one package per provider, one line in `PROVIDER_MODULES` to enable it.
+"""Provider plug-ins: one package per provider, found by its spec, never listed.
 
 The contract
 ============
 
-``mock_server/providers/<id>/`` (``<id>`` is the catalogue id: wavespeed,
-vtrix, novita, myrouter, runware) holds five modules with fixed roles:
+A provider is its folders (`vidukit.providers.spec`): ``schemas/<id>/``,
+``fixtures/<id>/``, its spec ``vidukit/providers/<id>/`` (every fact the rest of
+the toolkit reads: wire, surface, translation, rules, policies, failure codes,
+drift edits) and ``mock_server/providers/<id>/``, which holds five modules with
+fixed roles:
 
 ``__init__.py``
     ``PROVIDER = Provider.assemble(id, title, routes=routes, errors=errors,
@@ -66,8 +69,9 @@ package: the five modules, a framework-free ``models.py``, a status for
 every engine state, and every core error rendering as a valid
 ``error-response``.
 
-Adding a provider: create the package, then add its module path to
-`PROVIDER_MODULES`. Nothing else in the core changes.
+Adding a provider: ``vidukit new-provider ID`` writes the folders; every
+provider with a spec must have its package here (the layout test checks it).
+Nothing else in the core changes.
 """
 
 from __future__ import annotations
@@ -75,6 +79,7 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cache
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
@@ -82,20 +87,19 @@ from starlette.routing import BaseRoute
 
 from vidukit.mock_server.errors import ConfigError, ProviderError
 from vidukit.mock_server.http import Reply
+from vidukit.providers import provider_ids, spec
+from vidukit.providers.spec import ProviderSpec
 
 if TYPE_CHECKING:
     from vidukit.mock_server.providers.context import ProviderContext
 
 WebhookRenderer = Callable[..., Sequence[Mapping[str, Any]]]
 
-#: One line per provider, in the order start-up lists them.
-PROVIDER_MODULES: tuple[str, ...] = (
-    "vidukit.mock_server.providers.wavespeed",
-    "vidukit.mock_server.providers.runware",
-    "vidukit.mock_server.providers.novita",
-    "vidukit.mock_server.providers.myrouter",
-    "vidukit.mock_server.providers.vtrix",
-)
+
+
+def provider_modules() -> tuple[str, ...]:
+    """The mock package of every provider that has a spec, in id order."""
+    return tuple(f"{__name__}.{pid}" for pid in provider_ids())
 
 
 @dataclass(frozen=True)
@@ -146,6 +150,11 @@ class Provider:
             render_webhook=getattr(status, "webhook", None),
         )
 
+    @property
+    def spec(self) -> ProviderSpec:
+        """Everything else about the provider (policies, wire, failure categories...)."""
+        return spec(self.id)
+
     def __post_init__(self) -> None:
         if self.default_failure_code not in self.failure_codes:
             raise ConfigError(
@@ -154,8 +163,10 @@ class Provider:
             )
 
 
-def load_providers(modules: Sequence[str] = PROVIDER_MODULES) -> dict[str, Provider]:
-    """Import every registered provider package and return its ``PROVIDER`` by id."""
+def load_providers(modules: Sequence[str] | None = None) -> dict[str, Provider]:
+    """Every provider's ``PROVIDER`` by id (the packages of *modules*, else of every spec)."""
+    if modules is None:
+        return dict(_all_providers())
     found: dict[str, Provider] = {}
     for name in modules:
         provider = importlib.import_module(name).PROVIDER
@@ -167,4 +178,9 @@ def load_providers(modules: Sequence[str] = PROVIDER_MODULES) -> dict[str, Provi
     return found
 
 
-__all__ = ["PROVIDER_MODULES", "Provider", "WebhookRenderer", "load_providers"]
+@cache
+def _all_providers() -> Mapping[str, Provider]:
+    return load_providers(provider_modules())
+
+
+__all__ = ["Provider", "WebhookRenderer", "load_providers", "provider_modules"]

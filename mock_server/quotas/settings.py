@@ -7,7 +7,7 @@ the limits the providers publish, and every number can be set per provider
 
 Text form (``--quotas``): a profile, then ``provider.limit=value`` overrides,
 comma-separated: ``documented``, ``off``,
-``documented,wavespeed.concurrency=5``, ``novita.per_minute=20``.
+``documented,<provider>.concurrency=5``, ``<provider>.per_minute=20``.
 ``concurrency`` counts tasks processing at once per API key (excess tasks
 wait queued); ``per_minute`` counts submits (tasks created) per API key in
 the last 60 seconds of the mock's clock (excess submits get the provider's
@@ -20,38 +20,17 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-PROVIDERS: tuple[str, ...] = ("wavespeed", "novita", "myrouter", "vtrix", "runware")
+from vidukit.catalogue import PROVIDERS
+from vidukit.providers import specs
+from vidukit.providers.policies import Limits
+
 LIMIT_NAMES: tuple[str, ...] = ("concurrency", "per_minute")
 WINDOW_SECONDS = 60.0
 
-
-@dataclass(frozen=True)
-class Limits:
-    #: Tasks processing at once per key; excess waits in the queue. None = unlimited.
-    concurrency: int | None = None
-    #: Submits per key per 60 s; excess is answered 429. None = unlimited.
-    per_minute: int | None = None
-
-    def merged(self, **changes: int | None) -> Limits:
-        values = {"concurrency": self.concurrency, "per_minute": self.per_minute, **changes}
-        return Limits(**values)
-
-    def view(self) -> dict[str, int | None]:
-        return {"concurrency": self.concurrency, "per_minute": self.per_minute}
-
-    @property
-    def active(self) -> bool:
-        return self.concurrency is not None or self.per_minute is not None
-
-
-#: What each provider publishes. WaveSpeed: account level Bronze, the default ("2 videos/min,
-#: max concurrency 2"; over-concurrency tasks wait, they are not rejected). Novita: video
-#: models are limited "by RPM per model"; the number for vidu-q2 is UNCONFIRMED, 10 is the
-#: mock's choice. Vtrix ("rate limits apply to all endpoints") and MyRouter publish no
-#: numbers, Runware "no hard rate limits": none of them is limited by the profile.
+#: What each provider publishes (its spec's ``policies.quotas``; each says where the
+#: numbers come from, and which are the mock's choice).
 DOCUMENTED: dict[str, Limits] = {
-    "wavespeed": Limits(concurrency=2, per_minute=2),
-    "novita": Limits(per_minute=10),
+    pid: s.policies.quotas for pid, s in specs().items() if s.policies.quotas.active
 }
 _NO_LIMITS = Limits()
 PROFILES: dict[str, dict[str, Limits]] = {"off": {}, "documented": DOCUMENTED}

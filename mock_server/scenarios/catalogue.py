@@ -32,6 +32,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from vidukit.providers import specs
+from vidukit.providers.spec import CATEGORIES
+
 Family = Literal["task", "request"]
 #: What a request scenario does to the answer.
 Effect = Literal["status", "latency", "truncated", "not-json", "closed", "task"]
@@ -44,61 +47,15 @@ PHASES: tuple[str, ...] = ("before", "after")
 #: Longest added latency, seconds: long enough for any client timeout test.
 MAX_LATENCY_SECONDS = 300.0
 
-#: The five failure categories of the issue, each mapped onto every provider's own codes
-#: (their ``status.FAILURE_CODES``). Where a provider has no code of that category, the
-#: closest one it has is used; `CATEGORY_NOTES` says which and why.
+#: Failure category -> provider -> that provider's task error code (its spec's ``failures``;
+#: where a provider has no code of that category, the closest one it has is used, and
+#: `CATEGORY_NOTES` says which and why).
 CATEGORY_CODES: dict[str, dict[str, str]] = {
-    "content-moderation": {
-        "wavespeed": "1200",
-        "novita": "CreationPolicyViolation",
-        "myrouter": "CreationPolicyViolation",
-        "vtrix": "content_moderation",
-        "runware": "contentModerated",
-    },
-    "invalid-parameter": {
-        "wavespeed": "1401",
-        "novita": "ImageFormatInvalid",
-        "myrouter": "ImageFormatInvalid",
-        "vtrix": "invalid_parameter",
-        "runware": "providerError",
-    },
-    "media-access": {
-        "wavespeed": "1402",
-        "novita": "ImageDownloadFailure",
-        "myrouter": "ImageDownloadFailure",
-        "vtrix": "media_access_failed",
-        "runware": "providerError",
-    },
-    "timeout": {
-        "wavespeed": "5004",
-        "novita": "InternalServiceFailure",
-        "myrouter": "InternalServiceFailure",
-        "vtrix": "timeout",
-        "runware": "timeoutProvider",
-    },
-    "internal": {
-        "wavespeed": "5000",
-        "novita": "InternalServiceFailure",
-        "myrouter": "InternalServiceFailure",
-        "vtrix": "internal_error",
-        "runware": "providerError",
-    },
+    category: {pid: s.failures[category] for pid, s in specs().items()}
+    for category in CATEGORIES
 }
-
 CATEGORY_NOTES: dict[str, str] = {
-    "novita": (
-        "Vidu's task codes (what Novita and MyRouter pass on, UNCONFIRMED) have no "
-        "invalid-parameter or timeout code: invalid-parameter uses ImageFormatInvalid (an input "
-        "the model rejects), timeout uses InternalServiceFailure"
-    ),
-    "vtrix": (
-        "Vtrix documents one task code (002014001); the category codes are the mock's "
-        "conventions, named in words so nobody takes them for Vtrix's"
-    ),
-    "runware": (
-        "Runware documents timeoutProvider only: invalid-parameter, media-access and internal use "
-        "providerError (a mock convention), content-moderation contentModerated (likewise)"
-    ),
+    pid: s.failure_note for pid, s in specs().items() if s.failure_note is not None
 }
 
 
@@ -234,9 +191,9 @@ _ENTRIES: tuple[Entry, ...] = (
         "nsfw",
         "task",
         "task",
-        "the task succeeds with its output flagged NSFW (WaveSpeed has_nsfw_contents [true]); "
-        "the other providers document no success-side NSFW flag",
-        providers=frozenset({"wavespeed"}),
+        "the task succeeds with its output flagged NSFW, on providers whose answer has such a "
+        "flag (the others document no success-side NSFW flag)",
+        providers=frozenset(pid for pid, s in specs().items() if "nsfw" in s.scenarios),
     ),
     Entry("stuck", "task", "task", "the task reaches processing and stays there forever"),
     Entry(

@@ -380,14 +380,16 @@ class Scenarios:
             )
 
     async def _operation(self, provider: Provider, request: Request) -> str:
-        """``submit`` or ``poll``: GETs poll; Runware's POST polls when it has getResponse."""
+        """``submit`` or ``poll``: GETs poll; a POST polls where the provider's wire has a
+        poll marker (one endpoint for both) and the body carries it."""
         if request.method in ("GET", "HEAD"):
             return "poll"
-        if provider.id == "runware":
+        marker = provider.spec.wire.poll_marker
+        if marker is not None:
             declared = request.headers.get("content-length", "")
             if declared.isdigit() and int(declared) <= self.max_body_bytes:
                 body = await request.body()  # cached: the route reads the same bytes
-                if b'"getResponse"' in body:
+                if marker in body:
                     return "poll"
         return "submit"
 

@@ -1,22 +1,24 @@
 """How each provider delivers a callback: signed or not, attempts, timeout, backoff.
 
-Only Novita documents its policy ("up to 5 retries if the endpoint times out
-(5 s) or returns non-2xx"); MyRouter, its clone, is assumed to do the same.
-WaveSpeed, Vtrix and Runware say nothing (UNCONFIRMED): the mock gives them 3
-retries, the number Vidu, the upstream they all resell, documents for its own
-callbacks, and a 10 s timeout. Nobody documents the backoff: the mock waits
-5 s, then doubles (5, 10, 20, 40, 80 s), on the mock's clock, so a virtual
+Each provider's policy is its spec's ``policies.delivery`` (which says whether the
+numbers are the provider's own). Where a provider says nothing (UNCONFIRMED) the
+mock gives it 3 retries, the number Vidu, the upstream they all resell, documents
+for its own callbacks, and a 10 s timeout. Nobody documents the backoff: the mock
+waits 5 s, then doubles (5, 10, 20, 40, 80 s), on the mock's clock, so a virtual
 clock walks through a whole retry schedule in one advance.
 
-Kept apart from the dispatcher (and free of imports) so `MockConfig` can name
-the default secret without pulling the delivery machinery in.
+Kept apart from the dispatcher so `MockConfig` can name the default secret
+without pulling the delivery machinery in.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
 
-#: The mock's WaveSpeed webhook secret unless configured otherwise (``MockConfig.webhook_secret``,
+from vidukit.providers import specs
+from vidukit.providers.policies import UNDOCUMENTED_DELIVERY, DeliveryPolicy
+
+#: The mock's webhook signing secret unless configured otherwise (``MockConfig.webhook_secret``,
 #: ``PUT /_mock/webhooks``). A fixed, documented TEST value: never a real account's.
 DEFAULT_SECRET = "whsec_vidukit_mock_test_secret"
 
@@ -28,43 +30,12 @@ TARGETS = ("any", "loopback")
 WEBHOOK_HEADER = "x-mock-webhook"
 
 
-@dataclass(frozen=True, slots=True)
-class DeliveryPolicy:
-    """``retries`` after the first attempt; attempt n+1 waits ``backoff(n)`` after attempt n.
-
-    ``signed``: the provider signs its callbacks (WaveSpeed's ``webhook-*`` headers).
-    ``documented``: the retry numbers are the provider's own, not the mock's choice.
-    """
-
-    retries: int
-    timeout: float
-    signed: bool = False
-    documented: bool = False
-    first_backoff: float = 5.0
-    factor: float = 2.0
-
-    @property
-    def attempts(self) -> int:
-        return 1 + self.retries
-
-    def backoff(self, failed_attempts: int) -> float:
-        """Seconds to wait after the *failed_attempts*-th failure (1-based)."""
-        return self.first_backoff * self.factor ** (failed_attempts - 1)
-
-
-_UNDOCUMENTED = DeliveryPolicy(retries=3, timeout=10.0)
-
-POLICIES: dict[str, DeliveryPolicy] = {
-    "novita": DeliveryPolicy(retries=5, timeout=5.0, documented=True),
-    "myrouter": DeliveryPolicy(retries=5, timeout=5.0),
-    "wavespeed": DeliveryPolicy(retries=3, timeout=10.0, signed=True),
-    "vtrix": _UNDOCUMENTED,
-    "runware": _UNDOCUMENTED,
-}
+#: Every provider's delivery policy by id.
+POLICIES: Mapping[str, DeliveryPolicy] = {pid: s.policies.delivery for pid, s in specs().items()}
 
 
 def policy_for(provider: str) -> DeliveryPolicy:
-    return POLICIES.get(provider, _UNDOCUMENTED)
+    return POLICIES.get(provider, UNDOCUMENTED_DELIVERY)
 
 
 __all__ = [

@@ -1,4 +1,4 @@
-"""One HTTP attempt of one delivery: headers (and WaveSpeed's signature), POST, verdict.
+"""One HTTP attempt of one delivery: headers (and the provider's signature), POST, verdict.
 
 Never raises for anything the receiver does: a refused connection, a timeout,
 a 500 or a reset all come back as an `Attempt` with ``error`` set, which the
@@ -19,7 +19,7 @@ import httpx
 from vidukit.mock_server.clock import Clock
 from vidukit.mock_server.http import dumps
 from vidukit.mock_server.webhooks.records import Attempt, AttemptKind, Delivery
-from vidukit.webhooks import ID_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, wavespeed_signature
+from vidukit.providers import spec
 
 USER_AGENT = "vidukit-mock-webhooks/1"
 #: Mock-only headers, so a receiver (and its logs) can tell attempts and copies apart.
@@ -62,12 +62,10 @@ def headers_for(delivery: Delivery, number: int, now: float, secret: str) -> dic
         ATTEMPT_HEADER: str(number),
         TASK_HEADER: delivery.task_id,
     }
-    if delivery.policy.signed:
-        stamp = str(int(now))
+    signing = spec(delivery.provider).signing
+    if delivery.policy.signed and signing is not None:
         key = WRONG_SECRET if delivery.options.bad_signature else secret
-        headers[ID_HEADER] = delivery.id
-        headers[TIMESTAMP_HEADER] = stamp
-        headers[SIGNATURE_HEADER] = wavespeed_signature(key, delivery.id, stamp, delivery.body)
+        headers.update(signing.sign(key, delivery.id, int(now), delivery.body))
     return headers
 
 

@@ -30,10 +30,10 @@ from vidukit.contract_tests.canonical import (
     capability,
     from_wire,
     representable,
-    runware_to_wire,
     to_wire,
 )
 from vidukit.contract_tests.canonical_strategies import canonical_requests
+from vidukit.providers.runware.translate import to_wire as runware_to_wire
 
 SUBMIT = "submit-request"
 

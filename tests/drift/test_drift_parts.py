@@ -258,8 +258,7 @@ def test_message_naming_follows_paths_methods_statuses_and_task_types() -> None:
 
 
 def test_lifecycle_flags_regressions_and_changed_endings_once() -> None:
-    facts = wire("wavespeed")
-    life = Lifecycle(facts, clock=lambda: 0.0)
+    life = Lifecycle("wavespeed", clock=lambda: 0.0)
     life.submitted("t", 0.0)
     seen = [life.seen("t", w, "result-response", at)
             for w, at in (("created", 0.5), ("processing", 1.0), ("created", 1.5),
@@ -272,7 +271,7 @@ def test_lifecycle_flags_regressions_and_changed_endings_once() -> None:
 
 
 def test_only_much_slower_phases_are_reported() -> None:
-    life = Lifecycle(wire("novita"), clock=lambda: 0.0)
+    life = Lifecycle("novita", clock=lambda: 0.0)
     life.submitted("t", 0.0)
     life.seen("t", "TASK_STATUS_PROCESSING", "result-response", 2.0)
     life.seen("t", "TASK_STATUS_SUCCEED", "result-response", 92.0)

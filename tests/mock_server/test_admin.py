@@ -29,9 +29,9 @@ async def poll(client: httpx.AsyncClient, task_id: str) -> dict[str, object]:
 
 async def test_index_lists_providers_and_routes(client: httpx.AsyncClient) -> None:
     body = (await client.get("/_mock/")).json()
-    from vidukit.mock_server.providers import PROVIDER_MODULES
+    from vidukit.mock_server.providers import provider_modules
 
-    mounted = {m.rsplit(".", 1)[1] for m in PROVIDER_MODULES}
+    mounted = {m.rsplit(".", 1)[1] for m in provider_modules()}
     assert body["providers"] == {p: f"/{p}" for p in mounted}
     assert body["clock"] == "virtual"
     assert any("/_mock/clock/advance" in e for e in body["endpoints"])

@@ -27,7 +27,7 @@ from webhooks_support import (
 from vidukit.mock_server import create_app
 from vidukit.mock_server.testing import LiveServer, serving
 from vidukit.mock_server.webhooks import DEFAULT_SECRET, POLICIES
-from vidukit.webhooks import WebhookVerificationError, verify_wavespeed_signature
+from vidukit.webhooks import WebhookVerificationError, verify
 
 AUTH = {"Authorization": "Bearer webhook-key"}
 #: Attempts time out fast here, so a timeout test costs a fraction of a second.
@@ -142,18 +142,18 @@ def test_wavespeed_signature_verifies_with_the_helper_and_tampering_fails(
     assert call.headers["webhook-signature"].startswith("v3,")
     # Signed on the mock's clock, when it was sent: as the task ended, 5 s after the submit.
     assert int(call.headers["webhook-timestamp"]) == int(now - 5)
-    verify_wavespeed_signature(secret, call.headers, call.body, now=now)
+    verify("wavespeed", secret, call.headers, call.body, now=now)
 
     tampered = call.body.replace(b'"completed"', b'"failed"')
     assert tampered != call.body
     with pytest.raises(WebhookVerificationError) as caught:
-        verify_wavespeed_signature(secret, call.headers, tampered, now=now)
+        verify("wavespeed", secret, call.headers, tampered, now=now)
     assert caught.value.reason == "bad-signature"
     with pytest.raises(WebhookVerificationError) as caught:
-        verify_wavespeed_signature("whsec_someone_else", call.headers, call.body, now=now)
+        verify("wavespeed", "whsec_someone_else", call.headers, call.body, now=now)
     assert caught.value.reason == "bad-signature"
     with pytest.raises(WebhookVerificationError) as caught:
-        verify_wavespeed_signature(secret, call.headers, call.body, now=now + 301)
+        verify("wavespeed", secret, call.headers, call.body, now=now + 301)
     assert caught.value.reason == "expired"
 
 
@@ -166,9 +166,9 @@ def test_a_configured_secret_signs_and_is_served(mock: httpx.Client, receiver: R
     submit(mock, "wavespeed", receiver.url())
     now = advance(mock, 10)
     (call,) = receiver.wait_for(1)
-    verify_wavespeed_signature(secret, call.headers, call.body, now=now)
+    verify("wavespeed", secret, call.headers, call.body, now=now)
     with pytest.raises(WebhookVerificationError):
-        verify_wavespeed_signature(DEFAULT_SECRET, call.headers, call.body, now=now)
+        verify("wavespeed", DEFAULT_SECRET, call.headers, call.body, now=now)
 
 
 @pytest.mark.parametrize("provider", ["novita", "vtrix", "runware"])

@@ -18,7 +18,7 @@ from vidukit.mock_server import create_app
 from vidukit.mock_server.errors import ConfigError
 from vidukit.mock_server.testing import LiveServer, serving
 from vidukit.mock_server.webhooks import DEFAULT_SECRET, WebhookOptions
-from vidukit.webhooks import WebhookVerificationError, verify_wavespeed_signature
+from vidukit.webhooks import WebhookVerificationError, verify
 
 AUTH = {"Authorization": "Bearer webhook-key"}
 FAST = {"X-Mock-Progression": "time=0,1"}
@@ -77,7 +77,7 @@ def test_duplicate_sends_the_same_event_again(mock: httpx.Client, receiver: Rece
     assert first.body == copy.body
     assert first.headers["webhook-id"] == copy.headers["webhook-id"]  # one event, seen twice
     for call in (first, copy):
-        verify_wavespeed_signature(DEFAULT_SECRET, call.headers, call.body, now=now)
+        verify("wavespeed", DEFAULT_SECRET, call.headers, call.body, now=now)
     assert [a["kind"] for a in attempts(mock, task_id)] == ["first", "duplicate"]
 
 
@@ -135,7 +135,7 @@ def test_bad_signature_fails_verification(mock: httpx.Client, receiver: Receiver
     (call,) = receiver.wait_for(1)
     assert_valid("wavespeed", "webhook", call.json())  # the body itself is genuine
     with pytest.raises(WebhookVerificationError) as caught:
-        verify_wavespeed_signature(DEFAULT_SECRET, call.headers, call.body, now=now)
+        verify("wavespeed", DEFAULT_SECRET, call.headers, call.body, now=now)
     assert caught.value.reason == "bad-signature"
     assert attempts(mock, task_id)[0]["signature"] == "bad"
 
@@ -147,7 +147,7 @@ def test_options_combine(mock: httpx.Client, receiver: Receiver) -> None:
     calls = receiver.wait_for(2)
     for call in calls:
         with pytest.raises(WebhookVerificationError):
-            verify_wavespeed_signature(DEFAULT_SECRET, call.headers, call.body, now=now)
+            verify("wavespeed", DEFAULT_SECRET, call.headers, call.body, now=now)
 
 
 @pytest.mark.parametrize(

@@ -12,11 +12,9 @@ import hmac
 
 import pytest
 
-from vidukit.webhooks import (
-    WebhookVerificationError,
-    verify_wavespeed_signature,
-    wavespeed_signature,
-)
+from vidukit.errors import ToolkitError
+from vidukit.providers.wavespeed.signing import signature as wavespeed_signature
+from vidukit.webhooks import WebhookVerificationError, signed_providers, verify
 
 SECRET = "whsec_abc123"
 BODY = b'{"id":"p1","status":"completed"}'
@@ -48,14 +46,14 @@ def test_the_signature_follows_the_documented_recipe() -> None:
 
 
 def test_a_genuine_webhook_passes_with_any_header_case() -> None:
-    verify_wavespeed_signature(SECRET, headers(), BODY, now=STAMP + 10)
+    verify("wavespeed", SECRET, headers(), BODY, now=STAMP + 10)
     shouted = {k.upper(): v for k, v in headers().items()}
-    verify_wavespeed_signature(SECRET, shouted, BODY, now=STAMP - 10)
+    verify("wavespeed", SECRET, shouted, BODY, now=STAMP - 10)
 
 
 def test_one_matching_signature_among_several_passes() -> None:
     several = f"v3,{'0' * 64} {documented(SECRET, 'evt-1', STAMP, BODY)}"
-    verify_wavespeed_signature(SECRET, headers(**{"webhook-signature": several}), BODY, now=STAMP)
+    verify("wavespeed", SECRET, headers(**{"webhook-signature": several}), BODY, now=STAMP)
 
 
 @pytest.mark.parametrize(
@@ -78,7 +76,7 @@ def test_each_kind_of_forgery_is_refused(change: dict[str, object], reason: str)
     assert isinstance(body, bytes) and isinstance(secret, str) and isinstance(now, int)
     sent = headers(**{k: str(v) for k, v in change.items()})
     with pytest.raises(WebhookVerificationError) as caught:
-        verify_wavespeed_signature(secret, sent, body, now=now)
+        verify("wavespeed", secret, sent, body, now=now)
     assert caught.value.reason == reason
 
 
@@ -87,12 +85,19 @@ def test_a_missing_header_is_named(missing: str) -> None:
     sent = headers()
     del sent[missing]
     with pytest.raises(WebhookVerificationError, match=missing) as caught:
-        verify_wavespeed_signature(SECRET, sent, BODY, now=STAMP)
+        verify("wavespeed", SECRET, sent, BODY, now=STAMP)
     assert caught.value.reason == "missing-header"
 
 
 def test_the_age_check_can_be_turned_off_or_widened() -> None:
-    verify_wavespeed_signature(SECRET, headers(), BODY, now=STAMP + 10_000, tolerance=None)
-    verify_wavespeed_signature(SECRET, headers(), BODY, now=STAMP + 500, tolerance=600)
+    verify("wavespeed", SECRET, headers(), BODY, now=STAMP + 10_000, tolerance=None)
+    verify("wavespeed", SECRET, headers(), BODY, now=STAMP + 500, tolerance=600)
     with pytest.raises(WebhookVerificationError):
-        verify_wavespeed_signature(SECRET, headers(), BODY, now=STAMP + 500)
+        verify("wavespeed", SECRET, headers(), BODY, now=STAMP + 500)
+
+
+def test_the_door_refuses_a_provider_that_signs_nothing() -> None:
+    unsigned = [p for p in ("novita", "runware", "vtrix", "myrouter") if p not in signed_providers()]
+    assert unsigned, "these providers document no signature"
+    with pytest.raises(ToolkitError, match="does not sign"):
+        verify(unsigned[0], SECRET, headers(), BODY, now=STAMP)

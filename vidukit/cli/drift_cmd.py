@@ -20,27 +20,19 @@ import argparse
 import json
 import os
 import sys
-import uuid
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from vidukit.catalogue import PROVIDERS
 from vidukit.errors import ToolkitError
 
 if TYPE_CHECKING:
     from vidukit.drift.lifecycle import MockTimings
     from vidukit.drift.probe import Plan
 
-#: Provider -> the environment variable holding its API key.
-KEY_VARIABLES: dict[str, str] = {
-    "wavespeed": "WAVESPEED_API_KEY",
-    "vtrix": "VTRIX_API_KEY",
-    "novita": "NOVITA_API_KEY",
-    "myrouter": "MYROUTER_API_KEY",
-    "runware": "RUNWARE_API_KEY",
-}
 DEFAULT_MAX_COST = 0.05
 #: A reference image from Runware's own documentation (seed 003), public and small.
 #: UNCONFIRMED: that every provider can fetch it; pass --image to use your own.
@@ -92,14 +84,15 @@ def register(subparsers: Any) -> None:
         description="Submit the cheapest documented request, poll it to the end, fetch the "
                     "output, send a few documented-invalid requests, and report every "
                     "difference from the schemas. The key comes from the provider's "
-                    "environment variable (" + ", ".join(KEY_VARIABLES.values()) + ").",
+                    "environment variable (its spec's key_env, e.g. <PROVIDER>_API_KEY); "
+                    "it is never printed.",
     )
-    parser.add_argument("--provider", required=True, choices=tuple(KEY_VARIABLES))
+    parser.add_argument("--provider", required=True, choices=PROVIDERS)
     parser.add_argument("--base-url", help="the provider's base URL (default: its real origin)")
     parser.add_argument("--max-cost", type=_money, default=DEFAULT_MAX_COST, metavar="USD",
                         help=f"refuse to run above this estimate (default {DEFAULT_MAX_COST})")
     parser.add_argument("--allow-unpriced", action="store_true",
-                        help="run even when the provider publishes no price (Novita, MyRouter)")
+                        help="run even when the provider publishes no price")
     parser.add_argument("--dry-run", action="store_true",
                         help="print what would be sent (key redacted) and stop")
     parser.add_argument("--record", metavar="DIR",
@@ -125,14 +118,9 @@ def register(subparsers: Any) -> None:
 
 def build_plan(provider: str, image: str) -> Plan:
     """The cheapest documented request, its price, and the safe invalid requests."""
-    from vidukit.contract_tests.canonical import (
-        CanonicalRequest,
-        capability,
-        runware_to_wire,
-        to_wire,
-    )
+    from vidukit.canonical import CanonicalRequest, capability, to_wire
     from vidukit.drift.probe import Plan
-    from vidukit.mock_server.media.pricing import video_cost
+    from vidukit.providers import spec
     from vidukit.validation import is_valid
 
     cap = capability(provider)
@@ -144,13 +132,13 @@ def build_plan(provider: str, image: str) -> Plan:
                                resolution=resolution,  # type: ignore[typeddict-item]
                                aspect_ratio=aspect,  # type: ignore[typeddict-item]
                                movement_amplitude="auto", seed=None)
-    if provider == "runware":  # a fresh taskUUID per task, as Runware requires
-        body: Any = runware_to_wire(request, task_uuid=str(uuid.uuid4()))
-    else:
-        body = to_wire(provider, request)
+    # A body for a live call: fresh where the provider demands it (a new task id per task).
+    body: Any = spec(provider).translation.for_live(to_wire(provider, request))
     if not is_valid(provider, "submit-request", body):
         raise ToolkitError(f"the cheapest {provider} request is not valid: check --image")
-    cost = video_cost(provider, resolution, duration)
+    rates = spec(provider).policies.usd_per_second or {}
+    rate = rates.get(resolution)
+    cost = None if rate is None else rate * duration
     return Plan(
         provider=provider,
         submit_body=body,
@@ -241,11 +229,11 @@ def write_report(text: str, output: str | None) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from vidukit.openapi.surface import SURFACES
+    from vidukit.providers import spec
 
     provider = args.provider
-    base_url = args.base_url or SURFACES[provider].origin
-    variable = KEY_VARIABLES[provider]
+    base_url = args.base_url or spec(provider).origin
+    variable = spec(provider).key_env
     key = os.environ.get(variable, "")
     if not key and not args.dry_run:
         raise ToolkitError(f"set {variable} to the {provider} API key (it is never printed)")

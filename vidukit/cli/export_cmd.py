@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from vidukit.catalogue import PROVIDERS
 from vidukit.errors import ToolkitError
 
 ALL = "all"
@@ -41,7 +42,7 @@ def register(subparsers: Any) -> None:
                     "webhooks) generated from the schemas.",
     )
     openapi.add_argument("--provider", required=True,
-                         help="wavespeed, vtrix, novita, myrouter, runware, or all")
+                         help="a provider id (" + ", ".join(PROVIDERS) + ") or all")
     openapi.add_argument("--server", metavar="URL", default=DEFAULT_MOCK_URL,
                          help="the mock's base URL, listed as the second server; "
                               "'{provider}' is replaced by the provider id "
@@ -55,9 +56,9 @@ def register(subparsers: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     from vidukit.catalogue import catalogue
     from vidukit.errors import UnknownProvider
-    from vidukit.openapi import SURFACES, build_document, render
+    from vidukit.openapi import build_document, render, surfaces
 
-    known = tuple(p for p in catalogue().providers() if p in SURFACES)
+    known = tuple(p for p in catalogue().providers() if p in surfaces())
     if args.provider == ALL:
         if not args.output:
             raise UsageError("--provider all needs -o DIRECTORY (one file per provider)")

@@ -17,6 +17,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from vidukit.catalogue import PROVIDERS
 from vidukit.cli.drift_cmd import add_report_options, save_patches, save_recording, write_report
 from vidukit.errors import ToolkitError
 
@@ -40,10 +41,9 @@ def register(subparsers: Any) -> None:
                     "schemas; on exit print the report. GET /_proxy/report, /_proxy/journal "
                     "and /_proxy/stats show it while running.",
     )
-    parser.add_argument("--provider", required=True,
-                        choices=("wavespeed", "vtrix", "novita", "myrouter", "runware"))
+    parser.add_argument("--provider", required=True, choices=PROVIDERS)
     parser.add_argument("--upstream", required=True, metavar="URL",
-                        help="the provider's base URL, e.g. https://api.wavespeed.ai")
+                        help="the provider's base URL (its real origin, or another proxy)")
     parser.add_argument("--port", type=int, default=8080, help="port on 127.0.0.1 (8080; 0 = any)")
     parser.add_argument("--journal", metavar="FILE",
                         help="append one JSON line per exchange (no headers, no keys)")

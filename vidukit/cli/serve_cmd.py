@@ -114,7 +114,7 @@ def register(subparsers: Any) -> None:
         "--quotas",
         metavar="SPEC",
         help="provider limits: off (default), documented, or overrides like "
-        "'documented,wavespeed.concurrency=5'",
+        "'documented,<provider>.concurrency=5'",
     )
     parser.add_argument(
         "--drift",

@@ -14,6 +14,7 @@ import json
 import sys
 from typing import Any
 
+from vidukit.catalogue import PROVIDERS
 from vidukit.errors import InputError
 from vidukit.violations import Violation
 
@@ -27,8 +28,7 @@ def register(subparsers: Any) -> None:
         description="Check FILE (or - for stdin) as PROVIDER's MESSAGE. Exit 0 valid, "
                     "1 invalid, 2 usage error.",
     )
-    parser.add_argument("--provider", required=True, help="wavespeed, vtrix, novita, myrouter "
-                        "or runware")
+    parser.add_argument("--provider", required=True, help=", ".join(PROVIDERS))
     parser.add_argument("--message", required=True, help="e.g. submit-request; see "
                         "`vidukit schemas`")
     parser.add_argument("--format", choices=FORMATS, default="text", help="output format")

@@ -15,6 +15,7 @@ import os
 import sys
 from typing import Any
 
+from vidukit.catalogue import PROVIDERS
 from vidukit.errors import InputError
 
 
@@ -44,10 +45,10 @@ def register(subparsers: Any) -> None:
                     "2 usage error.",
     )
     parser.add_argument("--provider", required=True,
-                        help="wavespeed, vtrix, novita, myrouter or runware")
+                        help=", ".join(PROVIDERS))
     parser.add_argument("--adapter", required=True, metavar="MODULE:FUNCTION",
                         help="the adapter(request, endpoint) to verify, e.g. "
-                             "examples.wavespeed_client:adapter (the current directory is "
+                             "myapp.video:adapter (the current directory is "
                              "importable)")
     parser.add_argument("--examples", type=_positive(int), default=None,
                         help="examples to run (default 25)")
@@ -77,7 +78,6 @@ def register(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from vidukit.catalogue import PROVIDERS
     from vidukit.contract_tests.harness import (
         DEFAULT_BUDGET,
         DEFAULT_EXAMPLES,

@@ -23,7 +23,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from vidukit.drift.report import Finding, Timing
-from vidukit.drift.wire import PROCESSING, QUEUED, TERMINAL, Wire
+from vidukit.drift.wire import PROCESSING, QUEUED, TERMINAL, wire
 
 #: A phase slower than this many times the mock's default (jitter included) is reported.
 SLOW_FACTOR = 3.0
@@ -49,8 +49,9 @@ class _Task:
 
 
 class Lifecycle:
-    def __init__(self, wire: Wire, clock: Callable[[], float]) -> None:
-        self.wire = wire
+    def __init__(self, provider: str, clock: Callable[[], float]) -> None:
+        self.provider = provider
+        self.wire = wire(provider)
         self.clock = clock
         self.tasks: dict[str, _Task] = {}
 
@@ -81,7 +82,7 @@ class Lifecycle:
         return found
 
     def _finding(self, message: str, detail: str) -> Finding:
-        return Finding(kind="lifecycle-order", provider=self.wire.provider, message=message,
+        return Finding(kind="lifecycle-order", provider=self.provider, message=message,
                        path="", detail=detail)
 
     def timings(self, mock: MockTimings) -> list[Timing]:

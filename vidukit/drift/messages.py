@@ -6,9 +6,9 @@ both must name the message to validate or mutate. Paths and methods come from
 against the mock), so this module adds only the rules a path cannot say:
 
 - a status of 400 or more is answered with ``error-response``;
-- Runware's one endpoint carries a submit or a poll depending on the task
-  types in the array (``videoInference`` or ``getResponse``; a leading
-  ``authentication`` task does not count), and the answer follows the request;
+- an operation that takes several request messages (one endpoint for submits
+  and polls) asks the provider's wire which one a body is, and its answer is
+  the answer listed at the same place;
 - a 2xx answer of an operation is its first listed answer (submit answers
   ``submit-response``, a poll ``result-response``).
 """
@@ -16,22 +16,14 @@ against the mock), so this module adds only the rules a path cannot say:
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from vidukit.openapi.surface import SURFACES, Operation
+from vidukit.openapi.surface import Operation, surface
+from vidukit.providers import spec
 
 ERROR_MESSAGE = "error-response"
-_RUNWARE_REQUESTS: Mapping[str, str] = {
-    "videoInference": "submit-request",
-    "getResponse": "poll-request",
-}
-_RUNWARE_ANSWERS: Mapping[str, str] = {
-    "submit-request": "submit-response",
-    "poll-request": "result-response",
-}
 
 
 @dataclass(frozen=True)
@@ -46,7 +38,7 @@ class Route:
 def routes(provider: str) -> tuple[Route, ...]:
     """Every documented operation of *provider*, literal paths before templated ones."""
     found = []
-    for operation in SURFACES[provider].operations:
+    for operation in surface(provider).operations:
         parts = re.split(r"(\{[^}]+\})", operation.path)
         regex = "".join("[^/]+" if p.startswith("{") else re.escape(p) for p in parts)
         found.append(Route(operation, re.compile(f"^{regex}/?$")))
@@ -61,29 +53,14 @@ def match(provider: str, method: str, path: str) -> Operation | None:
     return None
 
 
-def runware_kind(body: Any) -> str | None:
-    """``submit-request`` or ``poll-request`` for a Runware task array; None when mixed or odd."""
-    if not isinstance(body, list):
-        return None
-    kinds = {
-        _RUNWARE_REQUESTS.get(str(task.get("taskType")), "other")
-        for task in body
-        if isinstance(task, Mapping) and task.get("taskType") != "authentication"
-    }
-    if len(kinds) == 1 and "other" not in kinds:
-        return kinds.pop()
-    return None
-
-
 def request_message(provider: str, operation: Operation, body: Any) -> str | None:
     """The request message of a body sent to *operation*; None when it sends no body."""
     if not operation.requests:
         return None
     if len(operation.requests) == 1:
         return operation.requests[0]
-    if provider == "runware":
-        return runware_kind(body)
-    return None
+    classify = spec(provider).wire.request_message
+    return classify(body) if classify is not None else None
 
 
 def response_message(
@@ -94,8 +71,11 @@ def response_message(
         return ERROR_MESSAGE
     if not 200 <= status < 300 or not operation.answers:
         return None
-    if provider == "runware":
-        return _RUNWARE_ANSWERS.get(request or "")
+    if len(operation.requests) > 1 and len(operation.answers) == len(operation.requests):
+        # One endpoint, several messages: the answer pairs with the request at its place.
+        if request not in operation.requests:
+            return None
+        return operation.answers[operation.requests.index(request)]
     return operation.answers[0]
 
 
@@ -106,5 +86,4 @@ __all__ = [
     "request_message",
     "response_message",
     "routes",
-    "runware_kind",
 ]

@@ -89,7 +89,7 @@ class Observer:
         self.wire = wire(provider)
         self.scrubber = Scrubber(secrets)
         self.analyser = Analyser(provider, self.scrubber)
-        self.lifecycle = Lifecycle(self.wire, clock)
+        self.lifecycle = Lifecycle(provider, clock)
         self.mock_timings = mock_timings
         self.clock = clock
         self.exchanges: list[Exchange] = []

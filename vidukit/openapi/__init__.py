@@ -10,7 +10,7 @@ import json
 from typing import Any
 
 from vidukit.openapi.document import DEFAULT_MOCK_URL, OPENAPI_VERSION, build_document
-from vidukit.openapi.surface import SURFACES
+from vidukit.openapi.surface import surfaces
 
 FORMATS: tuple[str, ...] = ("json", "yaml")
 
@@ -28,7 +28,7 @@ __all__ = [
     "DEFAULT_MOCK_URL",
     "FORMATS",
     "OPENAPI_VERSION",
-    "SURFACES",
     "build_document",
     "render",
+    "surfaces",
 ]

@@ -18,7 +18,7 @@ from vidukit.catalogue import DIALECT, Catalogue, catalogue
 from vidukit.errors import UnknownProvider
 from vidukit.openapi.bundle import COMPONENTS, bundle
 from vidukit.openapi.examples import examples
-from vidukit.openapi.surface import SURFACES, Operation, Param, Surface
+from vidukit.openapi.surface import Operation, Param, Surface, surfaces
 
 OPENAPI_VERSION = "3.1.0"
 #: The mock's base URL for a provider when `vidukit serve` runs with its defaults.
@@ -151,9 +151,9 @@ def build_document(
 ) -> dict[str, Any]:
     """The OpenAPI 3.1 document of *provider*; ``{provider}`` in *mock_url* is replaced."""
     cat = cat or catalogue()
-    surface = SURFACES.get(provider)
+    surface = surfaces().get(provider)
     if surface is None or provider not in cat.providers():
-        raise UnknownProvider(provider, tuple(p for p in cat.providers() if p in SURFACES))
+        raise UnknownProvider(provider, tuple(p for p in cat.providers() if p in surfaces()))
     roots = [cat.uri(provider, m) for m in cat.messages(provider)]
     document: dict[str, Any] = {
         "openapi": OPENAPI_VERSION,

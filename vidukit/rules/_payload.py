@@ -1,10 +1,11 @@
 """One submit body as the named checks see it: where each provider keeps what.
 
-The same rule reads different places per provider: Vtrix nests the fields in
-``input[].params``, Runware sends an array of tasks, Novita and MyRouter group
-images by subject. A `Payload` finds those places once per validation and
-caches them, because several checks read the same media references and the
-hot path cannot afford to walk the body once per check.
+The same rule reads different places per provider (fields nested in an
+envelope, an array of tasks, images grouped by subject): each provider's spec
+says where (``generation_fields``, ``inline_refs``). A `Payload` finds those
+places once per validation and caches them, because several checks read the
+same media references and the hot path cannot afford to walk the body once per
+check.
 
 Every accessor tolerates any JSON value: the full report runs the named checks
 on bodies that already broke the schema.
@@ -12,14 +13,12 @@ on bodies that already broke the schema.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any, Literal
+from typing import Any
 
+from vidukit.providers import spec
+from vidukit.providers.spec import Fields, InlineRefs, MediaKind
 from vidukit.rules._datauri import DataUri, parse
 
-MediaKind = Literal["image", "video"]
-Fields = list[tuple[str, Mapping[str, Any]]]
-InlineRefs = list[tuple[str, MediaKind, str]]
 DataRefs = list[tuple[str, MediaKind, DataUri]]
 
 
@@ -41,7 +40,7 @@ class Payload:
     def fields(self) -> Fields:
         """Each object holding one generation's fields, with its JSON pointer."""
         if self._fields is None:
-            self._fields = _generation_fields(self.instance, self.provider)
+            self._fields = spec(self.provider).generation_fields(self.instance)
         return self._fields
 
     @property
@@ -53,7 +52,8 @@ class Payload:
         """
         if self._data is None:
             found: DataRefs = []
-            for path, kind, text in _inline_refs(self.fields, self.provider):
+            read = spec(self.provider).inline_refs or images_and_videos
+            for path, kind, text in read(self.fields):
                 uri = parse(text)
                 if uri is not None:
                     found.append((path, kind, uri))
@@ -61,26 +61,7 @@ class Payload:
         return self._data
 
 
-def _generation_fields(instance: Any, provider: str) -> Fields:
-    found: Fields = []
-    if provider == "vtrix":
-        items = instance.get("input") if isinstance(instance, dict) else None
-        if isinstance(items, list):
-            for i, item in enumerate(items):
-                params = item.get("params") if isinstance(item, dict) else None
-                if isinstance(params, dict):
-                    found.append((f"/input/{i}/params", params))
-    elif provider == "runware":
-        if isinstance(instance, list):
-            for i, task in enumerate(instance):
-                if isinstance(task, dict) and task.get("taskType") == "videoInference":
-                    found.append((f"/{i}", task))
-    elif isinstance(instance, dict):
-        found.append(("", instance))
-    return found
-
-
-def _strings(value: Any, path: str, name: str, kind: MediaKind, out: InlineRefs) -> None:
+def strings(value: Any, path: str, name: str, kind: MediaKind, out: InlineRefs) -> None:
     # The pointer is built only for a hit: most references are URLs.
     if isinstance(value, list):
         for i, item in enumerate(value):
@@ -88,7 +69,7 @@ def _strings(value: Any, path: str, name: str, kind: MediaKind, out: InlineRefs)
                 out.append((f"{path}/{name}/{i}", kind, item))
 
 
-def _frames(value: Any, path: str, key: str, out: InlineRefs) -> None:
+def frames(value: Any, path: str, key: str, out: InlineRefs) -> None:
     if isinstance(value, list):
         for i, frame in enumerate(value):
             image = frame.get(key) if isinstance(frame, dict) else None
@@ -96,30 +77,12 @@ def _frames(value: Any, path: str, key: str, out: InlineRefs) -> None:
                 out.append((f"{path}/{i}/{key}", "image", image))
 
 
-def _inline_refs(fields: Fields, provider: str) -> InlineRefs:
-    """Every image or video reference that is a ``data:`` string: (pointer, kind, text)."""
+def images_and_videos(fields: Fields) -> InlineRefs:
+    """The common case: ``images`` and ``videos`` lists of strings in each generation."""
     out: InlineRefs = []
     for path, found in fields:
-        if provider == "runware":
-            inputs = found.get("inputs")
-            if isinstance(inputs, dict):
-                _strings(inputs.get("referenceImages"), path, "inputs/referenceImages",
-                         "image", out)
-                _frames(inputs.get("frameImages"), f"{path}/inputs/frameImages", "image", out)
-            # The 2025-10 schema (README §7 item 20) is rejected by the schema, but a
-            # data: URI there is still judged so the report says all that is wrong.
-            _strings(found.get("referenceImages"), path, "referenceImages", "image", out)
-            _frames(found.get("frameImages"), f"{path}/frameImages", "inputImage", out)
-        elif provider in ("novita", "myrouter"):
-            subjects = found.get("subjects")
-            if isinstance(subjects, list):
-                for i, subject in enumerate(subjects):
-                    if isinstance(subject, dict):
-                        _strings(subject.get("images"), f"{path}/subjects/{i}", "images",
-                                 "image", out)
-        else:
-            _strings(found.get("images"), path, "images", "image", out)
-            _strings(found.get("videos"), path, "videos", "video", out)
+        strings(found.get("images"), path, "images", "image", out)
+        strings(found.get("videos"), path, "videos", "video", out)
     return out
 
 

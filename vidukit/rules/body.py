@@ -1,4 +1,4 @@
-"""The request-body size limit (Vtrix: 'HTTP request post body must not exceed 20MB').
+"""The request-body size limit, where a provider documents one (its spec's ``body_limit``).
 
 The body as sent is not available (whitespace and escaping are the client's
 choice), so the check measures the most compact JSON rendering of the parsed
@@ -14,16 +14,16 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
-from vidukit.rules import _sources as src
+from vidukit.providers import spec
+from vidukit.providers.spec import ProviderSpec
 from vidukit.rules._payload import Payload
 from vidukit.rules.registry import Finding, rule
 
 MB = 1024 * 1024  # "20MB" read as MiB, the larger reading
-_LIMITS: dict[str, int] = {"vtrix": 20 * MB}
 #: A JSON string spends at most 6 bytes on one character (\\uXXXX).
 _ESCAPE_FACTOR = 6
 #: Everything but the strings of a schema-valid body: the envelope, declared
-#: keys, numbers and booleans. Vtrix's schema admits a fixed set of short keys.
+#: keys, numbers and booleans. A strict schema admits a fixed set of short keys.
 _STRUCTURE_MARGIN = 64 * 1024
 _UNBOUNDED = 1 << 62
 _COMPACT = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, check_circular=False)
@@ -56,13 +56,14 @@ def _schema_valid_bound(payload: Payload) -> int:
     return _ESCAPE_FACTOR * chars + _STRUCTURE_MARGIN
 
 
-@rule("body-size", severity="error",
-      source={"vtrix": f"{src.VTRIX} (images Note 5: 'HTTP request post body must not "
-                       "exceed 20MB')"},
-      targets=[(p, "submit-request") for p in _LIMITS])
+def _limited(s: ProviderSpec) -> str | None:
+    return s.body_limit[1] if s.body_limit is not None else None
+
+
+@rule("body-size", severity="error", applies=_limited)
 def body_size(payload: Payload) -> Iterator[Finding]:
     """The JSON request body must not exceed the provider's size limit."""
-    limit = _LIMITS[payload.provider]
+    limit = (spec(payload.provider).body_limit or (_UNBOUNDED, ""))[0]
     if payload.schema_valid and _schema_valid_bound(payload) <= limit:
         return
     size = body_bytes(payload.instance)

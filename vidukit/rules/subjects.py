@@ -1,4 +1,5 @@
-"""Novita and MyRouter subjects: placeholders in the prompt, and images across subjects.
+"""Subjects (Vidu's subject mode, as resold): placeholders in the prompt, and images across
+subjects. A provider's spec lists these rules where its body carries ``subjects``.
 
 How ``@N`` maps: by subject **id**, not by position. The seeds say only "can
 use @1, @2, etc. placeholders to reference subjects" while every subject
@@ -17,11 +18,9 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from vidukit.rules import _sources as src
 from vidukit.rules._payload import Payload
 from vidukit.rules.registry import Finding, rule
 
-_PROVIDERS = ("novita", "myrouter")
 #: ``@`` then digits, not inside a word or an e-mail address.
 _PLACEHOLDER = re.compile(r"(?<![\w@.])@(\d+)(?!\w)")
 
@@ -33,11 +32,7 @@ def _subject_ids(fields: Any) -> set[str] | None:
     return {s["id"] for s in subjects if isinstance(s, dict) and isinstance(s.get("id"), str)}
 
 
-@rule("prompt-subject-placeholder", severity="warning",
-      source={"novita": f"{src.NOVITA} (prompt: '@1, @2, etc. placeholders'); {src.VIDU_FACTS}",
-              "myrouter": f"{src.MYROUTER} (prompt: '@1, @2, etc. as placeholders'); "
-                          f"{src.VIDU_FACTS}"},
-      targets=[(p, "submit-request") for p in _PROVIDERS])
+@rule("prompt-subject-placeholder", severity="warning")
 def prompt_subject_placeholder(payload: Payload) -> Iterator[Finding]:
     """Every @N placeholder in the prompt must name a subject by its id."""
     for path, fields in payload.fields:
@@ -57,10 +52,7 @@ def prompt_subject_placeholder(payload: Payload) -> Iterator[Finding]:
 _MAX_TOTAL_IMAGES = 7
 
 
-@rule("subjects-total-images", severity="error",
-      source={p: f"{src.VIDU_FACTS}: subject mode takes 1-7 images in total "
-                 f"(README §7 item 15)" for p in _PROVIDERS},
-      targets=[(p, "submit-request") for p in _PROVIDERS])
+@rule("subjects-total-images", severity="error")
 def subjects_total_images(payload: Payload) -> Iterator[Finding]:
     """All subjects together may carry at most 7 images (Vidu's subject-mode limit)."""
     for path, fields in payload.fields:

@@ -23,7 +23,7 @@ the status then follows the table.
 
 from __future__ import annotations
 
-from vidukit.mock_server.errors import InvalidRequest, NotFound, ProviderError
+from vidukit.mock_server.errors import FaultStatus, InvalidRequest, NotFound, ProviderError
 from vidukit.mock_server.http import Reply
 
 
@@ -71,6 +71,11 @@ def _where(path: str) -> str:
 
 
 def render(exc: ProviderError) -> Reply:
+    if isinstance(exc, FaultStatus):
+        # A fault keeps its status; the nearest reason the table has for it.
+        reason = "RATE_LIMIT_EXCEEDED" if exc.status == 429 else "SERVICE_NOT_AVAILABLE"
+        body = {"code": exc.status, "reason": reason, "message": exc.detail, "metadata": {}}
+        return Reply(exc.status, body, message="error-response")
     status, reason = _status(exc)
     metadata: dict[str, object] = {}
     if isinstance(exc, InvalidRequest) and exc.violations:

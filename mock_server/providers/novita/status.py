@@ -22,14 +22,14 @@ import math
 from typing import Any
 
 from vidukit.mock_server.engine import FAILED, PROCESSING, QUEUED, SUCCEEDED
-from vidukit.mock_server.media.lifetime import NOVITA_VIDEO_URL_TTL
 from vidukit.mock_server.tasks import Task
+from vidukit.providers._v3async import VIDEO_URL_TTL as _DOCUMENTED_TTL
 
 #: The value ``task.task_type`` carries (undocumented for this endpoint; the fixtures' choice).
 TASK_TYPE = "VIDU_Q2_REFERENCE2VIDEO"
 #: Seconds a video URL stays valid (jiekou clone doc's default); an int, as the SDK declares.
 #: The media route enforces the same value (`vidukit.mock_server.media.lifetime`).
-VIDEO_URL_TTL = NOVITA_VIDEO_URL_TTL
+VIDEO_URL_TTL = _DOCUMENTED_TTL
 
 STATUS: dict[str, str] = {
     QUEUED: "TASK_STATUS_QUEUED",

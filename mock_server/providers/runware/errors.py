@@ -28,6 +28,7 @@ from typing import Any, ClassVar
 
 from vidukit.mock_server.errors import (
     BadRequest,
+    FaultStatus,
     InternalError,
     InvalidRequest,
     MalformedBody,
@@ -267,7 +268,23 @@ def _items(exc: ProviderError) -> list[dict[str, Any]]:
     return [item]
 
 
+#: Runware's rate-limits page names the statuses a fault answers (429/503/504), not the
+#: codes: these camelCase codes are mock conventions (UNCONFIRMED).
+FAULT_CODES: dict[int, str] = {
+    429: "rateLimitExceeded",
+    500: "internalServerError",
+    502: "badGateway",
+    503: "serviceUnavailable",
+    504: "gatewayTimeout",
+}
+DOCS_RATE_LIMITS = "https://runware.ai/docs/platform/rate-limits"
+
+
 def render(exc: ProviderError) -> Reply:
+    if isinstance(exc, FaultStatus):
+        item = {"code": FAULT_CODES.get(exc.status, "internalServerError"),
+                "message": exc.detail, "documentation": DOCS_RATE_LIMITS}
+        return Reply(exc.status, {"errors": [item]}, message="error-response")
     return Reply(exc.status, {"errors": _items(exc)}, message="error-response")
 
 

@@ -17,10 +17,11 @@ from __future__ import annotations
 import hashlib
 import uuid
 from collections.abc import Mapping
+from decimal import Decimal
 from functools import cache
 from typing import Any
 
-from vidukit.catalogue import catalogue
+from vidukit.canonical import pixel_sizes
 from vidukit.mock_server.engine import FAILED, PROCESSING, QUEUED, SUCCEEDED
 from vidukit.mock_server.media import pricing
 from vidukit.mock_server.tasks import Task
@@ -56,22 +57,14 @@ DOCS_AUTH = "https://runware.ai/docs/platform/authentication"
 DOCS_VIDEO = "https://runware.ai/docs/en/video-inference/api-reference"
 DOCS_POLLING = "https://runware.ai/docs/platform/task-polling"
 
-#: USD per second of video, by resolution: documented (and its choices explained) with
-#: every other price in `vidukit.mock_server.media.pricing`.
-PRICE_PER_SECOND = pricing.RUNWARE_USD_PER_SECOND
+#: ``cost`` is written to five decimals.
+_PLACES = Decimal("0.00001")
 
 
 @cache
 def dimension_rows() -> Mapping[tuple[int, int], str]:
-    """(width, height) -> resolution, read from the schema's table so there is one source."""
-    schema = catalogue().schema("runware", "submit-request")
-    rows = schema["$defs"]["dimensions"]["oneOf"]
-    return {
-        (row["properties"]["width"]["const"], row["properties"]["height"]["const"]): row[
-            "x-resolution"
-        ]
-        for row in rows
-    }
+    """(width, height) -> resolution, from the schema's table of allowed pairs (one source)."""
+    return {size: pair[0] for pair, size in pixel_sizes("runware").items()}
 
 
 def resolution_of(task: Mapping[str, Any]) -> str:
@@ -82,7 +75,8 @@ def resolution_of(task: Mapping[str, Any]) -> str:
 
 def cost(resolution: str, duration_seconds: float) -> float:
     """USD for one video: the per-second rate times the length, to five decimals."""
-    return pricing.runware_cost(resolution, duration_seconds)
+    amount = pricing.video_cost("runware", resolution, duration_seconds) or Decimal(0)
+    return float(amount.quantize(_PLACES))
 
 
 def acknowledgement(task_uuid: str) -> dict[str, Any]:
@@ -156,7 +150,6 @@ __all__ = [
     "DEFAULT_RESOLUTION",
     "FAILURE_CODES",
     "MODEL",
-    "PRICE_PER_SECOND",
     "STATUS",
     "TASK_TYPE",
     "acknowledgement",

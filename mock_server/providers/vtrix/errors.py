@@ -24,6 +24,7 @@ from __future__ import annotations
 from typing import Any
 
 from vidukit.mock_server.errors import (
+    FaultStatus,
     InvalidRequest,
     MethodNotAllowed,
     NotFound,
@@ -46,6 +47,14 @@ REASONS: dict[int, str] = {
     404: "not_found",
     429: "rate_limit_exceeded",
     500: "internal_error",
+}
+#: The reason word of each status a fault scenario answers (mock conventions, UNCONFIRMED).
+FAULT_REASONS: dict[int, str] = {
+    429: "rate_limit_exceeded",
+    500: "internal_error",
+    502: "bad_gateway",
+    503: "service_unavailable",
+    504: "gateway_timeout",
 }
 #: The rule id an oversized body breaks, as vidukit's validator names it.
 BODY_SIZE_RULE = "body-size"
@@ -70,6 +79,10 @@ def _details(exc: ProviderError) -> list[dict[str, str]]:
 
 
 def render(exc: ProviderError) -> Reply:
+    if isinstance(exc, FaultStatus):
+        fault = {"code": exc.status, "error": FAULT_REASONS.get(exc.status, "internal_error"),
+                 "message": exc.detail}
+        return Reply(exc.status, fault, message="error-response")
     status = _status(exc)
     details = _details(exc)
     if isinstance(exc, InvalidRequest) and details:

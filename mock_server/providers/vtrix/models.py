@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from vidukit.mock_server.engine import Engine
@@ -17,14 +18,14 @@ DEFAULT_RESOLUTION = "720p"
 #: What ``duration: 0`` ("auto duration selection") becomes in the mock: the default length.
 AUTO_DURATION = DEFAULT_DURATION
 
-#: PLACEHOLDER prices in USD per second of video (Vtrix publishes none): kept, and
-#: explained, with every other price in `vidukit.mock_server.media.pricing`.
-PLACEHOLDER_USD_PER_SECOND = pricing.VTRIX_USD_PER_SECOND
-
-
 def placeholder_cost(resolution: str, seconds: float) -> str:
-    """``usage.cost`` as Vtrix writes it: a plain decimal string of USD ("0.065")."""
-    return pricing.vtrix_cost(resolution, seconds)
+    """``usage.cost`` as Vtrix writes it: a plain decimal string of USD ("0.065").
+
+    The rates are PLACEHOLDERs (Vtrix publishes none), kept and explained in its spec.
+    *seconds* may be a float: JSON Schema's ``integer`` accepts ``5.0``.
+    """
+    cost = pricing.video_cost("vtrix", resolution, seconds) or Decimal(0)
+    return format(cost.normalize(), "f")
 
 
 class VtrixBackend:

@@ -1,0 +1,68 @@
+"""Runware (seed 003): ``videoInference`` with model ``vidu:3@1`` on ``POST /v1`` (and its
+WebSocket), polled with ``getResponse`` tasks."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from vidukit.providers.policies import VIDU_URL_TTL, DriftEdits, Policies, UrlPolicy
+from vidukit.providers.runware.rules import FACTS
+from vidukit.providers.runware.surface import SURFACE
+from vidukit.providers.runware.translate import TRANSLATION, generation_fields, inline_refs
+from vidukit.providers.runware.wire import WIRE
+from vidukit.providers.spec import MediaLimits, ProviderSpec
+from vidukit.rules.media import IMAGE_TYPES
+
+MB = 1024 * 1024
+
+SPEC = ProviderSpec(
+    id="runware",
+    title=SURFACE.title,
+    origin=SURFACE.origin,
+    key_env="RUNWARE_API_KEY",
+    wire=WIRE,
+    surface=SURFACE,
+    translation=TRANSLATION,
+    generation_fields=generation_fields,
+    inline_refs=inline_refs,
+    # The mock stores one videoInference task per task: the schema's task branch.
+    task_pointer="/items/else",
+    media=MediaLimits(
+        allowed={"image": IMAGE_TYPES},
+        source=f"{FACTS}: 'PNG/JPG/WEBP ... data URI'",
+        sniff=True,
+        sides=(300, 2048),
+        sides_source=f"{FACTS}: 'Input image sides 300-2048 px'",
+        max_decoded=20 * MB,
+        decoded_source=f"{FACTS}: input images '≤20 MB'",
+    ),
+    rule_modules=("vidukit.providers.runware.rules",),
+    policies=Policies(
+        # ``ttl`` is the result URL's lifetime when the task sends one (>= 60 s); its default
+        # is undocumented, so Vidu's hour; a deleted object answers 404.
+        url=UrlPolicy(VIDU_URL_TTL, 404, request_field="ttl"),
+        # Model page: $0.0688/s at 1080p ("1080p · 8s: $0.55"). Seed 003's example costs
+        # disagree (README §7 item 22) and are not used. The lower resolutions are
+        # UNCONFIRMED: the 1080p rate scaled by the pixel area of the row's 16:9 pair.
+        usd_per_second={"1080p": Decimal("0.0688"), "720p": Decimal("0.0306"),
+                        "540p": Decimal("0.0168"), "360p": Decimal("0.0075")},
+    ),
+    failures={
+        "content-moderation": "contentModerated",
+        "invalid-parameter": "providerError",
+        "media-access": "providerError",
+        "timeout": "timeoutProvider",
+        "internal": "providerError",
+    },
+    failure_note=(
+        "Runware documents timeoutProvider only: invalid-parameter, media-access and internal "
+        "use providerError (a mock convention), content-moderation contentModerated (likewise)"
+    ),
+    drift=DriftEdits(
+        rename=("/data/*/videoUUID", "videoUuid"),
+        new_value=("/data/*/taskType", "videoInferenceV2"),
+        new_status=("/data/*/status", "processing", "pending"),
+    ),
+)
+
+__all__ = ["SPEC"]

@@ -1,0 +1,159 @@
+"""`ProviderSpec`: every fact about one provider that the rest of the toolkit needs.
+
+A provider is its folders: ``schemas/<id>/``, ``fixtures/<id>/``, this package's
+``vidukit/providers/<id>/`` (the spec: facts as data and small functions) and the
+mock's ``mock_server/providers/<id>/`` (routes, backend, error bodies, status
+words). Everything else (validation, drift, the proxy, the OpenAPI export,
+`vidukit verify`, the dashboard, quotas, prices, webhooks) reads specs by id and
+names no provider.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Literal, Protocol
+
+from vidukit.providers.policies import DriftEdits, Policies
+from vidukit.providers.surface import Surface
+from vidukit.providers.wire import Wire
+
+if TYPE_CHECKING:  # vidukit.canonical builds on the specs: a type-only import
+    from vidukit.canonical import CanonicalRequest
+
+MediaKind = Literal["image", "video"]
+#: (JSON pointer of the object holding the generation fields, that object).
+Fields = list[tuple[str, dict[str, Any]]]
+#: (JSON pointer, media kind, the data: text) of each inline reference.
+InlineRefs = list[tuple[str, MediaKind, str]]
+
+
+@dataclass(frozen=True)
+class Translation:
+    """The canonical request (`vidukit.canonical`) on this provider's wire, and back."""
+
+    #: Canonical request -> submit body (raises `NotRepresentable` for what it cannot carry).
+    to_wire: Callable[[CanonicalRequest], Any]
+    #: Submit body -> canonical request (raises `Unrecoverable` for what it cannot read).
+    from_wire: Callable[[Any], CanonicalRequest]
+    #: x-capabilities names no prompt: where it sits in the submit-request schema.
+    prompt_pointer: str
+    #: Canonical movement amplitude -> this provider's word, where they differ.
+    amplitude_words: Mapping[str, str] = field(default_factory=dict)
+    #: Where the translation puts one image in each item of a list (subjects), the image
+    #: count is bounded by that list's item count: the list's schema pointer.
+    one_image_each: str | None = None
+    #: A body built for a live call (drift's probe): fresh where the provider demands it
+    #: (a new client-chosen task id per task).
+    for_live: Callable[[Any], Any] = lambda body: body
+
+
+class Verify(Protocol):
+    def __call__(self, secret: str, headers: Mapping[str, str], raw_body: bytes, *,
+                 now: float | None = ..., tolerance: float | None = ...) -> None: ...
+
+
+@dataclass(frozen=True)
+class Signing:
+    """How a provider signs its callbacks (`vidukit.webhooks` is the door to it)."""
+
+    #: (secret, event id, unix seconds, raw body) -> the headers to add to the POST.
+    sign: Callable[[str, str, int, bytes], Mapping[str, str]]
+    #: Raises `vidukit.webhooks.WebhookVerificationError` unless genuine and fresh.
+    verify: Verify
+    #: Largest age in seconds the provider tells receivers to accept.
+    max_age: float
+
+
+@dataclass(frozen=True)
+class MediaLimits:
+    """What the named media checks allow for inline (``data:``) references."""
+
+    #: Media kind -> allowed media types; None means any ``<kind>/*`` type.
+    allowed: Mapping[MediaKind, frozenset[str] | None]
+    #: Where those limits come from.
+    source: str
+    #: The image rules need the decoded header (the content must really be an image).
+    sniff: bool = False
+    #: (minimum side, maximum side) in pixels, or None.
+    sides: tuple[int, int | None] | None = None
+    sides_source: str = ""
+    #: Longest side over shortest side allowed (4 means 1:4 .. 4:1), or None.
+    max_ratio: int | None = None
+    ratio_source: str = ""
+    #: Largest decoded inline image in bytes, or None.
+    max_decoded: int | None = None
+    decoded_source: str = ""
+
+
+def top_level_fields(instance: Any) -> Fields:
+    """The common case: the generation fields are the body itself."""
+    return [("", instance)] if isinstance(instance, dict) else []
+
+
+@dataclass(frozen=True)
+class ProviderSpec:
+    #: The id: the folder names, the mock's URL prefix and every ``--provider`` value.
+    id: str
+    #: Human name ("WaveSpeedAI").
+    title: str
+    #: The provider's real origin (its base URL).
+    origin: str
+    #: Environment variable holding a live key (`vidukit drift`); never logged.
+    key_env: str
+    wire: Wire
+    surface: Surface
+    translation: Translation
+    media: MediaLimits
+    policies: Policies
+    #: Failure category (``content-moderation``, ``invalid-parameter``, ``media-access``,
+    #: ``timeout``, ``internal``) -> this provider's task error code.
+    failures: Mapping[str, str]
+    drift: DriftEdits
+    #: Shared named rules (`vidukit.rules`) that apply to this provider's submit-request:
+    #: rule id -> the sentence of this provider's documents the rule rests on.
+    rules: Mapping[str, str] = field(default_factory=dict)
+    #: Rule id -> this provider's wording of a shared rule's message, where it differs.
+    rule_messages: Mapping[str, str] = field(default_factory=dict)
+    #: Why a failure category uses the code it does, where that is a choice.
+    failure_note: str | None = None
+    #: A request body over this many bytes is refused (named rule ``body.max-bytes``).
+    body_limit: tuple[int, str] | None = None
+    #: Submit body -> the objects holding the generation fields (Vtrix's ``input[].params``).
+    generation_fields: Callable[[Any], Fields] = top_level_fields
+    #: Generation fields -> every inline (``data:``) media reference in them.
+    inline_refs: Callable[[Fields], InlineRefs] | None = None
+    #: JSON pointer prefix of the submit-request schema under which the stored request of
+    #: one task lives (the mock keeps one task of a task array): x-capabilities pointers
+    #: below it read that request.
+    task_pointer: str = ""
+    #: How its callbacks are signed; None where they are not.
+    signing: Signing | None = None
+    #: Scenarios only some providers can show (``nsfw``: a success flagged NSFW, where the
+    #: answer has such a flag).
+    scenarios: frozenset[str] = frozenset()
+    #: Modules of the provider's own named rules (imported when the spec is loaded).
+    rule_modules: Iterable[str] = ()
+
+    def __post_init__(self) -> None:
+        missing = set(CATEGORIES) - set(self.failures)
+        if missing:
+            raise ValueError(f"provider {self.id}: no failure code for {sorted(missing)}")
+
+
+#: The failure categories every provider maps onto its own codes.
+CATEGORIES: tuple[str, ...] = (
+    "content-moderation", "invalid-parameter", "media-access", "timeout", "internal",
+)
+
+__all__ = [
+    "CATEGORIES",
+    "Fields",
+    "InlineRefs",
+    "MediaKind",
+    "MediaLimits",
+    "ProviderSpec",
+    "Signing",
+    "Translation",
+    "top_level_fields",
+]

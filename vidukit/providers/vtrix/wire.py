@@ -1,0 +1,40 @@
+"""Vtrix's tasks on the wire: ``id`` and ``status`` at the top, videos in ``output[].content[]``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from vidukit.providers.wire import (
+    FAILED,
+    PROCESSING,
+    QUEUED,
+    SUCCEEDED,
+    Call,
+    Wire,
+    get,
+    path_id,
+    text,
+    words,
+)
+
+
+def _output_url(body: Any, _task: str | None) -> str | None:
+    for output in get(body, "output") or []:
+        for content in get(output, "content") or []:
+            url = text(get(content, "url"))
+            if url:
+                return url
+    return None
+
+
+WIRE = Wire(
+    # in_progress (the model docs) and pending/processing (the CLI docs) are all accepted.
+    ranks={"pending": QUEUED, "in_progress": PROCESSING, "processing": PROCESSING,
+           "completed": SUCCEEDED, "failed": FAILED},
+    submit=lambda body: Call("POST", "/model/v1/generation", json=body),
+    poll=lambda task_id: Call("GET", f"/model/v1/generation/task/{task_id}"),
+    task_id=lambda _req, body: text(get(body, "id")),
+    statuses=lambda _m, body, _t: words(get(body, "status")),
+    output_url=_output_url,
+    polled_task=path_id(r"/model/v1/generation/task/([^/]+)$"),
+)

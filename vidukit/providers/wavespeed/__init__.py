@@ -1,0 +1,66 @@
+"""WaveSpeedAI (seed 000): ``POST /api/v3/vidu/reference-to-video-q2``, predictions polled at
+``/api/v3/predictions/{id}/result`` (and ``/api/v3/predictions/{id}``)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from vidukit.providers.policies import DeliveryPolicy, DriftEdits, Limits, Policies, UrlPolicy
+from vidukit.providers.spec import MediaLimits, ProviderSpec
+from vidukit.providers.wavespeed.signing import SIGNING
+from vidukit.providers.wavespeed.surface import SURFACE
+from vidukit.providers.wavespeed.translate import TRANSLATION
+from vidukit.providers.wavespeed.wire import WIRE
+
+DOC = "provider-docs/000_0f34c9b0ba901b34.txt"
+FACTS = "provider-docs/README.md §1 and §7 item 4"
+
+SPEC = ProviderSpec(
+    id="wavespeed",
+    title=SURFACE.title,
+    origin=SURFACE.origin,
+    key_env="WAVESPEED_API_KEY",
+    wire=WIRE,
+    surface=SURFACE,
+    translation=TRANSLATION,
+    media=MediaLimits(allowed={"image": None},
+                      source=f"{DOC} (images: 'URLs or Base64 encoded')"),
+    rules={
+        "seed-zero-random": f"{DOC} (seed range -1..2147483647; curl example sends 0); "
+                            f"{FACTS}: the newer page says -1 means random",
+    },
+    rule_messages={
+        "seed-zero-random": "seed 0 is ambiguous (a fixed seed here, random on Vidu); send -1 "
+                            "for a random seed or a positive seed to reproduce a result",
+    },
+    policies=Policies(
+        # Predictions are kept 7 days (what-are-predictions, "data retention"); a deleted
+        # object answers 404 (UNCONFIRMED: the storage's own answer).
+        url=UrlPolicy(7 * 24 * 3600, 404),
+        # Retries UNCONFIRMED (Vidu's 3); signed with webhook-id/-timestamp/-signature.
+        delivery=DeliveryPolicy(retries=3, timeout=10.0, signed=True),
+        # Account level Bronze, the default: "2 videos/min, max concurrency 2"; tasks over
+        # the concurrency wait, they are not rejected (account-levels page).
+        quotas=Limits(concurrency=2, per_minute=2),
+        # Seed 000 "Pricing". The prediction has no cost field: the admin view shows it.
+        usd_per_second={"360p": Decimal("0.003"), "540p": Decimal("0.006"),
+                        "720p": Decimal("0.013"), "1080p": Decimal("0.030")},
+    ),
+    # has_nsfw_contents: [true] on a completed prediction.
+    scenarios=frozenset({"nsfw"}),
+    signing=SIGNING,
+    failures={
+        "content-moderation": "1200",
+        "invalid-parameter": "1401",
+        "media-access": "1402",
+        "timeout": "5004",
+        "internal": "5000",
+    },
+    drift=DriftEdits(
+        rename=("/data/created_at", "createdAt"),
+        new_value=("/data/model", "vidu/reference-to-video-q2-pro"),
+        new_status=("/data/status", "processing", "running"),
+    ),
+)
+
+__all__ = ["DOC", "FACTS", "SPEC"]

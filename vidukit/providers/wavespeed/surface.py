@@ -1,0 +1,85 @@
+"""WaveSpeed's HTTP surface: paths, parameters, auth, error statuses, webhook headers."""
+
+from __future__ import annotations
+
+from vidukit.providers.surface import Link, Operation, Param, Surface, task_param
+
+_POLL_OK = (
+    "The prediction in any state. A failed task still answers HTTP 200 with code 200: the "
+    "failure shows only in data.status 'failed' and data.error."
+)
+SURFACE = Surface(
+    provider="wavespeed",
+    title="WaveSpeedAI",
+    origin="https://api.wavespeed.ai",
+    errors={
+        400: "Invalid request: message lists every violation, separated by '; '.",
+        401: "Missing or invalid API key (a key works only after a top-up).",
+        403: "Account suspended.",
+        404: "Unknown prediction id (listed only in a third-party spec).",
+        429: "Rate limit exceeded.",
+        500: "Internal error.",
+    },
+    other_errors=(
+        "Any other 4xx or 5xx, same envelope: the SDK also retries 502, 503 and 504; the "
+        "vidukit mock answers 405 (wrong method), 413 (body too large) and 415 (not JSON)."
+    ),
+    webhook_headers=(
+        Param("webhook-id", "header", "Delivery id, signed with the body."),
+        Param("webhook-timestamp", "header", "Unix seconds; reject deliveries older than 300 s.",
+              schema={"type": "string", "pattern": "^[0-9]+$"}),
+        Param("webhook-signature", "header",
+              "'v3,<hex>': HMAC-SHA256 over '{webhook-id}.{webhook-timestamp}.{raw body}' keyed "
+              "with the secret from GET /api/v3/webhook/secret minus its 'whsec_' prefix.",
+              schema={"type": "string", "pattern": "^v3,[0-9a-fA-F]+$"}),
+    ),
+    operations=(
+        Operation(
+            operation_id="submitPrediction",
+            method="post",
+            path="/api/v3/vidu/reference-to-video-q2",
+            summary="Start a Vidu Q2 reference-to-video prediction",
+            requests=("submit-request",),
+            answers=("submit-response",),
+            ok="The new prediction, normally with data.status 'created'.",
+            links=tuple(
+                Link(name, name, {"path.id": "$response.body#/data/id"},
+                     "Poll the prediction just created.")
+                for name in ("getPredictionResult", "getPrediction")
+            ),
+        ),
+        Operation(
+            operation_id="getPredictionResult",
+            method="get",
+            path="/api/v3/predictions/{id}/result",
+            summary="Get a prediction's result (seed 000, SDK, webhook urls.get)",
+            requests=(),
+            answers=("result-response",),
+            ok=_POLL_OK,
+            parameters=(task_param("id", "path", "(data.id of the submit answer)"),),
+        ),
+        Operation(
+            operation_id="getPrediction",
+            method="get",
+            path="/api/v3/predictions/{id}",
+            summary="Get a prediction (get-result and what-are-predictions pages)",
+            requests=(),
+            answers=("result-response",),
+            ok=_POLL_OK,
+            parameters=(task_param("id", "path", "(data.id of the submit answer)"),),
+        ),
+        Operation(
+            operation_id="getWebhookSecret",
+            method="get",
+            path="/api/v3/webhook/secret",
+            summary="Get the secret that signs webhook deliveries (verifying_webhook page)",
+            requests=(),
+            answers=(),
+            ok=(
+                "The signing secret, 'whsec_' followed by the key. The docs show only the call "
+                "and the prefix, so the body has no schema in the catalogue (UNCONFIRMED; the "
+                "vidukit mock answers {code: 200, message, data: {secret}})."
+            ),
+        ),
+    ),
+)
