@@ -3,7 +3,8 @@
 Layout of the app: the admin API at ``/_mock/``, then every provider under
 ``/<id>`` (or the one chosen provider at the root), each closed by a
 catch-all that answers unknown paths in that provider's own 404 (or 405 for
-a known path with the wrong method). All state lives on ``app.state.mock``.
+a known path with the wrong method). A GET on a provider's base URL lists its routes
+(`vidukit.mock_server.provider_root`). All state lives on ``app.state.mock``.
 
 Provider routes are plain Starlette routes inside the FastAPI app, and
 `MockApp` serves them through `vidukit.mock_server.fastpath.ProviderDoor` before
@@ -32,6 +33,7 @@ from vidukit.mock_server.errors import ConfigError, MethodNotAllowed, NotFound
 from vidukit.mock_server.fastpath import Endpoint, ProviderDoor
 from vidukit.mock_server.http import JSON_TYPE, Reply, dumps
 from vidukit.mock_server.journal import Journal
+from vidukit.mock_server.provider_root import provider_root
 from vidukit.mock_server.providers import Provider, load_providers
 from vidukit.mock_server.providers.context import (
     Exchange,
@@ -162,6 +164,13 @@ def create_app(config: MockConfig | None = None) -> FastAPI:
         ctx = ProviderContext(provider, state)
         own = list(provider.routes(ctx))
         fallback = ctx.endpoint(_unknown_path(provider, tuple(own)))
+        root = provider_root(
+            provider_id=pid, title=provider.title, prefix=prefixes[pid], routes=tuple(own),
+            public_url=config.public_url, otherwise=fallback,
+        )
+        if prefixes[pid]:  # the bare base URL, without its slash, is outside the mount
+            routes.append(Route(prefixes[pid], root, methods=ALL_METHODS))
+        own.insert(0, Route("/", root, methods=ALL_METHODS))
         own.append(Route("/{path:path}", fallback, methods=ALL_METHODS))
         mounted[prefixes[pid]] = own
         owners[prefixes[pid]] = (own, fallback)
