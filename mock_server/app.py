@@ -25,6 +25,7 @@ from starlette.routing import BaseRoute, Match, Mount, Route
 from starlette.types import Receive, Scope, Send
 
 from vidukit.mock_server.admin import admin_routes
+from vidukit.mock_server.admin.docs import docs_routes
 from vidukit.mock_server.admin.openapi import install_admin_openapi
 from vidukit.mock_server.clock import SystemClock
 from vidukit.mock_server.config import MockConfig
@@ -146,15 +147,17 @@ def create_app(config: MockConfig | None = None) -> FastAPI:
         title="vidukit mock server",
         # FastAPI's native OpenTelemetry checks its providers on every request: off for speed.
         telemetry={"tracing": False, "metrics": False, "logs": False},
-        docs_url=f"{ADMIN_PREFIX}/docs",
+        docs_url=None,  # FastAPI's page loads Swagger UI from a CDN: admin.docs serves it
         redoc_url=None,
         openapi_url=f"{ADMIN_PREFIX}/openapi.json",
-        swagger_ui_oauth2_redirect_url=f"{ADMIN_PREFIX}/docs/oauth2-redirect",
         lifespan=_lifespan(state),
     )
     app.state.mock = state
     install_admin_openapi(app, state)
-    admin = admin_routes(state)
+    admin = [
+        *docs_routes(ADMIN_PREFIX, f"{ADMIN_PREFIX}/openapi.json", "vidukit mock server"),
+        *admin_routes(state),
+    ]
     routes: list[BaseRoute] = [Mount(ADMIN_PREFIX, routes=admin)]
     mounted: dict[str, list[BaseRoute]] = {}
     owners: dict[str, tuple[Sequence[BaseRoute], Endpoint]] = {
