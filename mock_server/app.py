@@ -34,6 +34,7 @@ from vidukit.mock_server.errors import ConfigError, MethodNotAllowed, NotFound
 from vidukit.mock_server.fastpath import Endpoint, ProviderDoor
 from vidukit.mock_server.http import JSON_TYPE, Reply, dumps
 from vidukit.mock_server.journal import Journal
+from vidukit.mock_server.provider_root import ROUTE_NAME as ROOT_ROUTE
 from vidukit.mock_server.provider_root import provider_root
 from vidukit.mock_server.providers import Provider, load_providers
 from vidukit.mock_server.providers.context import (
@@ -172,8 +173,8 @@ def create_app(config: MockConfig | None = None) -> FastAPI:
             public_url=config.public_url, otherwise=fallback,
         )
         if prefixes[pid]:  # the bare base URL, without its slash, is outside the mount
-            routes.append(Route(prefixes[pid], root, methods=ALL_METHODS))
-        own.insert(0, Route("/", root, methods=ALL_METHODS))
+            routes.append(Route(prefixes[pid], root, methods=ALL_METHODS, name=ROOT_ROUTE))
+        own.insert(0, Route("/", root, methods=ALL_METHODS, name=ROOT_ROUTE))
         own.append(Route("/{path:path}", fallback, methods=ALL_METHODS))
         mounted[prefixes[pid]] = own
         owners[prefixes[pid]] = (own, fallback)

@@ -26,6 +26,9 @@ Endpoint = Callable[[Request], Awaitable[Response]]
 
 #: Where the mock's own API is described; every listing points there.
 DOCS_PATH = "/_mock/docs"
+#: The name of the base-URL routes: the mock's own answer, not a provider operation (the
+#: exported OpenAPI documents leave it out, and their tests skip routes of this name).
+ROUTE_NAME = "vidukit-provider-root"
 
 
 def route_listing(prefix: str, routes: Sequence[BaseRoute]) -> list[dict[str, str]]:
@@ -74,4 +77,4 @@ def provider_root(
     return endpoint
 
 
-__all__ = ["DOCS_PATH", "provider_root", "route_listing"]
+__all__ = ["DOCS_PATH", "ROUTE_NAME", "provider_root", "route_listing"]
