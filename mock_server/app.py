@@ -3,7 +3,8 @@
 Layout of the app: the admin API at ``/_mock/``, then every provider under
 ``/<id>`` (or the one chosen provider at the root), each closed by a
 catch-all that answers unknown paths in that provider's own 404 (or 405 for
-a known path with the wrong method). All state lives on ``app.state.mock``.
+a known path with the wrong method). A GET on a provider's base URL lists its routes
+(`vidukit.mock_server.provider_root`). All state lives on ``app.state.mock``.
 
 Provider routes are plain Starlette routes inside the FastAPI app, and
 `MockApp` serves them through `vidukit.mock_server.fastpath.ProviderDoor` before
@@ -24,6 +25,7 @@ from starlette.routing import BaseRoute, Match, Mount, Route
 from starlette.types import Receive, Scope, Send
 
 from vidukit.mock_server.admin import admin_routes
+from vidukit.mock_server.admin.docs import docs_routes
 from vidukit.mock_server.admin.openapi import install_admin_openapi
 from vidukit.mock_server.clock import SystemClock
 from vidukit.mock_server.config import MockConfig
@@ -32,6 +34,8 @@ from vidukit.mock_server.errors import ConfigError, MethodNotAllowed, NotFound
 from vidukit.mock_server.fastpath import Endpoint, ProviderDoor
 from vidukit.mock_server.http import JSON_TYPE, Reply, dumps
 from vidukit.mock_server.journal import Journal
+from vidukit.mock_server.provider_root import ROUTE_NAME as ROOT_ROUTE
+from vidukit.mock_server.provider_root import provider_root
 from vidukit.mock_server.providers import Provider, load_providers
 from vidukit.mock_server.providers.context import (
     Exchange,
@@ -144,15 +148,17 @@ def create_app(config: MockConfig | None = None) -> FastAPI:
         title="vidukit mock server",
         # FastAPI's native OpenTelemetry checks its providers on every request: off for speed.
         telemetry={"tracing": False, "metrics": False, "logs": False},
-        docs_url=f"{ADMIN_PREFIX}/docs",
+        docs_url=None,  # FastAPI's page loads Swagger UI from a CDN: admin.docs serves it
         redoc_url=None,
         openapi_url=f"{ADMIN_PREFIX}/openapi.json",
-        swagger_ui_oauth2_redirect_url=f"{ADMIN_PREFIX}/docs/oauth2-redirect",
         lifespan=_lifespan(state),
     )
     app.state.mock = state
     install_admin_openapi(app, state)
-    admin = admin_routes(state)
+    admin = [
+        *docs_routes(ADMIN_PREFIX, f"{ADMIN_PREFIX}/openapi.json", "vidukit mock server"),
+        *admin_routes(state),
+    ]
     routes: list[BaseRoute] = [Mount(ADMIN_PREFIX, routes=admin)]
     mounted: dict[str, list[BaseRoute]] = {}
     owners: dict[str, tuple[Sequence[BaseRoute], Endpoint]] = {
@@ -162,6 +168,13 @@ def create_app(config: MockConfig | None = None) -> FastAPI:
         ctx = ProviderContext(provider, state)
         own = list(provider.routes(ctx))
         fallback = ctx.endpoint(_unknown_path(provider, tuple(own)))
+        root = provider_root(
+            provider_id=pid, title=provider.title, prefix=prefixes[pid], routes=tuple(own),
+            public_url=config.public_url, otherwise=fallback,
+        )
+        if prefixes[pid]:  # the bare base URL, without its slash, is outside the mount
+            routes.append(Route(prefixes[pid], root, methods=ALL_METHODS, name=ROOT_ROUTE))
+        own.insert(0, Route("/", root, methods=ALL_METHODS, name=ROOT_ROUTE))
         own.append(Route("/{path:path}", fallback, methods=ALL_METHODS))
         mounted[prefixes[pid]] = own
         owners[prefixes[pid]] = (own, fallback)

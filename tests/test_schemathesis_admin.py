@@ -43,8 +43,9 @@ TOKEN = "admin-secret"
 WITH_TOKEN = {"Authorization": f"Bearer {TOKEN}", "X-Mock-Admin-Token": TOKEN}
 WRONG_TOKEN = {"Authorization": "Bearer not-it", "X-Mock-Admin-Token": "not-it"}
 RELAXED = [HealthCheck.too_slow, HealthCheck.filter_too_much, HealthCheck.data_too_large]
-#: Mounted under /_mock but not part of the admin API: the dashboard, the catch-all 404.
-NOT_DESCRIBED = {"/ui", "/{path:path}"}
+#: Mounted under /_mock but not part of the admin API: the dashboard, the Swagger UI page
+#: (and its OAuth2 redirect), the catch-all 404.
+NOT_DESCRIBED = {"/ui", "/docs", "/docs/oauth2-redirect", "/{path:path}"}
 
 SUBMIT = "/wavespeed/api/v3/vidu/reference-to-video-q2"
 VTRIX_SUBMIT = "/vtrix/model/v1/generation"

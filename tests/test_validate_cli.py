@@ -20,6 +20,8 @@ FIXTURES = data_root("fixtures")
 VALID = {"prompt": "a fox in snow", "images": ["https://images.example.com/fox.jpg"]}
 #: Two errors and one warning, in three places.
 BROKEN = {"prompt": "a fox", "images": [], "duration": 99, "seed": 0}
+#: WaveSpeed's public page for this endpoint (provider-docs README §1): what a source cites.
+WAVESPEED_PAGE = "https://wavespeed.ai/docs/docs-api/vidu/vidu-reference-to-video-q2"
 
 
 def console_script() -> list[str]:
@@ -53,7 +55,7 @@ def test_console_script_reads_stdin_and_reports_json() -> None:
     assert found == {("/images", "images.minItems", "error"),
                      ("/duration", "duration.maximum", "error"),
                      ("/seed", "seed-zero-random", "warning")}
-    assert all(v["source"].startswith("provider-docs/") for v in report["violations"])
+    assert all(v["source"].startswith(WAVESPEED_PAGE) for v in report["violations"])
     assert all(set(v) == {"path", "rule", "message", "source", "severity"}
                for v in report["violations"])
 
@@ -87,7 +89,7 @@ def test_invalid_payload_lists_every_violation_with_path_rule_and_source(
     for path, rule in (("/images", "images.minItems"), ("/duration", "duration.maximum"),
                        ("/seed", "seed-zero-random")):
         assert any(path in line and f"[{rule}]" in line for line in out.splitlines()), rule
-    assert out.count("source: provider-docs/") == 3
+    assert out.count(f"source: {WAVESPEED_PAGE}") == 3
 
 
 def test_text_and_json_formats_report_the_same_violations(

@@ -10,7 +10,8 @@ Schemas stay open (extra fields allowed) but every field they name has the
 type the handlers' views produce: Schemathesis checks each answer against
 them (``tests/test_schemathesis_admin.py``), and the same test fails when a
 route is added without a description here. The dashboard (``/_mock/ui``)
-is a browser page, not an API, and is left out.
+and the Swagger UI page (``/_mock/docs``, `admin.docs`) are browser pages, not an
+API, and are left out.
 """
 
 from __future__ import annotations

@@ -58,6 +58,7 @@ ENDPOINTS: tuple[str, ...] = (
     'PUT  /_mock/webhooks/tasks/{id}  {"options": "duplicate,out-of-order,..."}',
     *SCENARIO_ENDPOINTS,
     "GET  /_mock/ui/  the dashboard (HTML)",
+    "GET  /_mock/docs  this API in Swagger UI (HTML, served offline)",
 )
 
 #: 9999-12-31T23:59:59Z: ISO timestamps (and Python's datetime) end there.

@@ -27,6 +27,7 @@ from typing import Any
 
 import httpx
 
+from vidukit.drift.mock_clock import virtual_clock_hint
 from vidukit.drift.observer import Exchange, Expect, Observer
 from vidukit.drift.report import Finding
 from vidukit.drift.wire import SUCCEEDED, TERMINAL, Call
@@ -132,9 +133,12 @@ class Probe:
                 self.progress("confirming the finished status")
                 self._send(wire.poll(task_id), "accept", "confirm")
                 return exchange
-        self.observer.add(self._finding(
-            "no-terminal-status", "result-response",
-            f"task {task_id} had no finished status after {self.polling.timeout:g} s"))
+        detail = f"task {task_id} had no finished status after {self.polling.timeout:g} s"
+        hint = virtual_clock_hint(self.http, self.base_url) if self.http is not None else None
+        if hint is not None:
+            self.progress(hint)
+            detail = f"{detail}; {hint}"
+        self.observer.add(self._finding("no-terminal-status", "result-response", detail))
         return None
 
     def _fetch_output(self, task_id: str, last: Exchange) -> None:

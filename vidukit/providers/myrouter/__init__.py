@@ -5,7 +5,8 @@ from __future__ import annotations
 from vidukit.providers._v3async import member
 from vidukit.providers.policies import DeliveryPolicy, Limits
 
-DOC = "provider-docs/002_f56a5e20165f0433.txt"
+DOC = ("https://docs.myrouter.ai/docs/models/reference-vidu-q2-reference2video "
+       "(source document 002)")
 
 SPEC = member(
     "myrouter", "MyRouter", "https://api.myrouter.ai",

@@ -5,7 +5,8 @@ from __future__ import annotations
 from vidukit.providers._v3async import member
 from vidukit.providers.policies import DeliveryPolicy, Limits
 
-DOC = "provider-docs/004_ce8fb0062d26e623.txt"
+DOC = ("https://novita.ai/docs/api-reference/model-apis-vidu-q2-reference2video "
+       "(source document 004)")
 
 SPEC = member(
     "novita", "Novita", "https://api.novita.ai",

@@ -9,8 +9,8 @@ from vidukit.rules._payload import Payload
 from vidukit.rules.effects import DEFAULT_DURATION
 from vidukit.rules.registry import Finding, rule
 
-DOC = "provider-docs/003_f077cf22873f14c3.txt"
-FACTS = "provider-docs/README.md §5 (https://runware.ai/docs/models/vidu-q2-pro)"
+DOC = "https://runware.ai/docs/models/vidu-q2-pro (source document 003)"
+FACTS = "https://runware.ai/docs/models/vidu-q2-pro (provider-docs/README.md §5)"
 
 
 def _vidu_settings(task: Any) -> Any:

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from vidukit.rules._payload import Payload
 from vidukit.rules.registry import Finding, rule
 
-DOC = "provider-docs/001_c47c48bd46f6e2d2.txt"
+DOC = "https://doc.vtrix.ai/docs/api/vidu/viduq2-pro-reference2video (source document 001)"
 
 
 @rule("off-peak-unavailable", severity="warning", provider="vtrix",

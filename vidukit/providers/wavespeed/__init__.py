@@ -12,8 +12,10 @@ from vidukit.providers.wavespeed.surface import SURFACE
 from vidukit.providers.wavespeed.translate import TRANSLATION
 from vidukit.providers.wavespeed.wire import WIRE
 
-DOC = "provider-docs/000_0f34c9b0ba901b34.txt"
-FACTS = "provider-docs/README.md §1 and §7 item 4"
+DOC = ("https://wavespeed.ai/docs/docs-api/vidu/vidu-reference-to-video-q2 "
+       "(source document 000)")
+FACTS = ("https://wavespeed.ai/docs/docs-api/vidu/vidu-reference-to-video-q2 "
+         "(provider-docs/README.md §1 and §7 item 4: the newer page)")
 
 SPEC = ProviderSpec(
     id="wavespeed",
