@@ -1,9 +1,14 @@
-"""One-command HTTP benchmark: a bare Starlette app, the WaveSpeed mock and Prism, same run.
+"""One-command HTTP benchmark: a bare Starlette app, one provider's mock and Prism, same run.
 
 Run from the repository root:
 
-    python bench/http_compare.py [--duration 10] [--connections 32] [--tasks 1000000]
-                                 [--skip-prism] [--json bench/results/http_compare.json]
+    python bench/http_compare.py [--provider ID] [--duration 10] [--connections 32]
+                                 [--tasks 1000000] [--skip-prism]
+                                 [--json bench/results/http_compare.json]
+
+``--provider`` defaults to the first provider id whose submit and poll a fixed request can
+replay (`bench/one_provider.py`: a POST of one JSON object with server-chosen task ids, a
+GET poll); its paths come from the provider's spec, its bodies from its fixtures.
 
 Why one script: ratios are only meaningful between figures taken on the same machine, in
 the same minute, under the same load generator. So this starts, one after another, each
@@ -12,12 +17,13 @@ loads it with ``wrk -t1 -cC`` pinned to CPU 0 (unpinned, and said so, without ta
 a second CPU), after a short warm-up:
 
 - ``bare``: `bench/bare_app.py`, the ceiling: GET a small JSON object; POST reads the body.
-- ``mock``: the real CLI, ``vidukit serve --provider wavespeed --outcome stay-processing``:
-  poll (GET the result of one processing task), valid submit (validated, stored,
-  journaled), invalid submit (a body with several violations; the 400 lists them all).
+- ``mock``: the real CLI, ``vidukit serve --provider ID --outcome stay-processing``:
+  poll (GET the result of one processing task), valid submit (the first valid fixture:
+  validated, stored, journaled), invalid submit (a body with several violations, merged
+  from the invalid fixtures; the 400 lists them all).
 - ``prism``: ``@stoplight/prism-cli@5`` (installed once with npm into
   ``$VIDUKIT_BENCH_CACHE/prism``, default ``~/.cache/vidukit-bench/prism``) mocking the
-  document ``vidukit export openapi --provider wavespeed`` writes, static examples,
+  document ``vidukit export openapi --provider ID`` writes, static examples,
   request validation on (Prism's default); the same three workloads.
 - ``mock 1M``: `bench/preloaded.py`, the mock with ``--tasks`` completed tasks stored:
   its RSS after the preload, and polls of random stored ids.
@@ -53,26 +59,16 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+import one_provider
 from procgroup import stop_group
+
+from vidukit.providers.wire import PROCESSING, SUCCEEDED
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / "bench"
 WRK_DIR = BENCH / "wrk"
-FIXTURES = ROOT / "fixtures" / "wavespeed" / "submit-request"
-VALID_BODY = FIXTURES / "valid" / "doc-curl-example.json"
-MINIMAL_BODY = FIXTURES / "valid" / "minimal.json"
-#: One violation each; merged into one body with all of them (the 400 must list every one).
-INVALID_PARTS = (
-    "aspect_ratio.enum",
-    "duration.type",
-    "resolution.enum",
-    "seed.minimum",
-    "movement_amplitude.enum",
-    "unknown-field--enable-sync-mode",
-)
-SUBMIT_PATH = "/api/v3/vidu/reference-to-video-q2"
-RESULT_PATH = "/api/v3/predictions/{id}/result"
-READY_PATH = "/api/v3/webhook/secret"
+#: The mock's admin root: answers 200 once the server serves.
+READY_PATH = "/_mock/"
 KEY = "vidukit-bench-key"
 PRISM_PACKAGE = "@stoplight/prism-cli@5"
 SERVER_CPU, WRK_CPU = "1", "0"
@@ -273,9 +269,11 @@ def call(method: str, url: str, body: bytes | None = None, timeout: float = 10.0
 
 
 def wait_ready(
-    procs: Processes, name: str, proc: subprocess.Popen[bytes], url: str, timeout: float
+    procs: Processes, name: str, proc: subprocess.Popen[bytes], url: str, timeout: float,
+    *, any_status: bool = False,
 ) -> None:
-    """Until *url* answers 200, or fail with the server's own last words."""
+    """Until *url* answers 200 (any HTTP answer with *any_status*: a server with no route
+    that is sure to answer 200), or fail with the server's own last words."""
     deadline = time.monotonic() + timeout
     last = "no answer"
     while time.monotonic() < deadline:
@@ -286,7 +284,7 @@ def wait_ready(
             )
         try:
             answer = call("GET", url, timeout=2.0)
-            if answer.status == 200:
+            if answer.status == 200 or any_status:
                 return
             last = f"status {answer.status}"
         except OSError as exc:
@@ -301,6 +299,7 @@ def wait_ready(
 
 @dataclass
 class Bench:
+    provider: str
     procs: Processes
     pinned: bool
     duration: int
@@ -355,18 +354,6 @@ class Bench:
 # -- bodies --------------------------------------------------------------------------------
 
 
-def invalid_body() -> tuple[dict[str, Any], list[str]]:
-    """One body breaking every rule in INVALID_PARTS, and the fields it breaks."""
-    minimal = json.loads(MINIMAL_BODY.read_text())
-    body: dict[str, Any] = {}
-    fields: list[str] = []
-    for part in INVALID_PARTS:
-        fixture = json.loads((FIXTURES / "invalid" / f"{part}.json").read_text())
-        body.update(fixture)
-        fields.extend(k for k in fixture if k not in minimal)
-    return body, fields
-
-
 def listed(text: str, fields: Sequence[str]) -> list[str]:
     return [f for f in fields if f in text]
 
@@ -412,32 +399,34 @@ def submit_workloads(
     bench: Bench, server: str, base: str, task_id: str, bodies: dict[str, Path]
 ) -> list[Row]:
     poll = Row(server, "poll", "GET", None)
-    path = RESULT_PATH.format(id=task_id)
+    path = one_provider.poll_url(bench.provider, task_id)
     bench.measure(poll, base + path, "get.lua", {"VB_PATH": path})
+    submit = one_provider.submit_url(bench.provider)
     valid = Row(server, "valid submit", "POST", None)
-    bench.measure(valid, base + SUBMIT_PATH, "post.lua",
-                  {"VB_PATH": SUBMIT_PATH, "VB_BODY_FILE": str(bodies["valid"])})
+    bench.measure(valid, base + submit, "post.lua",
+                  {"VB_PATH": submit, "VB_BODY_FILE": str(bodies["valid"])})
     invalid = Row(server, "invalid submit", "POST", 400)
-    bench.measure(invalid, base + SUBMIT_PATH, "post_status.lua",
-                  {"VB_PATH": SUBMIT_PATH, "VB_BODY_FILE": str(bodies["invalid"]),
+    bench.measure(invalid, base + submit, "post_status.lua",
+                  {"VB_PATH": submit, "VB_BODY_FILE": str(bodies["invalid"]),
                    "VB_EXPECT_STATUS": "400"})
     return [poll, valid, invalid]
 
 
-def processing_task(base: str, body: bytes) -> str:
+def processing_task(provider: str, base: str, body: bytes) -> str:
     """Submit one task and wait until the mock shows it processing (stay-processing)."""
-    answer = call("POST", base + SUBMIT_PATH, body)
-    data = (answer.json() or {}).get("data") or {}
-    if answer.status != 200 or not data.get("id"):
+    answer = call("POST", base + one_provider.submit_url(provider), body)
+    task_id = one_provider.task_id(provider, json.loads(body), answer.json())
+    if answer.status != 200 or not task_id:
         raise SetupError(f"mock submit answered {answer.status}: {answer.body[:300]!r}")
     deadline = time.monotonic() + 15
+    rank = None
     while time.monotonic() < deadline:
-        polled = call("GET", base + RESULT_PATH.format(id=data["id"]))
-        status = ((polled.json() or {}).get("data") or {}).get("status")
-        if polled.status == 200 and status == "processing":
-            return str(data["id"])
+        polled = call("GET", base + one_provider.poll_url(provider, task_id))
+        rank = one_provider.rank(provider, polled.json(), task_id)
+        if polled.status == 200 and rank == PROCESSING:
+            return task_id
         time.sleep(0.25)
-    raise SetupError(f"task {data['id']} never showed 'processing' (last {status!r})")
+    raise SetupError(f"task {task_id} never showed processing (last status rank {rank!r})")
 
 
 def run_mock(bench: Bench, bodies: dict[str, Path], fields: list[str], rows: list[Row],
@@ -445,15 +434,16 @@ def run_mock(bench: Bench, bodies: dict[str, Path], fields: list[str], rows: lis
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     command = [
-        *bench.pin(SERVER_CPU), *vidukit_command(), "serve", "--provider", "wavespeed",
+        *bench.pin(SERVER_CPU), *vidukit_command(), "serve", "--provider", bench.provider,
         "--outcome", "stay-processing", "--host", "127.0.0.1", "--port", str(port),
         "--log-level", "warning",
     ]
     proc = bench.procs.start("mock", command)
     try:
         wait_ready(bench.procs, "mock", proc, base + READY_PATH, 60)
-        task_id = processing_task(base, bodies["valid"].read_bytes())
-        answer = call("POST", base + SUBMIT_PATH, bodies["invalid"].read_bytes())
+        task_id = processing_task(bench.provider, base, bodies["valid"].read_bytes())
+        answer = call("POST", base + one_provider.submit_url(bench.provider),
+                      bodies["invalid"].read_bytes())
         shown = listed(answer.body.decode(errors="replace"), fields)
         info["mock"] = {"invalid_status": answer.status, "violations_listed": shown,
                         "violations_sent": fields, "command": command}
@@ -500,9 +490,10 @@ def install_prism(procs: Processes) -> Path:
 
 def run_prism(bench: Bench, binary: Path, bodies: dict[str, Path], fields: list[str],
               rows: list[Row], info: dict[str, Any], log_level: str) -> None:
-    document = bench.work / "wavespeed.openapi.json"
+    document = bench.work / f"{bench.provider}.openapi.json"
     exported = subprocess.run(
-        [*vidukit_command(), "export", "openapi", "--provider", "wavespeed", "-o", str(document)],
+        [*vidukit_command(), "export", "openapi", "--provider", bench.provider,
+         "-o", str(document)],
         cwd=ROOT, capture_output=True, text=True, timeout=120,
     )
     if exported.returncode != 0:
@@ -515,9 +506,11 @@ def run_prism(bench: Bench, binary: Path, bodies: dict[str, Path], fields: list[
                "--verboseLevel", log_level, str(document)]
     proc = bench.procs.start("prism", command)
     try:
-        wait_ready(bench.procs, "prism", proc, base + READY_PATH, 90)
-        valid = call("POST", base + SUBMIT_PATH, bodies["valid"].read_bytes())
-        invalid = call("POST", base + SUBMIT_PATH, bodies["invalid"].read_bytes())
+        submit = base + one_provider.submit_url(bench.provider)
+        # Prism serves only the document's routes, none sure to answer 200: any answer will do.
+        wait_ready(bench.procs, "prism", proc, submit, 90, any_status=True)
+        valid = call("POST", submit, bodies["valid"].read_bytes())
+        invalid = call("POST", submit, bodies["invalid"].read_bytes())
         shown = listed(invalid.headers.get("sl-violations", ""), fields)
         info["prism"] = {
             "version": version,
@@ -560,7 +553,8 @@ def run_preloaded(bench: Bench, tasks: int, rows: list[Row], info: dict[str, Any
     base = f"http://127.0.0.1:{port}"
     ids = bench.work / "ids.txt"
     command = [*bench.pin(SERVER_CPU), sys.executable, str(BENCH / "preloaded.py"),
-               "--tasks", str(tasks), "--port", str(port), "--key", KEY, "--ids-file", str(ids)]
+               "--provider", bench.provider, "--tasks", str(tasks), "--port", str(port),
+               "--key", KEY, "--ids-file", str(ids)]
     print(f"  preloading {tasks:,} completed tasks ...", flush=True)
     proc = bench.procs.start("preloaded", command, pipe=True)
     seen: dict[str, int] = {}
@@ -576,14 +570,14 @@ def run_preloaded(bench: Bench, tasks: int, rows: list[Row], info: dict[str, Any
             time.sleep(0.2)
         wait_ready(bench.procs, "preloaded", proc, base + READY_PATH, 60)
         first = ids.read_text().split("\n", 1)[0]
-        status = ((call("GET", base + RESULT_PATH.format(id=first)).json() or {}).get("data")
-                  or {}).get("status")
-        if status != "completed":
-            raise SetupError(f"a preloaded task polls as {status!r}, not 'completed'")
+        polled = call("GET", base + one_provider.poll_url(bench.provider, first)).json()
+        rank = one_provider.rank(bench.provider, polled, first)
+        if rank != SUCCEEDED:
+            raise SetupError(f"a preloaded task polls with status rank {rank!r}, not succeeded")
+        prefix, suffix = one_provider.poll_split(bench.provider)
         row = Row(f"mock {_count(tasks)}", "poll random", "GET", None)
         bench.measure(row, base + "/", "poll_random.lua", {
-            "VB_IDS_FILE": str(ids), "VB_PATH_PREFIX": "/api/v3/predictions/",
-            "VB_PATH_SUFFIX": "/result"})
+            "VB_IDS_FILE": str(ids), "VB_PATH_PREFIX": prefix, "VB_PATH_SUFFIX": suffix})
         rows.append(row)
         info["preloaded"] = {"tasks": tasks, "rss_kib_after_preload": seen.get("rss"),
                              "rss_kib_after_load": rss_kib(proc.pid), "command": command}
@@ -726,6 +720,7 @@ def pinning() -> tuple[bool, str]:
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    one_provider.add_provider_option(parser)
     parser.add_argument("--duration", type=int, default=10, help="seconds per workload (10)")
     parser.add_argument("--warmup", type=int, default=2, help="seconds of warm-up per workload (2)")
     parser.add_argument("--connections", type=int, default=32)
@@ -756,18 +751,19 @@ def run(args: argparse.Namespace, procs: Processes, work: Path) -> int:
         print(f"WARNING: load average {busy:.2f} before the run: something else is using the "
               "CPUs, figures will be low and noisy", flush=True)
     prism = None if args.skip_prism else install_prism(procs)  # fail before measuring
-    bench = Bench(procs, pinned, args.duration, args.warmup, args.connections, args.rounds,
-                  work)
-    body, fields = invalid_body()
+    provider = one_provider.chosen(args)
+    bench = Bench(provider, procs, pinned, args.duration, args.warmup, args.connections,
+                  args.rounds, work)
+    body, fields = one_provider.invalid_body(provider)
     bodies = {"valid": work / "valid.json", "invalid": work / "invalid.json"}
-    bodies["valid"].write_bytes(VALID_BODY.read_bytes())
+    bodies["valid"].write_bytes(one_provider.first_valid(provider).read_bytes())
     bodies["invalid"].write_text(json.dumps(body))
     rows: list[Row] = []
     info: dict[str, Any] = {}
 
     print("bare Starlette (reference ceiling)", flush=True)
     run_bare(bench, bodies, rows, info)
-    print("vidukit mock (vidukit serve --provider wavespeed --outcome stay-processing)",
+    print(f"vidukit mock (vidukit serve --provider {provider} --outcome stay-processing)",
           flush=True)
     run_mock(bench, bodies, fields, rows, info)
     if prism is None:
@@ -796,7 +792,7 @@ def run(args: argparse.Namespace, procs: Processes, work: Path) -> int:
         print(f"FAILURE (unexpected errors under load): {line}")
     result = {
         "command": " ".join(["python", "bench/http_compare.py", *sys.argv[1:]]),
-        "settings": {"duration_s": args.duration, "warmup_s": args.warmup,
+        "settings": {"provider": provider, "duration_s": args.duration, "warmup_s": args.warmup,
                      "connections": args.connections, "wrk_threads": 1, "tasks": args.tasks,
                      "rounds": args.rounds,
                      "workers": 1, "http": "httptools", "loop": "uvloop"},

@@ -1,4 +1,4 @@
-"""The WaveSpeed mock with N completed tasks already stored, served by one uvicorn worker.
+"""One provider's mock with N completed tasks already stored, served by one uvicorn worker.
 
 `bench/http_compare.py` starts this to measure what a long-lived shared mock costs: the
 resident memory of N stored tasks, and poll latency when every poll hits a random one of
@@ -7,7 +7,12 @@ them). The tasks go in through the engine, the same call a submit makes, so they
 exactly as served ones are; each gets its own parsed copy of a documented request body, as a
 real submit would, so memory is not flattered by sharing one dict.
 
-    python bench/preloaded.py --tasks 1000000 --port 8123 --key KEY --ids-file ids.txt
+    python bench/preloaded.py [--provider ID] --tasks 1000000 --port 8123 --key KEY \
+        --ids-file ids.txt
+
+``--provider`` defaults as in `bench/one_provider.py` (the first provider id whose submit
+and poll a fixed request can replay); ``--body`` to the first valid submit fixture of
+``fixtures/<id>/submit-request/valid/``.
 
 Prints ``VB_PROGRESS done total``, then ``VB_RSS_KIB n`` (after ``gc.collect()``), then
 ``VB_READY`` and serves until SIGINT/SIGTERM. The ids file gets one task id a line.
@@ -24,8 +29,9 @@ import time
 from pathlib import Path
 from typing import Any
 
-PROVIDER = "wavespeed"
-BODY_FIXTURE = Path("fixtures/wavespeed/submit-request/valid/doc-curl-example.json")
+import one_provider
+
+from vidukit.providers import spec
 
 
 def rss_kib() -> int:
@@ -39,17 +45,28 @@ def rss_kib() -> int:
     return -1
 
 
-def build_app(tasks: int) -> Any:
+def build_app(provider: str, tasks: int) -> Any:
     from vidukit.mock_server import MockConfig, create_app
 
-    options: dict[str, Any] = {"provider": PROVIDER, "progression": "immediate"}
+    options: dict[str, Any] = {"provider": provider, "progression": "immediate"}
     # A store that keeps at most N tasks (when the config has the bound) must keep them all.
     if "max_tasks" in {f.name for f in dataclasses.fields(MockConfig)}:
         options["max_tasks"] = max(tasks, 1)
     return create_app(MockConfig(**options))
 
 
-def preload(app: Any, *, tasks: int, key: str, body: bytes, ids_path: Path) -> None:
+def task_meta(provider: str, request: Any) -> dict[str, Any]:
+    """The requested length and resolution a stored task keeps (the mock's ``meta``
+    convention, which prices and media read), from the provider's canonical reading."""
+    try:
+        canonical = spec(provider).translation.from_wire(request)
+    except ValueError as exc:  # canonical.Unrecoverable
+        raise SystemExit(f"the preload body is no {provider} request it can read: {exc}") from None
+    return {"duration_seconds": canonical["duration"], "resolution": canonical["resolution"]}
+
+
+def preload(app: Any, *, provider: str, tasks: int, key: str, body: bytes,
+            ids_path: Path) -> None:
     """Create *tasks* completed predictions owned by *key*, writing their ids to *ids_path*."""
     from vidukit.mock_server.http import key_owner
     from vidukit.mock_server.tasks import Outcome, Progression
@@ -66,15 +83,12 @@ def preload(app: Any, *, tasks: int, key: str, body: bytes, ids_path: Path) -> N
             for done in range(1, tasks + 1):
                 request = json.loads(body)
                 task = engine.create(
-                    provider=PROVIDER,
+                    provider=provider,
                     owner=owner,
                     request=request,
                     progression=progression,
                     outcome=outcome,
-                    meta={
-                        "duration_seconds": request.get("duration", 5),
-                        "resolution": request.get("resolution", "720p"),
-                    },
+                    meta=task_meta(provider, request),
                 )
                 task = engine.observe(task)
                 if done == 1 and task.state != "succeeded":
@@ -90,18 +104,22 @@ def preload(app: Any, *, tasks: int, key: str, body: bytes, ids_path: Path) -> N
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    one_provider.add_provider_option(parser)
     parser.add_argument("--tasks", type=int, default=1_000_000)
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--key", required=True, help="the API key that owns every task")
     parser.add_argument("--ids-file", type=Path, required=True)
-    parser.add_argument("--body", type=Path, default=BODY_FIXTURE, help="submit body to store")
+    parser.add_argument("--body", type=Path, default=None,
+                        help="submit body to store (default: the provider's first valid fixture)")
     args = parser.parse_args(argv)
+    provider = one_provider.chosen(args)
+    body = args.body or one_provider.first_valid(provider)
 
     import uvicorn
 
-    app = build_app(args.tasks)
-    preload(app, tasks=args.tasks, key=args.key, body=args.body.read_bytes(),
+    app = build_app(provider, args.tasks)
+    preload(app, provider=provider, tasks=args.tasks, key=args.key, body=body.read_bytes(),
             ids_path=args.ids_file)
     stored = app.state.mock.store.count()
     if stored != args.tasks:

@@ -2,6 +2,11 @@
 
     python bench/profile_hot_paths.py poll            # time per request, then a profile
     python bench/profile_hot_paths.py submit --requests 20000 --no-profile
+    python bench/profile_hot_paths.py invalid --provider ID
+
+``--provider`` defaults as in `bench/one_provider.py` (the first provider id whose submit
+and poll a fixed request can replay); the valid body is its first valid submit fixture,
+the invalid one merges its invalid fixtures (several violations, all listed in the 400).
 
 Drives the app through raw ASGI calls (no socket, no HTTP parser), so what it
 shows is the mock's own cost per request, which is what a change to a hot path
@@ -19,25 +24,16 @@ import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+import one_provider
 import orjson
 
 from vidukit.mock_server import MockConfig, create_app
 
-SUBMIT = "/api/v3/vidu/reference-to-video-q2"
-VALID = {
-    "prompt": "a cat turns its head toward the camera",
-    "images": ["https://example.com/cat.png"],
-    "duration": 5,
-    "resolution": "720p",
-    "aspect_ratio": "16:9",
-    "seed": 1,
-}
-#: Three violations: the answer lists them all.
-INVALID = dict(VALID, duration=99, resolution="4k", aspect_ratio="2:1")
 Call = Callable[[], Awaitable[list[dict[str, Any]]]]
 
 
-def _scope(method: str, path: str, body: bytes) -> dict[str, Any]:
+def _scope(method: str, target: str, body: bytes) -> dict[str, Any]:
+    path, _, query = target.partition("?")
     headers = [(b"host", b"127.0.0.1:8000"), (b"authorization", b"Bearer bench-key")]
     if method == "POST":
         headers += [(b"content-type", b"application/json"), (b"content-length", b"%d" % len(body))]
@@ -49,7 +45,7 @@ def _scope(method: str, path: str, body: bytes) -> dict[str, Any]:
         "scheme": "http",
         "path": path,
         "raw_path": path.encode(),
-        "query_string": b"",
+        "query_string": query.encode(),
         "root_path": "",
         "headers": headers,
         "client": ("127.0.0.1", 50000),
@@ -73,16 +69,28 @@ def _caller(app: Any, method: str, path: str, body: bytes = b"") -> Call:
     return call
 
 
-async def _workload(kind: str) -> Call:
-    app = create_app(MockConfig(provider="wavespeed", outcome="stay-processing"))
-    submit = _caller(app, "POST", SUBMIT, orjson.dumps(VALID))
+async def _workload(kind: str, provider: str) -> Call:
+    app = create_app(MockConfig(provider=provider, outcome="stay-processing"))
+    valid = one_provider.first_valid(provider).read_bytes()
+    path = one_provider.submit_url(provider)
+    submit = _caller(app, "POST", path, valid)
     if kind == "submit":
         return submit
     if kind == "invalid":
-        return _caller(app, "POST", SUBMIT, orjson.dumps(INVALID))
+        return _caller(app, "POST", path, orjson.dumps(one_provider.invalid_body(provider)[0]))
     answer = await submit()
-    task_id = orjson.loads(answer[1]["body"])["data"]["id"]
-    return _caller(app, "GET", f"/api/v3/predictions/{task_id}/result")
+    task_id = one_provider.task_id(provider, orjson.loads(valid), orjson.loads(answer[1]["body"]))
+    if task_id is None:
+        raise SystemExit(f"the {provider} submit answered no task id: {answer[1]['body'][:300]!r}")
+    return _caller(app, "GET", one_provider.poll_url(provider, task_id))
+
+
+async def _checked(call: Call, kind: str) -> Call:
+    """*call*, once it answers as its kind should: a fast 404 would measure nothing."""
+    status = (await call())[0]["status"]
+    if status != (400 if kind == "invalid" else 200):
+        raise SystemExit(f"{kind} answered HTTP {status}: the workload is not what it claims")
+    return call
 
 
 async def _run(call: Call, count: int) -> float:
@@ -95,15 +103,17 @@ async def _run(call: Call, count: int) -> float:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("kind", choices=("poll", "submit", "invalid"))
+    one_provider.add_provider_option(parser)
     parser.add_argument("--requests", type=int, default=20_000)
     parser.add_argument("--no-profile", action="store_true", help="only the time per request")
     args = parser.parse_args(argv)
 
     async def go() -> None:
-        call = await _workload(args.kind)
+        call = await _checked(await _workload(args.kind, one_provider.chosen(args)), args.kind)
         await _run(call, 1000)  # warm-up: caches, the first validator build
         per_request = await _run(call, args.requests)
-        print(f"{args.kind}: {per_request * 1e6:.1f} us per request (in-process, raw ASGI)")
+        print(f"{one_provider.chosen(args)} {args.kind}: {per_request * 1e6:.1f} us per request "
+              "(in-process, raw ASGI)")
         if args.no_profile:
             return
         try:

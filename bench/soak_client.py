@@ -3,10 +3,12 @@
 A lifecycle is submit, poll until terminal, and now and then fetch the video.
 Outcomes the clients cannot tell apart from the wire alone are checked
 against the mock's admin view of the task: a failed task is expected only if
-a ``fail-*`` scenario chose it (with that category's code for the provider)
-or Novita's test mode asked for it; a task still running at its deadline is
-expected only if the ``stuck`` scenario holds it; an output URL answering as
-expired storage only under ``expired-url``.
+a ``fail-*`` scenario chose it (with that category's code for the provider, from
+its spec) or the request itself asked for a failure (a provider's test mode: the
+task's outcome is ``fail`` with no scenario, where the server's default is to
+succeed); a task still running at its deadline is expected only if the
+``stuck`` scenario holds it; an output URL answering as expired storage only
+under ``expired-url``.
 """
 
 from __future__ import annotations
@@ -31,12 +33,13 @@ from soak_flows import (
     read_poll,
     submission,
     submitted_ids,
+    takes_webhooks,
 )
 from soak_hooks import WebhookReceiver
-from soak_http import call
+from soak_http import Answer, call
 from soak_tally import Tally
 
-from vidukit.mock_server.scenarios.catalogue import CATEGORY_CODES
+from vidukit.providers import spec
 
 
 @dataclass(frozen=True)
@@ -93,20 +96,22 @@ class Client:
         started = time.monotonic()
         template = self.rng.choice(self.bodies[provider])
         token = uuid.uuid4().hex
-        hook = self.hooks.url(provider, token) if self.rng.random() < s.hook_share else None
+        asks = takes_webhooks(provider) and self.rng.random() < s.hook_share
+        hook = self.hooks.url(provider, token) if asks else None
         sub = submission(provider, s.base, self.key, template, hook)
         answer = await call(self.http, tally, sub.request, self.rng)
         if answer is None:
             tally.lifecycles["no submit answer"] += 1
             return
         ids = submitted_ids(provider, sub, answer)
+        if ids is None and await self.accepted_before(sub, answer):
+            tally.ok("a retried submit refused as a duplicate (its first try went through)")
+            ids = sub.chosen
         if ids is None:
             tally.bad("submit not accepted", status=answer.status, response=str(answer.body),
                       **sub.request.describe())  # fmt: skip
             tally.lifecycles["submit refused"] += 1
             return
-        if answer.status == 400:
-            tally.ok("runware conflictTaskUUID on a retried submit (first try went through)")
         looks = await self.poll(provider, ids, time.monotonic())
         if looks is None:
             return
@@ -130,22 +135,32 @@ class Client:
                 await self.overdue(provider, pending, f"{sent} polls answered, last: {last}")
                 return None
             await asyncio.sleep(s.poll_interval * (0.8 + 0.4 * self.rng.random()))
-            request = poll_request(provider, s.base, self.key, pending)
-            answer = await call(self.http, tally, request, self.rng)
-            if answer is None:
-                continue
-            sent, last = sent + 1, f"{answer.status} {str(answer.body)[:300]}"
-            seen = read_poll(provider, answer.body, pending) if answer.status == 200 else None
-            if seen is None:
-                tally.bad("poll answer unusable", status=answer.status,
-                          response=str(answer.body), **request.describe())  # fmt: skip
-                tally.lifecycles["poll refused"] += 1
-                return None
-            for task_id, look in seen.items():
+            for task_id in list(pending):  # one poll per task: the wire's poll names one
+                request = poll_request(provider, s.base, self.key, task_id)
+                answer = await call(self.http, tally, request, self.rng)
+                if answer is None:
+                    continue
+                sent, last = sent + 1, f"{answer.status} {str(answer.body)[:300]}"
+                look = read_poll(provider, answer.body, task_id) if answer.status == 200 else None
+                if look is None:
+                    tally.bad("poll answer unusable", status=answer.status,
+                              response=str(answer.body), **request.describe())  # fmt: skip
+                    tally.lifecycles["poll refused"] += 1
+                    return None
                 if look.state != RUNNING:
                     done[task_id] = look
                     pending.remove(task_id)
         return done
+
+    async def accepted_before(self, sub: Submission, answer: Answer) -> bool:
+        """A retried submit refused (4xx) after its first try went through unseen: every
+        task id the client chose is already on the mock (a duplicate, not a failure)."""
+        if not sub.chosen or answer.attempt < 2 or not 400 <= answer.status < 500:
+            return False
+        for task_id in sub.chosen:
+            if (await self.admin_task(task_id)).get("id") != task_id:
+                return False
+        return True
 
     async def judge(self, provider: str, task_id: str, look: Look, sub: Submission) -> bool:
         """True for a success; a failure is checked against the fault that chose it."""
@@ -159,18 +174,18 @@ class Client:
                 await self.fetch_video(provider, task_id, look.url)
             return True
         assert look.state == FAILED
-        if sub.fails_by_design:
-            tally.ok("task failed: Novita test mode asked for TASK_STATUS_FAILED")
-            return False
         view = await self.admin_task(task_id)
         scenario = str((view.get("meta") or {}).get("scenario") or "")
         if scenario.startswith("fail-"):
-            wanted = CATEGORY_CODES[scenario.removeprefix("fail-")][provider]
+            wanted = spec(provider).failures[scenario.removeprefix("fail-")]
             if look.code == wanted:
                 tally.ok(f"task failed: {scenario}")
             else:
                 tally.bad("failure code is not the scenario's", provider=provider, task=task_id,
                           scenario=scenario, code=look.code, wanted=wanted)  # fmt: skip
+            return False
+        if str(view.get("outcome") or "").startswith("fail"):
+            tally.ok("task failed: the request asked for a failure (test mode)")
             return False
         tally.bad("task failed with no fault chosen", provider=provider, task=task_id,
                   code=look.code, admin=str(view)[:600])  # fmt: skip

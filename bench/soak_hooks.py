@@ -2,11 +2,11 @@
 
 Every lifecycle that asks for a callback registers ``/hook/<provider>/<token>``,
 so each delivery is matched to the task it reports on without parsing ids out
-of five body shapes. The receiver checks each body against the provider's
-``webhook`` schema (and WaveSpeed's signature), and refuses a share of first
-attempts with a 500 so the mock's retry schedule runs under load too. It is
-hand-rolled on asyncio streams rather than a second uvicorn so it cannot
-take over the soak's signal handling.
+of every provider's body shape. The receiver checks each body against the
+provider's ``webhook`` schema (and its signature, where the provider's spec signs
+callbacks), and refuses a share of first attempts with a 500 so the mock's retry
+schedule runs under load too. It is hand-rolled on asyncio streams rather than a
+second uvicorn so it cannot take over the soak's signal handling.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from typing import Any
 import httpx
 
 from vidukit import validate
+from vidukit.providers import spec
 from vidukit.webhooks import WebhookVerificationError, verify
 
 MAX_BODY = 5 * 1024 * 1024
@@ -112,9 +113,9 @@ class WebhookReceiver:
         errors = [v for v in violations if getattr(v, "severity", "error") == "error"]
         if errors:
             self._problem("webhook-schema", f"{provider}: {errors[0]} in {json.dumps(body)[:300]}")
-        if provider == "wavespeed":
+        if spec(provider).signing is not None:
             try:
-                verify("wavespeed", self.secret, headers, raw)
+                verify(provider, self.secret, headers, raw)
             except WebhookVerificationError as exc:
                 self._problem("webhook-signature", f"{exc.reason}: {exc}")
         if hook.deliveries == 0 and hook.refused == 0 and self._rng.random() < self.refuse_share:

@@ -25,6 +25,8 @@ from typing import Any
 import httpx
 from procgroup import stop_group
 
+from vidukit.providers import provider_ids, spec
+
 #: Every request scenario and task scenario of the catalogue, with a probability each.
 #: Rules are tried in order and the first that fires wins, so these are per-request
 #: (request rules) and per-task (task rules) chances. ``stuck`` is kept rare: such a task
@@ -48,15 +50,30 @@ SCENARIO_RULES: tuple[dict[str, Any], ...] = (
     {"scenario": "fail-media-access", "probability": 0.01},
     {"scenario": "fail-timeout", "probability": 0.01},
     {"scenario": "fail-internal", "probability": 0.01},
-    {"scenario": "nsfw", "probability": 0.05, "provider": "wavespeed"},
+    # Only where an answer can flag NSFW (`ProviderSpec.scenarios`): one rule per provider.
+    *({"scenario": "nsfw", "probability": 0.05, "provider": p}
+      for p in provider_ids() if "nsfw" in spec(p).scenarios),
     {"scenario": "expired-url", "probability": 0.02},
     {"scenario": "extra-fields", "probability": 0.03},
     {"scenario": "stuck", "probability": 0.002},
 )
 
-#: WaveSpeed's and Novita's documented per-key limits are on, slightly loosened for
-#: WaveSpeed (2 a minute would leave its clients asleep most of the run).
-QUOTAS: dict[str, Any] = {"profile": "documented", "wavespeed": {"per_minute": 6}}
+#: The fewest submits a minute per key the soak allows: a documented limit below it (2 a
+#: minute) would leave that provider's clients asleep most of the run.
+MIN_PER_MINUTE = 6
+
+
+def _quotas() -> dict[str, Any]:
+    """The documented per-key limits (`Policies.quotas`), those under `MIN_PER_MINUTE` raised."""
+    quotas: dict[str, Any] = {"profile": "documented"}
+    for provider in provider_ids():
+        per_minute = spec(provider).policies.quotas.per_minute
+        if per_minute is not None and per_minute < MIN_PER_MINUTE:
+            quotas[provider] = {"per_minute": MIN_PER_MINUTE}
+    return quotas
+
+
+QUOTAS: dict[str, Any] = _quotas()
 WEBHOOK_SECRET = "whsec_soak_secret"
 
 

@@ -1,22 +1,26 @@
 """How the lifecycle state machine talks to each provider on the mock, and reads its answers.
 
-One small adapter per provider keeps the generic machine free of wire details:
-where to submit, how to poll, where the status word, progress, outputs and
-failure code sit in an answer. The status words and default failure codes are
-written here from the README's "How each provider's mock behaves" (the
-providers' documents), not imported from ``mock_server/providers/*/status.py``:
-the machine is an independent reading of the same contract, so a drifted
-mapping in the mock shows up as a failure instead of agreeing with itself.
+One small adapter per provider keeps the generic machine free of wire details.
+Where to submit and poll, where the task ids and the status word sit, and which
+body fields ask for a callback are the provider's spec (`vidukit.providers`:
+its `Wire` and `ProviderSpec.webhook`), read here as every client of the
+toolkit reads them. What stays here is the test's own reading: which engine
+state each status word stands for and the default failure codes (written from
+the README's "How each provider's mock behaves", the providers' documents, not
+imported from ``mock_server/providers/*/status.py``, so a drifted mapping in the
+mock shows up as a failure instead of agreeing with itself), and where outputs,
+progress and failure details sit, read strictly.
 """
 
 from __future__ import annotations
 
-import copy
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from vidukit.mock_server.engine.lifecycle import FAILED, PROCESSING, QUEUED, SUCCEEDED
+from vidukit.providers import spec
 
 #: ``fresh()`` gives a taskUUID never used before in this run (Runware ids are the client's).
 Fresh = Callable[[], str]
@@ -73,8 +77,62 @@ class ProviderAdapter:
         return frozenset(state for state, said in self.words.items() if said == word)
 
 
-def _nothing_to_strip(body: Any, fresh: Fresh) -> Any:
-    return body
+_PARAM = re.compile(r"\{[^}]+\}")
+
+
+def _submit(provider: str) -> Callable[[Any], Call]:
+    """The spec's submit, under the mock's ``/<id>`` prefix."""
+
+    def submit(body: Any) -> Call:
+        call = spec(provider).wire.submit(body)
+        return Call(call.method, f"/{provider}{call.path}", call.json)
+
+    return submit
+
+
+def _poll(provider: str) -> Callable[[str, bool], Call]:
+    """The spec's poll under the mock's prefix; the alternative is another GET operation of
+    the surface that answers a result (WaveSpeed's path without ``/result``), where any."""
+    found = spec(provider)
+
+    def poll(task_id: str, alternative: bool) -> Call:
+        call = found.wire.poll(task_id)
+        others = [op.path for op in found.surface.operations
+                  if op.method == "get" and "result-response" in op.answers
+                  and _PARAM.sub(task_id, op.path) != call.path]
+        if alternative and others:
+            return Call("GET", f"/{provider}{_PARAM.sub(task_id, others[0])}")
+        return Call(call.method, f"/{provider}{call.path}", call.json, call.params or {})
+
+    return poll
+
+
+def _task_ids(provider: str) -> Callable[[Any, Any], list[str]]:
+    def task_ids(body: Any, answer: Any) -> list[str]:
+        wire = spec(provider).wire
+        found = wire.task_ids(body, answer)
+        chosen = wire.task_ids(body, None)
+        assert not chosen or found == chosen, f"acknowledged {found}, sent {chosen}"
+        return found
+
+    return task_ids
+
+
+def _word(provider: str, message: str, answer: Any, task_id: str | None) -> str:
+    """The one status word the spec's wire finds for the task (all its items agree)."""
+    words = set(spec(provider).wire.statuses(message, answer, task_id))
+    assert len(words) == 1, f"{provider} {message}: status words {sorted(words)} in {answer}"
+    return words.pop()
+
+
+def _without_callbacks(provider: str) -> Callable[[Any, Fresh], Any]:
+    """The drawn body with every callback removed (so the mock never calls out)."""
+
+    def prepare(body: Any, fresh: Fresh) -> Any:
+        strip = spec(provider).webhook
+        return strip(body, None)[0] if strip is not None else body
+
+    return prepare
 
 
 # -- WaveSpeed ---------------------------------------------------------------------------
@@ -84,7 +142,7 @@ def _wavespeed_observe(answer: Any, task_id: str) -> Observation:
     data = answer["data"]
     failed = bool(data.get("error")) or "code" in data
     return Observation(
-        word=data["status"],
+        word=_word("wavespeed", "result-response", answer, task_id),
         outputs=tuple(data.get("outputs") or ()),
         failure=str(data.get("code", "")) if failed else None,
     )
@@ -94,14 +152,12 @@ WAVESPEED = ProviderAdapter(
     provider="wavespeed",
     words={QUEUED: "created", PROCESSING: "processing", SUCCEEDED: "completed", FAILED: "failed"},
     default_failure_code="1403",
-    submit=lambda body: Call("POST", "/wavespeed/api/v3/vidu/reference-to-video-q2", body),
-    task_ids=lambda body, answer: [answer["data"]["id"]],
-    poll=lambda task_id, alt: Call(
-        "GET", f"/wavespeed/api/v3/predictions/{task_id}" + ("" if alt else "/result")
-    ),
+    submit=_submit("wavespeed"),
+    task_ids=_task_ids("wavespeed"),
+    poll=_poll("wavespeed"),
     observe=_wavespeed_observe,
     observe_submit=_wavespeed_observe,
-    prepare=_nothing_to_strip,  # WaveSpeed's webhook is a query parameter, never drawn here
+    prepare=_without_callbacks("wavespeed"),
 )
 
 
@@ -118,18 +174,11 @@ def _vtrix_observe(answer: Any, task_id: str) -> Observation:
     error = answer.get("error")
     progress = answer.get("progress")
     return Observation(
-        word=answer["status"],
+        word=_word("vtrix", "result-response", answer, task_id),
         outputs=urls,
         failure=str(error.get("code", "")) if isinstance(error, dict) else None,
         progress=float(progress) if progress is not None else None,
     )
-
-
-def _vtrix_prepare(body: Any, fresh: Fresh) -> Any:
-    body = copy.deepcopy(body)
-    for item in body.get("input", ()):
-        item.get("params", {}).pop("callback_url", None)
-    return body
 
 
 VTRIX = ProviderAdapter(
@@ -141,35 +190,29 @@ VTRIX = ProviderAdapter(
         FAILED: "failed",
     },
     default_failure_code="002014001",
-    submit=lambda body: Call("POST", "/vtrix/model/v1/generation", body),
-    task_ids=lambda body, answer: [answer["id"]],
-    poll=lambda task_id, alt: Call("GET", f"/vtrix/model/v1/generation/task/{task_id}"),
+    submit=_submit("vtrix"),
+    task_ids=_task_ids("vtrix"),
+    poll=_poll("vtrix"),
     observe=_vtrix_observe,
-    observe_submit=lambda answer, task_id: Observation(word=answer["status"]),
-    prepare=_vtrix_prepare,
+    observe_submit=lambda answer, task_id: Observation(
+        word=_word("vtrix", "submit-response", answer, task_id)),
+    prepare=_without_callbacks("vtrix"),
 )
 
 
 # -- Novita and MyRouter (the same v3 async API) -------------------------------------------
 
 
-def _v3_observe(answer: Any, task_id: str) -> Observation:
+def _v3_observe(provider: str, answer: Any, task_id: str) -> Observation:
     task = answer["task"]
     reason = task.get("reason") or ""
     percent = task.get("progress_percent")
     return Observation(
-        word=task["status"],
+        word=_word(provider, "result-response", answer, task_id),
         outputs=tuple(video["video_url"] for video in answer.get("videos") or ()),
         failure=reason.split(":", 1)[0].strip() if reason else None,
         progress=percent / 100 if percent is not None else None,
     )
-
-
-def _v3_prepare(body: Any, fresh: Fresh) -> Any:
-    body = copy.deepcopy(body)
-    if isinstance(body.get("extra"), dict):
-        body["extra"].pop("webhook", None)
-    return body
 
 
 def _v3_async(provider: str) -> ProviderAdapter:
@@ -182,14 +225,12 @@ def _v3_async(provider: str) -> ProviderAdapter:
             FAILED: "TASK_STATUS_FAILED",
         },
         default_failure_code="InternalServiceFailure",
-        submit=lambda body: Call("POST", f"/{provider}/v3/async/vidu-q2-reference2video", body),
-        task_ids=lambda body, answer: [answer["task_id"]],
-        poll=lambda task_id, alt: Call(
-            "GET", f"/{provider}/v3/async/task-result", params={"task_id": task_id}
-        ),
-        observe=_v3_observe,
+        submit=_submit(provider),
+        task_ids=_task_ids(provider),
+        poll=_poll(provider),
+        observe=lambda answer, task_id: _v3_observe(provider, answer, task_id),
         observe_submit=lambda answer, task_id: None,  # the answer is only the task id
-        prepare=_v3_prepare,
+        prepare=_without_callbacks(provider),
     )
 
 
@@ -202,22 +243,15 @@ MYROUTER = _v3_async("myrouter")
 
 def _runware_prepare(body: Any, fresh: Fresh) -> Any:
     """Drop authentication tasks (the key goes in the header: a drawn apiKey would make
-    another owner), callbacks, and give every task a taskUUID unused in this run."""
+    another owner), callbacks, and give every task a taskUUID unused in this run (the
+    machine's own, so a Hypothesis run replays)."""
     tasks = []
-    for task in copy.deepcopy(body):
+    for task in _without_callbacks("runware")(body, fresh):
         if task.get("taskType") == "authentication":
             continue
-        task.pop("webhookURL", None)
         task["taskUUID"] = fresh()
         tasks.append(task)
     return tasks
-
-
-def _runware_ids(body: Any, answer: Any) -> list[str]:
-    sent = [t["taskUUID"] for t in body if t.get("taskType") == "videoInference"]
-    acknowledged = [d["taskUUID"] for d in answer.get("data", ()) if "taskUUID" in d]
-    assert acknowledged == sent, f"acknowledged {acknowledged}, sent {sent}"
-    return sent
 
 
 def _runware_observe(answer: Any, task_id: str) -> Observation:
@@ -225,11 +259,13 @@ def _runware_observe(answer: Any, task_id: str) -> Observation:
     items = [d for d in answer.get("data") or () if d.get("taskUUID") == task_id]
     if errors:
         assert not items, f"task {task_id} is both in data and in errors: {answer}"
-        return Observation(word=errors[0]["status"], failure=str(errors[0].get("code", "")))
-    words = {item["status"] for item in items}
-    assert len(words) == 1, f"task {task_id}'s data items disagree on status: {items}"
+        assert "status" in errors[0], f"task {task_id}'s error item has no status: {answer}"
+        return Observation(word=_word("runware", "result-response", answer, task_id),
+                           failure=str(errors[0].get("code", "")))
+    assert items, f"task {task_id} is neither in data nor in errors: {answer}"
     return Observation(
-        word=words.pop(), outputs=tuple(d["videoURL"] for d in items if "videoURL" in d)
+        word=_word("runware", "result-response", answer, task_id),
+        outputs=tuple(d["videoURL"] for d in items if "videoURL" in d),
     )
 
 
@@ -242,11 +278,9 @@ RUNWARE = ProviderAdapter(
         FAILED: "error",
     },
     default_failure_code="timeoutProvider",
-    submit=lambda body: Call("POST", "/runware/v1", body),
-    task_ids=_runware_ids,
-    poll=lambda task_id, alt: Call(
-        "POST", "/runware/v1", [{"taskType": "getResponse", "taskUUID": task_id}]
-    ),
+    submit=_submit("runware"),
+    task_ids=_task_ids("runware"),
+    poll=_poll("runware"),
     observe=_runware_observe,
     observe_submit=lambda answer, task_id: None,  # an acknowledgement carries no status
     prepare=_runware_prepare,

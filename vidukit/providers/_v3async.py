@@ -11,6 +11,7 @@ always sent (documented as required).
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -45,6 +46,32 @@ RESULT_PATH = "/v3/async/task-result"
 #: Novita's documented ``video_url_ttl`` (seeds 002/004 and the jiekou doc).
 VIDEO_URL_TTL = 3600
 
+def webhook(body: Any, url: str | None) -> tuple[Any, Mapping[str, str] | None]:
+    """The callback is ``extra.webhook.url``; a body's own ``extra.webhook`` (its test mode)
+    is kept when a URL is placed and removed whole when none is."""
+    body = copy.deepcopy(body)
+    extra = get(body, "extra")
+    if url is None:
+        if isinstance(extra, dict):
+            extra.pop("webhook", None)
+        return body, None
+    if not isinstance(extra, dict):
+        extra = body["extra"] = {}
+    hook = extra.get("webhook")
+    if isinstance(hook, dict):
+        hook["url"] = url
+    else:
+        extra["webhook"] = {"url": url}
+    return body, None
+
+
+def _error_code(body: Any, _task: str | None) -> str | None:
+    """The text of ``task.reason`` before its first colon. The documents call the reason
+    free text; the mock writes ``"<code>: <message>"``, so this reads its code."""
+    reason = text(get(body, "task", "reason"))
+    return reason.split(":", 1)[0].strip() if reason else None
+
+
 WIRE = Wire(
     ranks={"TASK_STATUS_QUEUED": QUEUED, "TASK_STATUS_PROCESSING": PROCESSING,
            "TASK_STATUS_SUCCEED": SUCCEEDED, "TASK_STATUS_FAILED": FAILED},
@@ -54,6 +81,7 @@ WIRE = Wire(
     statuses=lambda _m, body, _t: words(get(body, "task", "status")),
     output_url=lambda body, _t: text(get(body, "videos", 0, "video_url")),
     polled_task=query_id("task_id"),
+    error_code=_error_code,
 )
 
 _ERRORS: Mapping[int, str] = {
@@ -187,6 +215,7 @@ def member(
             # No price in the documents and no cost field in the responses: no quote.
             usd_per_second=None,
         ),
+        webhook=webhook,
         failures={
             "content-moderation": "CreationPolicyViolation",
             "invalid-parameter": "ImageFormatInvalid",
@@ -208,4 +237,4 @@ def member(
 
 
 __all__ = ["RESULT_PATH", "SUBMIT_PATH", "VIDEO_URL_TTL", "WIRE", "member", "surface",
-           "translation"]
+           "translation", "webhook"]

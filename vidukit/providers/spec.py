@@ -86,6 +86,15 @@ class MediaLimits:
     decoded_source: str = ""
 
 
+#: (submit body, callback URL or None) -> (a new body, the query parameters to send with it).
+Webhook = Callable[[Any, str | None], tuple[Any, Mapping[str, str] | None]]
+
+
+def key_in_header(body: Any, _key: str) -> Any:
+    """The common case: the API key goes in a header only, the body is left alone."""
+    return body
+
+
 def top_level_fields(instance: Any) -> Fields:
     """The common case: the generation fields are the body itself."""
     return [("", instance)] if isinstance(instance, dict) else []
@@ -134,6 +143,16 @@ class ProviderSpec:
     scenarios: frozenset[str] = frozenset()
     #: Modules of the provider's own named rules (imported when the spec is loaded).
     rule_modules: Iterable[str] = ()
+    #: Where a submit asks for a callback: places the URL where the provider reads it (a
+    #: query parameter, a body field) or, given None, removes every callback field a body
+    #: carries, on a copy. A client that sends recorded or fixture bodies (the soak, the
+    #: lifecycle tests, a verify run with its own receiver) points their callbacks at
+    #: itself, or keeps the mock from calling out. None: the provider takes no callback.
+    webhook: Webhook | None = None
+    #: (submit body, API key) -> the body carrying that key where the provider reads a key
+    #: from the body (a key there wins over the header, so a fixture's key would make the
+    #: task another owner's); the body itself where keys go in headers only.
+    credentials: Callable[[Any, str], Any] = key_in_header
 
     def __post_init__(self) -> None:
         missing = set(CATEGORIES) - set(self.failures)
@@ -155,5 +174,7 @@ __all__ = [
     "ProviderSpec",
     "Signing",
     "Translation",
+    "Webhook",
+    "key_in_header",
     "top_level_fields",
 ]

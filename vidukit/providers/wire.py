@@ -109,10 +109,29 @@ class Wire:
     poll_marker: bytes | None = None
     #: For an operation that takes several request messages: the parsed body -> which one.
     request_message: Callable[[Any], str | None] | None = None
+    #: (result body, task id) -> the task error code a failed task's poll answer shows, None
+    #: where it shows none. A client (the soak, `vidukit verify`) tells which failure it got
+    #: from this: each provider's `ProviderSpec.failures` codes, as this reader finds them.
+    error_code: Callable[[Any, str | None], str | None] = lambda _body, _task: None
+    #: For an API that starts several tasks in one submit: (submit request body, submit
+    #: response body, or None for what the request alone says) -> every task id, in order.
+    #: None: the one id `task_id` reads.
+    every_task_id: Callable[[Any, Any], list[str]] | None = None
 
     def status(self, message: str, body: Any, task_id: str | None) -> str | None:
         found = self.statuses(message, body, task_id)
         return found[0] if found else None
+
+    def task_ids(self, request: Any, answer: Any) -> list[str]:
+        """Every task a submit started (what `every_task_id` reads, else the one `task_id`).
+
+        With ``answer=None``, the ids the client chose itself (empty where the provider
+        chooses them), so a client can tell which of its tasks a submit acknowledged.
+        """
+        if self.every_task_id is not None:
+            return self.every_task_id(request, answer)
+        found = self.task_id(request, answer)
+        return [found] if found else []
 
 
 __all__ = [

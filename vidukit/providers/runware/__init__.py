@@ -9,7 +9,7 @@ from vidukit.providers.policies import VIDU_URL_TTL, DriftEdits, Policies, UrlPo
 from vidukit.providers.runware.rules import FACTS
 from vidukit.providers.runware.surface import SURFACE
 from vidukit.providers.runware.translate import TRANSLATION, generation_fields, inline_refs
-from vidukit.providers.runware.wire import WIRE
+from vidukit.providers.runware.wire import WIRE, credentials, webhook
 from vidukit.providers.spec import MediaLimits, ProviderSpec
 from vidukit.rules.media import IMAGE_TYPES
 
@@ -25,6 +25,8 @@ SPEC = ProviderSpec(
     translation=TRANSLATION,
     generation_fields=generation_fields,
     inline_refs=inline_refs,
+    webhook=webhook,
+    credentials=credentials,
     # The mock stores one videoInference task per task: the schema's task branch.
     task_pointer="/items/else",
     media=MediaLimits(

@@ -4,6 +4,7 @@ processing and successful generations in ``data`` and failed ones in ``errors``.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Mapping
 from typing import Any
 
@@ -63,6 +64,47 @@ def _operation(method: str, body: Any) -> Action:
     return "submit" if tasks(body, "videoInference") else "other"
 
 
+def _every_task_id(request: Any, answer: Any) -> list[str]:
+    """The client's own taskUUIDs; given the answer, those it acknowledges in ``data``."""
+    sent = [t for t in (text(task.get("taskUUID")) for task in tasks(request, "videoInference"))
+            if t]
+    if answer is None:
+        return sent
+    acknowledged = {i.get("taskUUID") for i in _items(answer, "data", None)}
+    return [t for t in sent if t in acknowledged]
+
+
+def _error_code(body: Any, task_id: str | None) -> str | None:
+    """``code`` of the task's item in ``errors`` (a failed task is only there)."""
+    for item in (get(body, "errors") or []):
+        if isinstance(item, Mapping) and (task_id is None or item.get("taskUUID") == task_id):
+            return text(item.get("code"))
+    return None
+
+
+def webhook(body: Any, url: str | None) -> tuple[Any, Mapping[str, str] | None]:
+    """The callback is ``webhookURL`` in each ``videoInference`` task."""
+    body = copy.deepcopy(body)
+    for task in tasks(body, "videoInference"):
+        assert isinstance(task, dict)
+        task.pop("webhookURL", None)
+        if url:
+            task["webhookURL"] = url
+    return body, None
+
+
+def credentials(body: Any, key: str) -> Any:
+    """A leading ``authentication`` task's ``apiKey`` becomes *key* (a key in the body wins
+    over the header), without the ``connectionSessionUUID`` of a session to resume: one
+    another key opened is not this key's."""
+    body = copy.deepcopy(body)
+    for task in tasks(body, "authentication"):
+        assert isinstance(task, dict)
+        task["apiKey"] = key
+        task.pop("connectionSessionUUID", None)
+    return body
+
+
 def request_message(body: Any) -> str | None:
     """``submit-request`` or ``poll-request`` for a task array; None when mixed or odd.
 
@@ -96,4 +138,6 @@ WIRE = Wire(
     operation=_operation,
     poll_marker=b'"getResponse"',
     request_message=request_message,
+    error_code=_error_code,
+    every_task_id=_every_task_id,
 )

@@ -10,7 +10,7 @@ from vidukit.providers.spec import MediaLimits, ProviderSpec
 from vidukit.providers.vtrix.rules import DOC
 from vidukit.providers.vtrix.surface import SURFACE
 from vidukit.providers.vtrix.translate import TRANSLATION, generation_fields
-from vidukit.providers.vtrix.wire import WIRE
+from vidukit.providers.vtrix.wire import WIRE, webhook
 from vidukit.rules.media import IMAGE_TYPES, VIDEO_TYPES
 
 MB = 1024 * 1024  # "MB" read as MiB: the larger reading, so no false alarm at the edge
@@ -24,6 +24,7 @@ SPEC = ProviderSpec(
     surface=SURFACE,
     translation=TRANSLATION,
     generation_fields=generation_fields,
+    webhook=webhook,
     # Images png/jpeg/jpg/webp, at least 128x128, aspect ratio within 1:4..4:1; videos
     # mp4/avi/mov. The size limits (image 50 MB, video base64 under 20 MB decoded) are not
     # separate checks: the 20 MB body limit is stricter for anything inline.

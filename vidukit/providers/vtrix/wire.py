@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+from collections.abc import Mapping
 from typing import Any
 
 from vidukit.providers.wire import (
@@ -27,6 +29,24 @@ def _output_url(body: Any, _task: str | None) -> str | None:
     return None
 
 
+def webhook(body: Any, url: str | None) -> tuple[Any, Mapping[str, str] | None]:
+    """The callback is ``callback_url`` in each ``input[].params`` (seed 001)."""
+    body = copy.deepcopy(body)
+    for item in get(body, "input") or []:
+        params = get(item, "params")
+        if isinstance(params, dict):
+            params.pop("callback_url", None)
+            if url:
+                params["callback_url"] = url
+    return body, None
+
+
+def _error_code(body: Any, _task: str | None) -> str | None:
+    """``error.code`` of a failed task."""
+    code = get(body, "error", "code")
+    return None if code is None else str(code)
+
+
 WIRE = Wire(
     # in_progress (the model docs) and pending/processing (the CLI docs) are all accepted.
     ranks={"pending": QUEUED, "in_progress": PROCESSING, "processing": PROCESSING,
@@ -37,4 +57,5 @@ WIRE = Wire(
     statuses=lambda _m, body, _t: words(get(body, "status")),
     output_url=_output_url,
     polled_task=path_id(r"/model/v1/generation/task/([^/]+)$"),
+    error_code=_error_code,
 )

@@ -10,7 +10,7 @@ from vidukit.providers.spec import MediaLimits, ProviderSpec
 from vidukit.providers.wavespeed.signing import SIGNING
 from vidukit.providers.wavespeed.surface import SURFACE
 from vidukit.providers.wavespeed.translate import TRANSLATION
-from vidukit.providers.wavespeed.wire import WIRE
+from vidukit.providers.wavespeed.wire import WIRE, webhook
 
 DOC = ("https://wavespeed.ai/docs/docs-api/vidu/vidu-reference-to-video-q2 "
        "(source document 000)")
@@ -51,6 +51,7 @@ SPEC = ProviderSpec(
     # has_nsfw_contents: [true] on a completed prediction.
     scenarios=frozenset({"nsfw"}),
     signing=SIGNING,
+    webhook=webhook,
     failures={
         "content-moderation": "1200",
         "invalid-parameter": "1401",

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import copy
+from collections.abc import Mapping
+from typing import Any
+
 from vidukit.providers.wire import (
     FAILED,
     PROCESSING,
@@ -17,6 +21,19 @@ from vidukit.providers.wire import (
 
 SUBMIT_PATH = "/api/v3/vidu/reference-to-video-q2"
 
+
+def webhook(body: Any, url: str | None) -> tuple[Any, Mapping[str, str] | None]:
+    """The callback is the ``webhook`` query parameter of the submit (seed 000); the body
+    has no callback field, so it is sent as it is."""
+    return copy.deepcopy(body), ({"webhook": url} if url else None)
+
+
+def _error_code(body: Any, _task: str | None) -> str | None:
+    """``data.code``: the task error code of a failed prediction (a number on the wire)."""
+    code = get(body, "data", "code")
+    return None if code is None or isinstance(code, bool) else str(code)
+
+
 WIRE = Wire(
     ranks={"created": QUEUED, "processing": PROCESSING, "completed": SUCCEEDED,
            "failed": FAILED},
@@ -26,4 +43,5 @@ WIRE = Wire(
     statuses=lambda _m, body, _t: words(get(body, "data", "status")),
     output_url=lambda body, _t: text(get(body, "data", "outputs", 0)),
     polled_task=path_id(r"/api/v3/predictions/([^/]+?)(?:/result)?$"),
+    error_code=_error_code,
 )
