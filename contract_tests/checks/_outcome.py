@@ -40,7 +40,7 @@ def shape_problem(result: Any) -> str | None:
 
 
 def _crash(ctx: CheckContext) -> Iterator[str]:
-    if ctx.run.hung:
+    if ctx.run.cut_short:
         return
     if ctx.run.error is not None:
         yield f"an exception escaped the adapter:\n{ctx.run.error}"

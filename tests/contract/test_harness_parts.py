@@ -196,7 +196,14 @@ def test_a_passing_report_has_no_failure_elements() -> None:
 
 def test_the_text_report_shows_the_exchange_and_what_struck_it() -> None:
     text = _report().to_text()
-    for part in ("FAILED: survives-transient-faults", "#1 2026-01-01T00:00:00.000Z POST "
-                 "/wavespeed/x [valid]", "[fault: truncated-body", "scenarios that struck",
-                 "KeyError", "reproduce: --seed 9"):
+    for part in ("FAILED: 1 of 2 check(s) broke\n  survives-transient-faults: crashed",
+                 "#1 +0.00s POST /wavespeed/x [valid] -> 200 [fault: truncated-body",
+                 "scenarios that struck", "KeyError", "reproduce: --seed 9"):
+        assert part in text, part
+
+
+def test_the_verbose_text_report_keeps_the_journal_times_and_the_whole_traceback() -> None:
+    text = _report().to_text(verbose=True)
+    for part in ("#1 2026-01-01T00:00:00.000Z POST /wavespeed/x [valid]",
+                 "   < 200 [fault: truncated-body", "    Traceback\n    KeyError"):
         assert part in text, part
