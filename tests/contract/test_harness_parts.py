@@ -64,6 +64,26 @@ def test_a_blocked_sync_adapter_is_a_hang_at_the_budget() -> None:
     assert time.monotonic() - started < 1.0
 
 
+def test_a_watch_stops_a_running_adapter_with_its_reason() -> None:
+    looks: list[float] = []
+
+    def watch() -> str | None:
+        looks.append(time.monotonic())
+        return "kept polling" if len(looks) >= 3 else None
+
+    started = time.monotonic()
+    run = call_adapter(lambda r, e: time.sleep(5), REQUEST, {}, budget=10, watch=watch)
+    assert run.stopped == "kept polling" and not run.hung and not run.returned
+    assert run.cut_short and run.result is None
+    assert len(looks) == 3 and time.monotonic() - started < 1.0
+
+
+def test_a_watch_does_not_touch_an_adapter_that_returns() -> None:
+    run = call_adapter(lambda r, e: {"status": "failed", "error": "x"}, REQUEST, {}, budget=2,
+                       watch=lambda: "never asked")
+    assert run.returned and not run.stopped
+
+
 def test_an_async_adapter_is_awaited_and_cancelled_at_the_budget() -> None:
     async def quick(request: dict[str, Any], endpoint: dict[str, Any]) -> dict[str, Any]:
         await asyncio.sleep(0)
