@@ -21,6 +21,8 @@ JSON_SAFE_INT = 2**53 - 1
 #: Longest prompt drawn as free text; a documented maximum is still reached exactly.
 SHORT_PROMPT = 80
 
+#: The alphabet of the plain prompts tried first (and shrunk to).
+PLAIN_PROMPT = string.ascii_lowercase + string.digits + " "
 _NAME = st.text(string.ascii_lowercase + string.digits + "-_", min_size=1, max_size=12)
 
 
@@ -36,7 +38,11 @@ def image_urls() -> st.SearchStrategy[str]:
 
 
 def _prompts(low: int, high: int | None) -> st.SearchStrategy[str]:
-    free = st.text(min_size=low, max_size=max(low, min(high or SHORT_PROMPT, SHORT_PROMPT)))
+    """Plain words first, so a failure shrinks to a prompt a reader can see at a glance;
+    then any text (control characters, other scripts), then a prompt at the maximum."""
+    longest = max(low, min(high or SHORT_PROMPT, SHORT_PROMPT))
+    plain = st.text(PLAIN_PROMPT, min_size=low, max_size=longest)
+    free = st.one_of(plain, st.text(min_size=low, max_size=longest))
     if high is None or high <= SHORT_PROMPT:
         return free
     at_maximum = st.characters(exclude_categories=["Cs"]).map(lambda c: c * high)

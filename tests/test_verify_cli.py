@@ -68,7 +68,8 @@ def test_a_broken_client_exits_1_with_the_minimal_example_and_a_junit_failure(
 
     out = capsys.readouterr().out
     assert status == 1, out
-    for part in ("FAILED: outcome-matches", "canonical request:", "provider behaviour:",
+    for part in ("FAILED: 1 of 2 check(s) broke\n  outcome-matches: ", "canonical request:",
+                 "provider behaviour:",
                  "exchange (", "check outcome-matches broke", "reproduce: --seed 3"):
         assert part in out, part
     suite = ET.parse(junit).getroot().find("testsuite")

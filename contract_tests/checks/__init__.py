@@ -26,6 +26,8 @@ from vidukit.contract_tests.checks._context import (
     AdapterRun,
     CheckContext,
 )
+from vidukit.contract_tests.checks._discipline import polls_after_terminal
+from vidukit.contract_tests.checks._exchange import is_poll
 from vidukit.contract_tests.checks._outcome import shape_problem
 from vidukit.contract_tests.checks._registry import (
     REGISTRY,
@@ -55,6 +57,8 @@ __all__ = [
     "Registry",
     "UnknownCheck",
     "check",
+    "is_poll",
+    "polls_after_terminal",
     "readme_table",
     "shape_problem",
 ]

@@ -27,9 +27,11 @@ RETRYABLE_FAULTS = frozenset({"http-429", "http-500", "http-502", "http-503", "h
 class AdapterRun:
     """How one call of the adapter went.
 
-    ``result`` is what it returned (None when it raised or hung); ``error`` the
-    formatted exception that escaped it; ``hung`` that it had not returned when
-    ``budget`` seconds were up.
+    ``result`` is what it returned (None when it raised, hung or was stopped);
+    ``error`` the formatted exception that escaped it; ``hung`` that it had not
+    returned when ``budget`` seconds were up; ``stopped`` why the harness gave up
+    on it before that (it kept polling a finished task: waiting out the budget
+    would only cost time, and the check that judges it has seen enough).
     """
 
     result: Any = None
@@ -37,10 +39,16 @@ class AdapterRun:
     elapsed: float = 0.0
     hung: bool = False
     budget: float = 0.0
+    stopped: str = ""
 
     @property
     def returned(self) -> bool:
-        return not self.hung and self.error is None
+        return not self.hung and not self.stopped and self.error is None
+
+    @property
+    def cut_short(self) -> bool:
+        """No answer to judge: the call hung or the harness stopped it."""
+        return self.hung or bool(self.stopped)
 
 
 @dataclass(frozen=True)

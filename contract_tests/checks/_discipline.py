@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from vidukit.contract_tests.checks._context import CheckContext
 from vidukit.contract_tests.checks._exchange import (
+    Entry,
     describe,
     is_poll,
     polled_task,
@@ -15,24 +16,35 @@ from vidukit.contract_tests.checks._exchange import (
 from vidukit.contract_tests.checks._registry import check
 
 
-@check("no-poll-after-terminal",
-       "once an answer showing the task finished reached the client, it never polls that "
-       "task again")
-def no_poll_after_terminal(ctx: CheckContext) -> Iterator[str]:
-    finished: dict[str, str] = {}  # task id -> the poll that showed it finished
-    late: dict[str, list[str]] = {}  # task id -> the polls after that
-    for entry in ctx.exchange:
-        if not is_poll(ctx.provider, entry):
+def polls_after_terminal(
+    provider: str, exchange: Iterable[Entry]
+) -> dict[str, tuple[str, list[str]]]:
+    """Task id -> (the poll that showed it finished, the polls of it after that).
+
+    Shared by the check and by the harness, which stops a client that keeps
+    polling a finished task instead of waiting out its whole time budget.
+    """
+    finished: dict[str, str] = {}
+    late: dict[str, list[str]] = {}
+    for entry in exchange:
+        if not is_poll(provider, entry):
             continue
-        task_id = polled_task(ctx.provider, entry)
+        task_id = polled_task(provider, entry)
         if task_id is None:
             continue
         if task_id in finished:
             late.setdefault(task_id, []).append(describe(entry))
-        elif shows_terminal(ctx.provider, entry):
+        elif shows_terminal(provider, entry):
             finished[task_id] = describe(entry)
-    for task_id, polls in late.items():
-        yield (f"polled task {task_id} {len(polls)} more time(s) after {finished[task_id]} "
+    return {task_id: (finished[task_id], polls) for task_id, polls in late.items()}
+
+
+@check("no-poll-after-terminal",
+       "once an answer showing the task finished reached the client, it never polls that "
+       "task again")
+def no_poll_after_terminal(ctx: CheckContext) -> Iterator[str]:
+    for task_id, (finished, polls) in polls_after_terminal(ctx.provider, ctx.exchange).items():
+        yield (f"polled task {task_id} {len(polls)} more time(s) after {finished} "
                f"showed it finished; first: {polls[0]}")
 
 
@@ -58,4 +70,4 @@ def poll_rate(ctx: CheckContext) -> Iterator[str]:
                f"{describe(polls[start])} .. {describe(polls[start + window - 1])}")
 
 
-__all__ = ["no_poll_after_terminal", "poll_rate"]
+__all__ = ["no_poll_after_terminal", "poll_rate", "polls_after_terminal"]

@@ -21,13 +21,17 @@ _SHAPE = "{'status': 'succeeded', 'video_url': <str>} or {'status': 'failed', 'e
 
 
 def shape_problem(result: Any) -> str | None:
-    """Why *result* is not an adapter outcome; None when it is one."""
+    """Why *result* is not an adapter outcome; None when it is one.
+
+    Only the shape: a success whose ``video_url`` is a string, even an empty
+    one, is an outcome, and whether it is the right one (the mock's output
+    URL, of a task that succeeded) is ``outcome-matches``' to judge.
+    """
     if not isinstance(result, Mapping):
         return f"the adapter returned {result!r:.200}, not {_SHAPE}"
     status = result.get("status")
     if status == "succeeded":
-        url = result.get("video_url")
-        if not isinstance(url, str) or not url:
+        if not isinstance(result.get("video_url"), str):
             return f"the adapter reported success without a video_url string: {result!r:.200}"
         return None
     if status == "failed":
@@ -36,32 +40,42 @@ def shape_problem(result: Any) -> str | None:
 
 
 def _crash(ctx: CheckContext) -> Iterator[str]:
-    if ctx.run.hung:
+    if ctx.run.cut_short:
         return
     if ctx.run.error is not None:
         yield f"an exception escaped the adapter:\n{ctx.run.error}"
         return
     problem = shape_problem(ctx.run.result)
-    if problem:
-        yield problem
+    if problem and not (_reports_success(ctx.run.result) and not output_urls(ctx)):
+        yield problem  # a success claimed when no task succeeded is a wrong outcome instead
 
 
 def _states(ctx: CheckContext) -> str:
     return ", ".join(f"{t['id']}: {t['state']}" for t in ctx.tasks) or "no task was created"
 
 
+def _reports_success(result: Any) -> bool:
+    return isinstance(result, Mapping) and result.get("status") == "succeeded"
+
+
 def _no_wrong_success(ctx: CheckContext) -> Iterator[str]:
-    """A reported success must be the exact output URL of a task that succeeded."""
+    """A reported success must be the exact output URL of a task that succeeded.
+
+    A success reported when no task succeeded is a wrong outcome whatever its
+    ``video_url`` holds (empty, missing, not a string); an empty URL for a task
+    that did succeed is a wrong URL. Both are this check's, not ``no-crash``'s.
+    """
     result = ctx.run.result
-    if not ctx.run.returned or shape_problem(result) or result["status"] != "succeeded":
+    if not ctx.run.returned or not _reports_success(result):
         return
     urls = output_urls(ctx)
-    url = result["video_url"]
-    if any(url in known for known in urls.values()):
-        return
+    url = result.get("video_url")
     if not urls:
         yield f"the adapter reported success ({url!r}) but no task succeeded ({_states(ctx)})"
-    else:
+        return
+    if not isinstance(url, str):
+        return  # the task did succeed: a success without a URL string is no-crash's finding
+    if not any(url in known for known in urls.values()):
         expected = sorted(u for known in urls.values() for u in known)
         yield f"the adapter reported success with {url!r}; the mock's output URL is {expected}"
 

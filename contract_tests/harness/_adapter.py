@@ -25,6 +25,8 @@ from vidukit.errors import ToolkitError
 Adapter = Callable[[dict[str, Any], dict[str, Any]], Any]
 #: Lines of an escaped exception's traceback kept in a report.
 _TRACEBACK_LINES = 25
+#: Seconds between two looks of a `call_adapter` watch at what the adapter is doing.
+WATCH_EVERY = 0.05
 
 
 class AdapterNotFound(ToolkitError):
@@ -73,8 +75,14 @@ def call_adapter(
     request: Mapping[str, Any],
     endpoint: Mapping[str, Any],
     budget: float,
+    watch: Callable[[], str | None] | None = None,
 ) -> AdapterRun:
-    """Call *adapter* once with copies of its arguments; never raises for what it does."""
+    """Call *adapter* once with copies of its arguments; never raises for what it does.
+
+    *watch*, called every `WATCH_EVERY` seconds while the adapter runs, may
+    end the call early by returning why (`AdapterRun.stopped`): the thread is
+    abandoned as a hung one is, but the example costs seconds, not the budget.
+    """
     box: dict[str, Any] = {}
     arguments = (copy.deepcopy(dict(request)), dict(endpoint))
 
@@ -100,7 +108,13 @@ def call_adapter(
     started = time.perf_counter()
     worker = threading.Thread(target=work, name="vidukit-adapter", daemon=True)
     worker.start()
-    worker.join(budget)
+    deadline = started + budget
+    while worker.is_alive() and (left := deadline - time.perf_counter()) > 0:
+        worker.join(left if watch is None else min(left, WATCH_EVERY))
+        reason = watch() if watch is not None and worker.is_alive() else None
+        if reason:
+            return AdapterRun(stopped=reason, elapsed=time.perf_counter() - started,
+                              budget=budget)
     if worker.is_alive() or box.get("timeout"):
         return AdapterRun(hung=True, elapsed=time.perf_counter() - started, budget=budget)
     return AdapterRun(result=box.get("result"), error=box.get("error"),

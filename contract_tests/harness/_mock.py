@@ -125,8 +125,9 @@ class MockHandle:
     def _select(self, choice: Mapping[str, Any]) -> None:
         self._call("POST", "/scenarios", json=dict(choice))
 
-    def journal(self, provider: str) -> list[dict[str, Any]]:
-        answer = self._call("GET", "/journal", params={"provider": provider,
+    def journal(self, provider: str, since: int = 0) -> list[dict[str, Any]]:
+        """*provider*'s exchanges (those after sequence number *since*), oldest first."""
+        answer = self._call("GET", "/journal", params={"provider": provider, "since": since,
                                                         "limit": _JOURNAL_LIMIT})
         entries: list[dict[str, Any]] = answer["entries"]
         return entries

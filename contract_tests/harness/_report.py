@@ -3,12 +3,12 @@
 A failing run carries one minimal example (Hypothesis shrank it): the canonical
 request, the provider behaviour, the exchange as the mock's journal recorded
 it (each request with its validation verdict and the answer), what the adapter
-returned, and every check that broke on it with its messages.
+returned, and every check that broke on it with its messages. The text puts
+the verdict first and stays short (`vidukit.contract_tests.harness._text`).
 """
 
 from __future__ import annotations
 
-import json
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Mapping
@@ -19,8 +19,16 @@ from typing import Any
 from vidukit.contract_tests.canonical import CanonicalRequest
 from vidukit.contract_tests.checks import AdapterRun
 from vidukit.contract_tests.harness._behaviour import Behaviour
+from vidukit.contract_tests.harness._text import (
+    REQUEST_CHARS,
+    VERBOSE_CHARS,
+    clip,
+    exchange_lines,
+    message_lines,
+    run_text,
+    verdict_line,
+)
 
-_BODY_CHARS = 600
 #: Characters XML 1.0 cannot carry at all (ElementTree writes them as they are).
 _NOT_XML = re.compile("[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
@@ -52,66 +60,41 @@ class Example:
     #: Webhook mode: the mock's callback deliveries, each with its attempts.
     webhooks: tuple[Mapping[str, Any], ...] = ()
 
-    def to_text(self) -> str:
-        lines = ["canonical request:", f"  {json.dumps(self.request, ensure_ascii=False)}",
+    def to_text(self, *, verbose: bool = False, provider: str = "") -> str:
+        """The example for a terminal: short (see `_text`), or every byte with *verbose*.
+
+        *provider* lets a run of identical polls be called polls.
+        """
+        limit = VERBOSE_CHARS if verbose else REQUEST_CHARS
+        lines = ["canonical request:", f"  {clip(self.request, limit)}",
                  "provider behaviour:", f"  {self.behaviour.describe()}"]
         if self.fired:
             lines.append(f"  scenarios that struck: {', '.join(self.fired)}")
         lines.append(f"exchange ({len(self.exchange)} request(s)):")
-        lines += [f"  {line}" for entry in self.exchange for line in _entry_lines(entry)]
+        lines += [f"  {line}" for line in exchange_lines(self.exchange, provider,
+                                                         verbose=verbose)]
         lines.append("tasks: " + (", ".join(f"{t['id']} {t['state']}" for t in self.tasks)
                                   or "none"))
         if self.webhooks:
             lines.append(f"callbacks ({len(self.webhooks)}):")
             lines += [f"  {line}" for delivery in self.webhooks
-                      for line in _delivery_lines(delivery)]
-        lines.append("adapter: " + _run_text(self.run))
+                      for line in _delivery_lines(delivery, limit)]
+        lines.append("adapter: " + run_text(self.run, verbose=verbose))
         for failure in self.failures:
             lines.append(f"check {failure.check} broke: {failure.description}")
-            for message in failure.messages:
-                first, *rest = message.splitlines() or [""]
-                lines.append(f"  - {first}")
-                lines += [f"    {line}" for line in rest]
+            lines += message_lines(failure.messages, verbose=verbose)
         return "\n".join(lines)
 
 
-def _short(value: Any) -> str:
-    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
-    return text if len(text) <= _BODY_CHARS else text[:_BODY_CHARS] + f"... ({len(text)} chars)"
-
-
-def _entry_lines(entry: Mapping[str, Any]) -> list[str]:
-    request, response = entry["request"], entry["response"]
-    query = f"?{request['query']}" if request.get("query") else ""
-    verdict = entry.get("validation")
-    judged = "" if verdict is None else (" [valid]" if verdict["valid"] else " [INVALID]")
-    lines = [f"#{entry['seq']} {entry['at']} {request['method']} {request['path']}{query}{judged}"]
-    if request.get("body") is not None:
-        lines.append(f"   > {_short(request['body'])}")
-    fault = f" [fault: {entry['fault']}: the client did not get this answer whole]" \
-        if entry.get("fault") else ""
-    lines.append(f"   < {response['status']}{fault} {_short(response.get('body'))}")
-    return lines
-
-
-def _delivery_lines(delivery: Mapping[str, Any]) -> list[str]:
+def _delivery_lines(delivery: Mapping[str, Any], limit: int | None) -> list[str]:
     lines = [f"task {delivery['task_id']} -> {delivery['url']} ({delivery['state']})",
-             f"   > {_short(delivery.get('body'))}"]
+             f"   > {clip(delivery.get('body'), limit)}"]
     for attempt in delivery.get("attempts", ()):
         signed = f" signature {attempt['signature']}" if attempt.get("signature") else ""
         answer = attempt.get("status") if attempt.get("status") is not None else attempt.get(
             "error")
         lines.append(f"   < attempt {attempt['attempt']} ({attempt['kind']}){signed}: {answer}")
     return lines
-
-
-def _run_text(run: AdapterRun) -> str:
-    if run.hung:
-        return f"no answer within the {run.budget:g} s budget"
-    if run.error is not None:
-        return f"raised after {run.elapsed:.2f} s:\n" + "\n".join(
-            f"    {line}" for line in run.error.splitlines())
-    return f"returned {json.dumps(run.result, default=repr)[:_BODY_CHARS]} in {run.elapsed:.2f} s"
 
 
 @dataclass(frozen=True)
@@ -146,16 +129,24 @@ class Report:
     def failed_checks(self) -> tuple[str, ...]:
         return tuple(f.check for f in self.failures)
 
-    def to_text(self) -> str:
+    def to_text(self, *, verbose: bool = False) -> str:
+        """The verdict first (one line per broken check), then the minimal example.
+
+        Short by default (about 40 lines whatever the client did); *verbose*
+        prints every exchange with its bodies whole.
+        """
         head = (f"vidukit verify: {self.provider} with {self.adapter}: "
                 f"{len(self.checks)} check(s), {self.runs} run(s), seed {self.seed}, "
                 f"{self.elapsed:.1f} s")
         if self.example is None:
             return f"{head}\nall checks held: {', '.join(self.checks)}"
         state = "minimal" if self.shrunk else "smallest found (shrinking hit its time limit)"
-        lines = [head, f"FAILED: {', '.join(self.failed_checks)}",
-                 f"{state} failing example:", self.example.to_text(),
-                 f"reproduce: --seed {self.seed}"]
+        lines = [head, f"FAILED: {len(self.failures)} of {len(self.checks)} check(s) broke"]
+        lines += [verdict_line(f.check, f.messages) for f in self.failures]
+        lines += [f"{state} failing example:",
+                  self.example.to_text(verbose=verbose, provider=self.provider)]
+        hint = "" if verbose else " (--verbose: every request with its full bodies)"
+        lines.append(f"reproduce: --seed {self.seed}{hint}")
         lines += self.notes
         return "\n".join(lines)
 
@@ -182,7 +173,7 @@ class Report:
                 first = failure.messages[0].splitlines()[0][:300] if failure.messages else ""
                 node = ET.SubElement(case, "failure", {
                     "message": _xml_safe(f"{name}: {first}"), "type": name})
-                node.text = _xml_safe(self.example.to_text())
+                node.text = _xml_safe(self.example.to_text(provider=self.provider))
         suites = ET.Element("testsuites")
         suites.append(suite)
         ET.indent(suites)

@@ -90,6 +90,19 @@ def ignores_failure(request: dict[str, Any], endpoint: dict[str, Any]) -> dict[s
     return run_adapter(_Optimist, request, endpoint)
 
 
+class _EmptyUrl(_Reader):
+    def read(self, data: Mapping[str, Any]) -> Result | None:
+        if data.get("status") == "failed":  # "finished, no outputs": success with no URL
+            return Result.succeeded(str(data["id"]), "")
+        return read_prediction(data)
+
+
+@broken("wavespeed", bug="reports a failed task as succeeded with an empty video_url",
+        caught_by="outcome-matches", **NO_FAULTS)
+def empty_url_on_failure(request: dict[str, Any], endpoint: dict[str, Any]) -> dict[str, Any]:
+    return run_adapter(_EmptyUrl, request, endpoint)
+
+
 class _Hammer(WaveSpeedClient):
     def __init__(self, api_key: str, **options: Any) -> None:
         super().__init__(api_key, **options)

@@ -191,6 +191,27 @@ def test_no_crash_reports_an_escaped_exception_and_a_malformed_outcome() -> None
         assert len(broken("no-crash", ctx(*HAPPY, run=AdapterRun(result=result)))) == 1
 
 
+@pytest.mark.parametrize("result", [
+    {"status": "succeeded", "video_url": ""},
+    {"status": "succeeded"},
+    {"status": "succeeded", "video_url": None},
+])
+def test_a_success_claimed_for_a_failed_task_is_a_wrong_outcome_not_a_crash(
+        result: dict[str, Any]) -> None:
+    failed_exchange = (submit(), poll(2, "failed", 0.3))
+    context = ctx(*failed_exchange, run=AdapterRun(result=result), state="failed")
+    [found] = broken("outcome-matches", context)
+    assert "no task succeeded" in found and f"({result.get('video_url')!r})" in found
+    assert broken("no-crash", context) == []
+
+
+def test_an_empty_video_url_for_a_succeeded_task_is_a_wrong_url() -> None:
+    context = ctx(*HAPPY, run=AdapterRun(result={"status": "succeeded", "video_url": ""}))
+    [found] = broken("outcome-matches", context)
+    assert found.startswith("the adapter reported success with ''") and URL in found
+    assert broken("no-crash", context) == []
+
+
 def test_no_hang_reports_the_budget_and_the_last_request() -> None:
     hung = AdapterRun(hung=True, budget=2.0, elapsed=2.0)
     found = broken("no-hang", ctx(*HAPPY, run=hung))

@@ -64,6 +64,26 @@ def test_a_blocked_sync_adapter_is_a_hang_at_the_budget() -> None:
     assert time.monotonic() - started < 1.0
 
 
+def test_a_watch_stops_a_running_adapter_with_its_reason() -> None:
+    looks: list[float] = []
+
+    def watch() -> str | None:
+        looks.append(time.monotonic())
+        return "kept polling" if len(looks) >= 3 else None
+
+    started = time.monotonic()
+    run = call_adapter(lambda r, e: time.sleep(5), REQUEST, {}, budget=10, watch=watch)
+    assert run.stopped == "kept polling" and not run.hung and not run.returned
+    assert run.cut_short and run.result is None
+    assert len(looks) == 3 and time.monotonic() - started < 1.0
+
+
+def test_a_watch_does_not_touch_an_adapter_that_returns() -> None:
+    run = call_adapter(lambda r, e: {"status": "failed", "error": "x"}, REQUEST, {}, budget=2,
+                       watch=lambda: "never asked")
+    assert run.returned and not run.stopped
+
+
 def test_an_async_adapter_is_awaited_and_cancelled_at_the_budget() -> None:
     async def quick(request: dict[str, Any], endpoint: dict[str, Any]) -> dict[str, Any]:
         await asyncio.sleep(0)
@@ -196,7 +216,14 @@ def test_a_passing_report_has_no_failure_elements() -> None:
 
 def test_the_text_report_shows_the_exchange_and_what_struck_it() -> None:
     text = _report().to_text()
-    for part in ("FAILED: survives-transient-faults", "#1 2026-01-01T00:00:00.000Z POST "
-                 "/wavespeed/x [valid]", "[fault: truncated-body", "scenarios that struck",
-                 "KeyError", "reproduce: --seed 9"):
+    for part in ("FAILED: 1 of 2 check(s) broke\n  survives-transient-faults: crashed",
+                 "#1 +0.00s POST /wavespeed/x [valid] -> 200 [fault: truncated-body",
+                 "scenarios that struck", "KeyError", "reproduce: --seed 9"):
+        assert part in text, part
+
+
+def test_the_verbose_text_report_keeps_the_journal_times_and_the_whole_traceback() -> None:
+    text = _report().to_text(verbose=True)
+    for part in ("#1 2026-01-01T00:00:00.000Z POST /wavespeed/x [valid]",
+                 "   < 200 [fault: truncated-body", "    Traceback\n    KeyError"):
         assert part in text, part

@@ -140,7 +140,8 @@ def test_verify_client_from_a_project_with_no_conftest(pytester: pytest.Pytester
 
     result.assert_outcomes(passed=1, failed=1)
     result.stdout.fnmatch_lines([
-        "*FAILED: outcome-matches*",
+        "*FAILED: 1 of 1 check(s) broke*",
+        "*  outcome-matches: the adapter reported success*",
         "*check outcome-matches broke*",
         "*FAILED test_team.py::test_an_optimistic_client_is_caught*",
     ])

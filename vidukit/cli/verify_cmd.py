@@ -3,7 +3,8 @@
 Starts the mock on a real socket in this process (real clock: clients sleep
 in real time), lets Hypothesis draw canonical requests and provider
 behaviours, calls the adapter for each and runs the named checks. Exit 0 when
-every check held, 1 when one broke (the minimal failing example is printed),
+every check held, 1 when one broke (the verdict, one line per broken check, then
+the minimal failing example, short unless ``--verbose``),
 2 for usage errors (unknown provider or check, unimportable adapter), as one
 line from the dispatcher.
 """
@@ -69,6 +70,9 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--budget", type=_positive(float), default=None, metavar="SECONDS",
                         help="time one adapter call may take before it counts as a hang "
                              "(default 30)")
+    parser.add_argument("--verbose", action="store_true",
+                        help="print every request of the failing example with its bodies "
+                             "whole (default: the verdict and a short example)")
     parser.add_argument("--junit-xml", default=None, metavar="FILE",
                         help="also write the result as JUnit XML, one test case per check")
     parser.add_argument("--html", default=None, metavar="FILE",
@@ -113,7 +117,7 @@ def run(args: argparse.Namespace) -> int:
         poll_rate_limit=args.poll_rate_limit or DEFAULT_POLL_RATE,
         budget=args.budget or DEFAULT_BUDGET,
     )
-    print(report.to_text())
+    print(report.to_text(verbose=args.verbose))
     if args.junit_xml is not None:
         report.write_junit_xml(args.junit_xml)
     if args.html is not None:

@@ -118,6 +118,8 @@ def _adapter_run(run: Any) -> Html:
     if getattr(run, "hung", False):
         return tag("p", {"class": "result-broke"},
                    f"no answer within the {run.budget:g} s budget")
+    if getattr(run, "stopped", ""):
+        return tag("p", {"class": "result-broke"}, f"{run.stopped} (after {run.elapsed:.2f} s)")
     if getattr(run, "error", None) is not None:
         return join(tag("p", {}, f"raised after {run.elapsed:.2f} s:"),
                     tag("pre", {"class": "json", "aria-label": "the exception"}, run.error))
