@@ -37,7 +37,10 @@ def write(tmp_path: Path, payload: Any, name: str = "payload.json") -> str:
 
 
 def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    status = main(argv)
+    try:
+        status = main(argv)
+    except SystemExit as exc:  # argparse's own errors (bad option values)
+        status = int(exc.code or 0)
     out, err = capsys.readouterr()
     return status, out, err
 

@@ -3,13 +3,15 @@
 Each subcommand module exposes ``register(subparsers)`` and sets ``func`` on its
 parser; ``func(args)`` returns the exit status. Exit statuses mean the same
 everywhere: 0 success, 1 the thing checked is wrong (invalid payload, failed
-check), 2 the command was used wrongly (one line on stderr, no traceback).
+check), 2 the command was used wrongly (one line on stderr, no traceback), always
+``vidukit COMMAND: error: ...``, naming the flag when one option is at fault.
 """
 
 from __future__ import annotations
 
 import argparse
 import importlib
+import re
 import sys
 from collections.abc import Sequence
 
@@ -17,15 +19,24 @@ from vidukit.errors import ToolkitError
 
 #: Subcommand modules under vidukit.cli, in the order ``--help`` lists them.
 COMMANDS: tuple[str, ...] = ("validate", "schemas", "serve", "export", "verify", "proxy", "drift")
+#: What ``vidukit --help`` opens with: what the tool is for, in a user's words.
+DESCRIPTION = (
+    "Schemas, a validator, a mock server and contract tests for the Vidu Q2 "
+    "reference-to-video API as sold by WaveSpeed, Vtrix, Novita, MyRouter and Runware. "
+    "Run `vidukit COMMAND --help` for one command's options."
+)
+#: argparse's ``argument --port: ...``; the flag alone reads better and is what users type.
+_ARGUMENT = re.compile(r"^argument ([^:]+): ")
 
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # type: ignore[override]
-        self.exit(2, f"{self.prog}: error: {message}\n")
+        line = _ARGUMENT.sub(r"\1: ", " ".join(message.split()))
+        self.exit(2, f"{self.prog}: error: {line}\n")
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="vidukit", description=__doc__.splitlines()[0] if __doc__ else None)
+    parser = _Parser(prog="vidukit", description=DESCRIPTION)
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     subparsers.required = True
     for name in COMMANDS:
@@ -39,7 +50,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         status = int(args.func(args))
     except ToolkitError as exc:
-        print(f"vidukit: error: {exc}", file=sys.stderr)
+        line = " ".join(str(exc).split())
+        print(f"vidukit {args.command}: error: {line}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130
