@@ -22,7 +22,8 @@ def test_a_missing_key_is_one_line_and_exit_2(provider: str, monkeypatch: pytest
     assert main(["drift", "--provider", provider, "--allow-unpriced"]) == 2
     err = capsys.readouterr().err
     assert err.strip().splitlines()[-1] == (
-        f"vidukit drift: error: set {ENV[provider]} to the {provider} API key (it is never printed)")
+        f"vidukit drift: error: set {ENV[provider]} to the {provider} API key "
+        "(it is never printed)")
 
 
 def test_over_budget_is_refused_after_the_estimate(monkeypatch: pytest.MonkeyPatch,

@@ -41,7 +41,21 @@ def build_parser() -> argparse.ArgumentParser:
     subparsers.required = True
     for name in COMMANDS:
         importlib.import_module(f"vidukit.cli.{name}_cmd").register(subparsers)
+    _name_programs(parser)
     return parser
+
+
+def _name_programs(parser: argparse.ArgumentParser) -> None:
+    """Give every (sub)command's namespace its program name, for run-time errors.
+
+    A subcommand's defaults are applied after its parent's, so the innermost
+    one (``vidukit export openapi``) is what `main` prints, as argparse does.
+    """
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for sub in action.choices.values():
+                sub.set_defaults(prog_name=sub.prog)
+                _name_programs(sub)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -51,7 +65,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         status = int(args.func(args))
     except ToolkitError as exc:
         line = " ".join(str(exc).split())
-        print(f"vidukit {args.command}: error: {line}", file=sys.stderr)
+        print(f"{getattr(args, 'prog_name', 'vidukit')}: error: {line}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130

@@ -162,6 +162,7 @@ def register(subparsers: Any) -> None:
 LOG_LEVELS = ("critical", "error", "warning", "info", "debug", "trace")
 #: MockConfig field -> the ``serve`` flag that sets it, for `ConfigError` messages.
 FLAGS: dict[str, str] = {
+    "provider": "--provider",
     "api_keys": "--api-key",
     "admin_token": "--admin-token",
     "clock": "--clock",
