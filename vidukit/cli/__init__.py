@@ -1,10 +1,12 @@
 """The ``vidukit`` command: one entry point, one module per subcommand.
 
 Each subcommand module exposes ``register(subparsers)`` and sets ``func`` on its
-parser; ``func(args)`` returns the exit status. Exit statuses mean the same
-everywhere: 0 success, 1 the thing checked is wrong (invalid payload, failed
-check), 2 the command was used wrongly (one line on stderr, no traceback), always
-``vidukit COMMAND: error: ...``, naming the flag when one option is at fault.
+parser; ``func(args)`` returns the exit status, and so does `main` (also for
+``--help`` and for options argparse refuses: it never raises SystemExit). Exit
+statuses mean the same everywhere: 0 success, 1 the thing checked is wrong
+(invalid payload, failed check), 2 the command was used wrongly: one line on
+stderr, no traceback, always ``vidukit COMMAND: error: ...``, naming the flag
+when one option is at fault.
 """
 
 from __future__ import annotations
@@ -60,7 +62,10 @@ def _name_programs(parser: argparse.ArgumentParser) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # --help (0) or a refused option (2): a status like any other
+        return exc.code if isinstance(exc.code, int) else 0 if exc.code is None else 2
     try:
         status = int(args.func(args))
     except ToolkitError as exc:
