@@ -8,6 +8,7 @@ folders, unknown choices) and holds the answer to the dispatcher's contract
 
 from __future__ import annotations
 
+import argparse
 import dataclasses
 import subprocess
 import sys
@@ -179,10 +180,10 @@ def test_config_field_errors_are_shown_under_the_serve_flag(field: str) -> None:
     assert FLAGS[field] in flags
 
 
-def _serve_actions() -> list[object]:
+def _serve_actions() -> list[argparse.Action]:
     parser = build_parser()
-    sub = next(a for a in parser._actions if a.dest == "command")
-    return list(sub.choices["serve"]._actions)  # type: ignore[attr-defined]
+    sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    return list(sub.choices["serve"]._actions)
 
 
 def test_host_accepts_addresses_and_names_the_resolver_knows() -> None:
