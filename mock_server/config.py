@@ -88,9 +88,12 @@ class MockConfig:
             raise ConfigError(f"clock: expected 'real' or 'virtual', got {self.clock!r}")
         try:
             Progression.parse(self.progression)
+        except ValueError as exc:
+            raise ConfigError(f"progression: {exc}") from None
+        try:
             Outcome.parse(self.outcome)
         except ValueError as exc:
-            raise ConfigError(str(exc)) from None
+            raise ConfigError(f"outcome: {exc}") from None
         if not 0.0 <= self.jitter < 1.0:
             raise ConfigError(f"jitter: expected a fraction in [0, 1), got {self.jitter!r}")
         try:
@@ -117,7 +120,8 @@ class MockConfig:
             try:
                 QuotaSettings.parse(self.quotas)
             except ValueError as exc:
-                raise ConfigError(str(exc)) from None
+                named = str(exc).startswith(("quotas:", "quotas."))
+                raise ConfigError(str(exc) if named else f"quotas: {exc}") from None
 
     @property
     def default_progression(self) -> Progression:

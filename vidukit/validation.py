@@ -18,6 +18,7 @@ way for the document a rule comes from; every message root carries one.
 from __future__ import annotations
 
 import copy
+import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
@@ -91,6 +92,23 @@ def _shorten(message: str) -> str:
     if len(message) <= _MAX_MESSAGE:
         return message
     return f"{message[:80]} … {message[-100:]}"
+
+
+#: Enum choices named in a message before the rest are counted: a short list is the answer.
+_LISTED_CHOICES = 10
+
+
+def _enum_message(instance: Any, options: Any) -> str:
+    """``"4k" is not one of "540p", "720p", "1080p"``: the choices, not "2 other candidates"."""
+    choices = list(options) if isinstance(options, list | tuple) else []
+    shown = ", ".join(_json(c) for c in choices[:_LISTED_CHOICES])
+    if len(choices) > _LISTED_CHOICES:
+        shown += f" and {len(choices) - _LISTED_CHOICES} more"
+    return f"{_shorten(_json(instance))} is not one of {shown}"
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False)
 
 
 def _derived_rule(instance_path: list[str | int], keyword: str, kind: Any) -> str:
@@ -215,6 +233,8 @@ class MessageValidator:
             list(error.instance_path), keyword, error.kind
         )
         message = _shorten(error.message)
+        if keyword == "enum":
+            message = _enum_message(error.instance, getattr(error.kind, "options", None))
         if keyword in _UNKNOWN_FIELD_KEYWORDS:
             names = list(getattr(error.kind, "unexpected", []))
             fields = ", ".join(repr(f) for f in names[:_LISTED_FIELDS])

@@ -77,9 +77,10 @@ class SqliteTaskStore:
     def _connect(self) -> sqlite3.Connection:
         if self._conn is not None:
             return self._conn
+        if not self.path.parent.is_dir():  # as sqlite3 itself: never create folders unasked
+            raise ConfigError(f"store sqlite:{self.path}: folder {self.path.parent} does not "
+                              "exist (create it first)")
         try:
-            if self.path.parent != Path(""):
-                self.path.parent.mkdir(parents=True, exist_ok=True)
             conn = sqlite3.connect(
                 self.path, isolation_level=None, check_same_thread=False, timeout=30
             )

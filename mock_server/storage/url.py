@@ -3,7 +3,8 @@
 ``memory``
     the default: one process, gone at exit.
 ``sqlite:PATH``
-    a file (created when missing); relative paths are taken from the working
+    a file (created when missing, in a folder that must already exist, as
+    sqlite3 itself requires); relative paths are taken from the working
     directory. Shared by the workers of one machine (``--workers N``).
 ``redis://HOST[:PORT][/DB][?prefix=NAME]``
     a Redis server shared by several mock instances; PORT defaults to 6379,

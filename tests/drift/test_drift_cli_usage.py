@@ -22,7 +22,8 @@ def test_a_missing_key_is_one_line_and_exit_2(provider: str, monkeypatch: pytest
     assert main(["drift", "--provider", provider, "--allow-unpriced"]) == 2
     err = capsys.readouterr().err
     assert err.strip().splitlines()[-1] == (
-        f"vidukit: error: set {ENV[provider]} to the {provider} API key (it is never printed)")
+        f"vidukit drift: error: set {ENV[provider]} to the {provider} API key "
+        "(it is never printed)")
 
 
 def test_over_budget_is_refused_after_the_estimate(monkeypatch: pytest.MonkeyPatch,
@@ -32,7 +33,7 @@ def test_over_budget_is_refused_after_the_estimate(monkeypatch: pytest.MonkeyPat
                  "--base-url", "http://127.0.0.1:9"]) == 2
     lines = capsys.readouterr().err.strip().splitlines()
     assert lines[0].startswith("vidukit drift: estimated cost: $0.0075 (360p")
-    assert lines[-1].startswith("vidukit: error: refusing: the estimate $0.0075")
+    assert lines[-1].startswith("vidukit drift: error: refusing: the estimate $0.0075")
 
 
 def test_an_unpriced_provider_needs_consent(monkeypatch: pytest.MonkeyPatch,
@@ -47,7 +48,7 @@ def test_an_unreachable_provider_is_one_line(monkeypatch: pytest.MonkeyPatch,
     monkeypatch.setenv("WAVESPEED_API_KEY", KEY)
     assert main(["drift", "--provider", "wavespeed", "--base-url", "http://127.0.0.1:9"]) == 2
     assert capsys.readouterr().err.strip().splitlines()[-1] == (
-        "vidukit: error: cannot reach the wavespeed API: ConnectError")
+        "vidukit drift: error: cannot reach the wavespeed API: ConnectError")
 
 
 @pytest.mark.parametrize("provider", PROVIDERS)

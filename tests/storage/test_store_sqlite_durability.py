@@ -34,7 +34,7 @@ def _task(task_id: str) -> Task:
 
 
 def test_everything_survives_closing_and_reopening_the_file(tmp_path: Path) -> None:
-    path = tmp_path / "state" / "mock.db"  # the directory is created too
+    path = tmp_path / "mock.db"  # a missing folder is refused: tests/test_cli_options.py
     first = SqliteTaskStore(path)
     first.put(_task("a"))
     first.add_number("clock-offset", 42.5)

@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from vidukit.catalogue import PROVIDERS
+from vidukit.cli import _options as opt
 from vidukit.errors import ToolkitError
 
 if TYPE_CHECKING:
@@ -72,7 +73,8 @@ def add_report_options(parser: argparse.ArgumentParser) -> None:
 
     parser.add_argument("--format", choices=FORMATS, default="table",
                         help="report format: terminal table (default), json or junit")
-    parser.add_argument("--output", metavar="FILE", help="write the report here (default stdout)")
+    parser.add_argument("--output", metavar="FILE", type=opt.output_path,
+                        help="write the report here (default stdout)")
     parser.add_argument("--fail-on", choices=FAIL_ON_CHOICES, default="breaking",
                         help="exit 1 when a finding at or above this severity exists (breaking)")
 
@@ -88,17 +90,18 @@ def register(subparsers: Any) -> None:
                     "it is never printed.",
     )
     parser.add_argument("--provider", required=True, choices=PROVIDERS)
-    parser.add_argument("--base-url", help="the provider's base URL (default: its real origin)")
+    parser.add_argument("--base-url", type=opt.http_url,
+                        help="the provider's base URL (default: its real origin)")
     parser.add_argument("--max-cost", type=_money, default=DEFAULT_MAX_COST, metavar="USD",
                         help=f"refuse to run above this estimate (default {DEFAULT_MAX_COST})")
     parser.add_argument("--allow-unpriced", action="store_true",
                         help="run even when the provider publishes no price")
     parser.add_argument("--dry-run", action="store_true",
                         help="print what would be sent (key redacted) and stop")
-    parser.add_argument("--record", metavar="DIR",
+    parser.add_argument("--record", metavar="DIR", type=opt.output_path,
                         help="save scrubbed exchanges under DIR/<provider>/recorded/ "
                              "(DIR is a fixtures root)")
-    parser.add_argument("--propose-patch", metavar="DIR",
+    parser.add_argument("--propose-patch", metavar="DIR", type=opt.output_path,
                         help="write one JSON Patch per schema file that would accept what "
                              "was observed (for review; never applied)")
     parser.add_argument("--image", default=DEFAULT_IMAGE, help="reference image URL to send")
@@ -107,7 +110,7 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--timeout", type=_seconds, default=900.0, metavar="S",
                         help="give up polling after this long (900)")
     add_report_options(parser)
-    parser.add_argument("--html", metavar="FILE",
+    parser.add_argument("--html", metavar="FILE", type=opt.output_path,
                         help="also write a self-contained HTML report (findings, exchanges, "
                              "timings and the probed task's timeline)")
     parser.set_defaults(func=run)

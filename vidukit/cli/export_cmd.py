@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from vidukit.catalogue import PROVIDERS
+from vidukit.cli import _options as opt
 from vidukit.errors import ToolkitError
 
 ALL = "all"
@@ -41,14 +42,14 @@ def register(subparsers: Any) -> None:
         description="Write PROVIDER's OpenAPI 3.1 document (paths, auth, bodies, errors, "
                     "webhooks) generated from the schemas.",
     )
-    openapi.add_argument("--provider", required=True,
+    openapi.add_argument("--provider", required=True, type=opt.provider(ALL),
                          help="a provider id (" + ", ".join(PROVIDERS) + ") or all")
-    openapi.add_argument("--server", metavar="URL", default=DEFAULT_MOCK_URL,
+    openapi.add_argument("--server", metavar="URL", default=DEFAULT_MOCK_URL, type=opt.http_url,
                          help="the mock's base URL, listed as the second server; "
                               "'{provider}' is replaced by the provider id "
                               f"(default {DEFAULT_MOCK_URL})")
     openapi.add_argument("--format", choices=FORMATS, default="json", help="output format")
-    openapi.add_argument("-o", "--output", metavar="PATH",
+    openapi.add_argument("-o", "--output", metavar="PATH", type=opt.output_path,
                          help="file to write (default stdout); with --provider all, a directory")
     openapi.set_defaults(func=run)
 
@@ -82,8 +83,9 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _make_directory(directory: Path) -> None:
+    """Create the named directory only: a missing parent is refused (as ``mkdir`` does)."""
     try:
-        directory.mkdir(parents=True, exist_ok=True)
+        directory.mkdir(exist_ok=True)
     except OSError as exc:
         raise OutputError(f"cannot create {directory}: {exc.strerror or exc}") from exc
 

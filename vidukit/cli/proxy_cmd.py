@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from vidukit.catalogue import PROVIDERS
+from vidukit.cli import _options as opt
 from vidukit.cli.drift_cmd import add_report_options, save_patches, save_recording, write_report
 from vidukit.errors import ToolkitError
 
@@ -42,14 +43,15 @@ def register(subparsers: Any) -> None:
                     "and /_proxy/stats show it while running.",
     )
     parser.add_argument("--provider", required=True, choices=PROVIDERS)
-    parser.add_argument("--upstream", required=True, metavar="URL",
+    parser.add_argument("--upstream", required=True, metavar="URL", type=opt.http_url,
                         help="the provider's base URL (its real origin, or another proxy)")
-    parser.add_argument("--port", type=int, default=8080, help="port on 127.0.0.1 (8080; 0 = any)")
-    parser.add_argument("--journal", metavar="FILE",
+    parser.add_argument("--port", type=opt.port, default=8080,
+                        help="port on 127.0.0.1 (8080; 0 = any free port)")
+    parser.add_argument("--journal", metavar="FILE", type=opt.output_path,
                         help="append one JSON line per exchange (no headers, no keys)")
-    parser.add_argument("--record", metavar="DIR",
+    parser.add_argument("--record", metavar="DIR", type=opt.output_path,
                         help="on exit, save scrubbed exchanges under DIR/<provider>/recorded/")
-    parser.add_argument("--propose-patch", metavar="DIR",
+    parser.add_argument("--propose-patch", metavar="DIR", type=opt.output_path,
                         help="on exit, write JSON Patches that would accept what was observed")
     add_report_options(parser)
     parser.set_defaults(func=run)
@@ -68,8 +70,6 @@ def run(args: argparse.Namespace) -> int:
     from vidukit.mock_server.net import listening_socket
     from vidukit.proxy import create_proxy_app
 
-    if not args.upstream.startswith(("http://", "https://")):
-        raise ToolkitError(f"--upstream must be an http(s) URL, got {args.upstream!r}")
     observer = Observer(args.provider, mock_timings=mock_timings())
     journal = Path(args.journal) if args.journal else None
     app = create_proxy_app(args.provider, args.upstream, observer, journal_file=journal)

@@ -3,15 +3,23 @@
 Binds the socket itself before printing anything, so the printed URLs are the
 ones really listening (``--port 0`` picks a free port) and a port in use is a
 one-line error. Refuses a non-loopback host without ``--admin-token``.
+
+Option values are checked while parsing (`vidukit.cli._options`); what only
+`MockConfig` can judge (progression, outcome, quotas) comes back as a
+`ConfigError` naming a config field, which `build_config` renames to the flag
+the user typed (`FLAGS`).
 """
 
 from __future__ import annotations
 
 import argparse
+import re
 import socket
 import sys
 from typing import TYPE_CHECKING, Any
 
+from vidukit.cli import _options as opt
+from vidukit.cli.serve_workers import MAX_WORKERS
 from vidukit.errors import ToolkitError
 
 if TYPE_CHECKING:
@@ -28,8 +36,10 @@ def register(subparsers: Any) -> None:
             "at the root with --provider, plus the admin API at /_mock/."
         ),
     )
-    parser.add_argument("--host", default="127.0.0.1", help="address to bind (127.0.0.1)")
-    parser.add_argument("--port", type=int, default=8000, help="port to bind (8000; 0 = any)")
+    parser.add_argument("--host", type=opt.host, default="127.0.0.1",
+                        help="address or host name to bind (127.0.0.1)")
+    parser.add_argument("--port", type=opt.port, default=8000,
+                        help="port to bind (8000; 0 = any free port)")
     parser.add_argument("--provider", help="serve only this provider, at the root")
     parser.add_argument(
         "--clock",
@@ -40,12 +50,15 @@ def register(subparsers: Any) -> None:
     parser.add_argument(
         "--api-key",
         action="append",
+        type=opt.text,
         default=[],
         metavar="KEY",
         help="accept only this key (repeatable); default: any non-empty key",
     )
-    parser.add_argument("--admin-token", help="require this token on /_mock/ (Bearer)")
-    parser.add_argument("--seed", type=int, default=0, help="seed for ids and outcomes (0)")
+    parser.add_argument("--admin-token", type=opt.text,
+                        help="require this token on /_mock/ (Bearer)")
+    parser.add_argument("--seed", type=opt.integer, default=0,
+                        help="seed for ids and outcomes (0)")
     parser.add_argument(
         "--progression",
         default=None,
@@ -60,43 +73,46 @@ def register(subparsers: Any) -> None:
     )
     parser.add_argument(
         "--jitter",
-        type=float,
+        type=opt.number(0, below=1),
         default=None,
         help="spread default durations by up to this fraction, per request (0.25)",
     )
-    parser.add_argument("--journal-size", type=int, default=1000, help="journal entries kept")
+    parser.add_argument("--journal-size", type=opt.whole(0), default=1000,
+                        help="journal entries kept (1000; 0 = no journal)")
     parser.add_argument(
         "--journal-max-bytes",
-        type=int,
+        type=opt.whole(0),
         default=None,
         metavar="BYTES",
         help="bytes the journal may hold, oldest entries dropped first (32 MiB; 0 = no bound)",
     )
     parser.add_argument(
         "--journal-max-age",
-        type=float,
+        type=opt.number(0),
         default=None,
         metavar="SECONDS",
         help="drop journal entries older than this (3600; 0 = keep them)",
     )
     parser.add_argument(
         "--max-body-bytes",
-        type=int,
+        type=opt.whole(1),
         default=None,
         metavar="BYTES",
         help="refuse request bodies over this size (20 MiB: Vtrix's documented limit)",
     )
     parser.add_argument(
         "--max-tasks",
-        type=int,
+        type=opt.whole(0),
         default=None,
         metavar="N",
         help="the memory store keeps the N newest tasks; older ones answer not-found "
         "(1000000; 0 = no bound)",
     )
-    parser.add_argument("--public-url", help="origin clients use, if not the bound address")
+    parser.add_argument("--public-url", type=opt.http_url,
+                        help="origin clients use, if not the bound address")
     parser.add_argument(
         "--webhook-secret",
+        type=opt.text,
         help="WaveSpeed webhook signing secret (default: the documented test secret)",
     )
     parser.add_argument(
@@ -124,6 +140,7 @@ def register(subparsers: Any) -> None:
     )
     parser.add_argument(
         "--store",
+        type=_store,
         default="memory",
         metavar="URL",
         help="where state lives: memory (default), sqlite:PATH (a file: survives restarts, "
@@ -131,16 +148,78 @@ def register(subparsers: Any) -> None:
     )
     parser.add_argument(
         "--workers",
-        type=int,
+        type=opt.whole(1, MAX_WORKERS),
         default=1,
         metavar="N",
         help="uvicorn worker processes (1); more than one needs --store sqlite:... or redis://...",
     )
-    parser.add_argument("--log-level", default="info", help="uvicorn log level (info)")
+    parser.add_argument("--log-level", choices=LOG_LEVELS, default="info",
+                        help="uvicorn log level (info)")
     parser.set_defaults(func=run)
 
 
+#: uvicorn's log levels (``uvicorn.config.LOG_LEVELS``), named here so parsing imports nothing.
+LOG_LEVELS = ("critical", "error", "warning", "info", "debug", "trace")
+#: MockConfig field -> the ``serve`` flag that sets it, for `ConfigError` messages.
+FLAGS: dict[str, str] = {
+    "provider": "--provider",
+    "api_keys": "--api-key",
+    "admin_token": "--admin-token",
+    "clock": "--clock",
+    "seed": "--seed",
+    "progression": "--progression",
+    "outcome": "--outcome",
+    "jitter": "--jitter",
+    "store": "--store",
+    "journal_max_entries": "--journal-size",
+    "journal_max_bytes": "--journal-max-bytes",
+    "journal_max_age": "--journal-max-age",
+    "max_tasks": "--max-tasks",
+    "max_body_bytes": "--max-body-bytes",
+    "public_url": "--public-url",
+    "webhook_secret": "--webhook-secret",
+    "webhook_targets": "--webhook-targets",
+    "scenarios": "--scenarios",
+    "quotas": "--quotas",
+    "drift": "--drift",
+}
+#: ``field: ...`` or ``field.part: ...`` (quota overrides name their provider and limit).
+_FIELD = re.compile(r"^([a-z_]+)(?:: |\.)")
+
+
+def _store(text: str) -> str:
+    """``--store``: the URL grammar, and for ``sqlite:PATH`` a folder that exists."""
+    from vidukit.mock_server.storage.url import parse_store_url
+
+    try:
+        spec = parse_store_url(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+    folder = opt.missing_folder(spec.path) if spec.kind == "sqlite" else None
+    if folder is not None:
+        raise argparse.ArgumentTypeError(
+            f"{text}: folder {folder} does not exist (create it first)")
+    return text
+
+
+def as_flag(message: str) -> str:
+    """A `MockConfig` message (``journal_max_entries: ...``) in the flag's words."""
+    found = _FIELD.match(message)
+    if found and found.group(1) in FLAGS:
+        return FLAGS[found.group(1)] + ": " + message[found.end():]
+    return message
+
+
 def build_config(args: argparse.Namespace) -> MockConfig:
+    from vidukit.mock_server.errors import ConfigError
+
+    try:
+        return _build_config(args)
+    except ConfigError as exc:
+        raise ConfigError(as_flag(str(exc))) from None
+
+
+def _build_config(args: argparse.Namespace) -> MockConfig:
     from vidukit.mock_server.config import DEFAULT_PROGRESSION, MockConfig, check_exposure
 
     check_exposure(args.host, args.admin_token)

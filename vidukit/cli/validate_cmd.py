@@ -15,7 +15,8 @@ import sys
 from typing import Any
 
 from vidukit.catalogue import PROVIDERS
-from vidukit.errors import InputError
+from vidukit.cli import _options as opt
+from vidukit.errors import InputError, UnknownMessage
 from vidukit.violations import Violation
 
 FORMATS = ("text", "json")
@@ -28,7 +29,8 @@ def register(subparsers: Any) -> None:
         description="Check FILE (or - for stdin) as PROVIDER's MESSAGE. Exit 0 valid, "
                     "1 invalid, 2 usage error.",
     )
-    parser.add_argument("--provider", required=True, help=", ".join(PROVIDERS))
+    parser.add_argument("--provider", required=True, type=opt.provider(),
+                        help=", ".join(PROVIDERS))
     parser.add_argument("--message", required=True, help="e.g. submit-request; see "
                         "`vidukit schemas`")
     parser.add_argument("--format", choices=FORMATS, default="text", help="output format")
@@ -86,7 +88,10 @@ def run(args: argparse.Namespace) -> int:
     from vidukit.catalogue import catalogue
     from vidukit.validation import validate
 
-    catalogue().schema(args.provider, args.message)  # usage errors before reading input
+    try:
+        catalogue().schema(args.provider, args.message)  # usage errors before reading input
+    except UnknownMessage as exc:
+        raise InputError(f"--message: {exc}") from None
     instance = read_payload(args.file)
     violations = validate(args.provider, args.message, instance, notes=not args.no_notes)
     result = report(violations, args.provider, args.message)

@@ -17,6 +17,7 @@ import sys
 from typing import Any
 
 from vidukit.catalogue import PROVIDERS
+from vidukit.cli import _options as opt
 from vidukit.errors import InputError
 
 
@@ -45,7 +46,7 @@ def register(subparsers: Any) -> None:
                     "the mock of PROVIDER. Exit 0 every check held, 1 a check broke, "
                     "2 usage error.",
     )
-    parser.add_argument("--provider", required=True,
+    parser.add_argument("--provider", required=True, type=opt.provider(),
                         help=", ".join(PROVIDERS))
     parser.add_argument("--adapter", required=True, metavar="MODULE:FUNCTION",
                         help="the adapter(request, endpoint) to verify, e.g. "
@@ -53,7 +54,7 @@ def register(subparsers: Any) -> None:
                              "importable)")
     parser.add_argument("--examples", type=_positive(int), default=None,
                         help="examples to run (default 25)")
-    parser.add_argument("--seed", type=int, default=None,
+    parser.add_argument("--seed", type=opt.integer, default=None,
                         help="seed of the search, to repeat a run (default: drawn and printed)")
     parser.add_argument("--checks", type=_names, default=None, metavar="A,B",
                         help="run only these checks (default: every default check)")
@@ -73,9 +74,9 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--verbose", action="store_true",
                         help="print every request of the failing example with its bodies "
                              "whole (default: the verdict and a short example)")
-    parser.add_argument("--junit-xml", default=None, metavar="FILE",
+    parser.add_argument("--junit-xml", default=None, metavar="FILE", type=opt.output_path,
                         help="also write the result as JUnit XML, one test case per check")
-    parser.add_argument("--html", default=None, metavar="FILE",
+    parser.add_argument("--html", default=None, metavar="FILE", type=opt.output_path,
                         help="also write a self-contained HTML report (checks, the minimal "
                              "failing example and its timeline)")
     parser.set_defaults(func=run)

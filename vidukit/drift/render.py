@@ -23,10 +23,17 @@ def _cell(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
+def heading(report: Report) -> str:
+    """The report's first line, named after the command that produced it."""
+    if report.mode == "proxy":
+        return f"vidukit proxy: {report.provider} traffic relayed to {report.source}"
+    return f"vidukit drift: {report.provider} ({report.mode}) against {report.source}"
+
+
 def render_table(report: Report, fail_on: str = "breaking") -> str:
     counts = report.counts()
     lines = [
-        f"vidukit drift: {report.provider} ({report.mode}) against {report.source}",
+        heading(report),
         f"{report.exchanges} exchange(s), messages: {', '.join(report.messages) or '-'}",
     ]
     if report.estimated_cost_usd is not None:
@@ -118,4 +125,5 @@ def render(report: Report, fmt: str, fail_on: str = "breaking") -> str:
     return RENDERERS[fmt](report, fail_on)
 
 
-__all__ = ["FORMATS", "RENDERERS", "render", "render_json", "render_junit", "render_table"]
+__all__ = ["FORMATS", "RENDERERS", "heading", "render", "render_json", "render_junit",
+           "render_table"]
