@@ -271,7 +271,7 @@ def test_a_bad_configuration_is_refused_with_its_field(
 def test_create_app_refuses_unknown_provider_and_foreign_error_codes() -> None:
     from vidukit.mock_server import create_app
 
-    with pytest.raises(ConfigError, match="available: .*wavespeed"):
+    with pytest.raises(ConfigError, match=r"available: .*wavespeed"):
         create_app(MockConfig(provider="acme"))
     with pytest.raises(ConfigError, match="no error code"):
         create_app(MockConfig(outcome="fail:NOT_A_CODE"))
