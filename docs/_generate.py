@@ -235,11 +235,30 @@ def _cell(text: str) -> str:
     return text.replace("<", "&lt;").replace(">", "&gt;")
 
 
+def verify_checks() -> str:
+    """The checks ``vidukit verify`` runs, as the check registry describes them."""
+    from vidukit.contract_tests.checks import readme_table
+
+    return readme_table() + "\n"
+
+
+def drift_kinds() -> str:
+    """Every kind of drift finding with its severity and meaning, from the report's table."""
+    from vidukit.drift.report import KINDS
+
+    rows = ["| kind | severity | what it means |", "|---|---|---|"]
+    rows += [f"| `{kind}` | {severity} | {_cell(meaning)} |"
+             for kind, (severity, meaning) in KINDS.items()]
+    return "\n".join(rows) + "\n"
+
+
 PRODUCERS: dict[str, Callable[[], str]] = {
     "validate-example": validate_transcript,
     "wavespeed-session": wavespeed_session,
     "cli-reference": cli_reference,
     "drift-example": drift_example,
+    "verify-checks": verify_checks,
+    "drift-kinds": drift_kinds,
 }
 
 
