@@ -7,7 +7,7 @@ Run from the repository root:
 Each broken client of `examples.broken` (an example client with one bug) is
 verified with `verify_client` as `tests/contract/test_broken_clients.py` does
 it: a fixed seed, a few examples, the options the client declares. Prints the
-README's Markdown tables (caught/total per provider, then each client with the
+Markdown tables of docs/guide/verify.md (caught/total per provider, then each client with the
 check that must catch it and the checks that broke) and the total time; exit 1
 when any broken client was missed. Same as ``python -m examples.broken``.
 """

@@ -11,8 +11,8 @@ the invalid one merges its invalid fixtures (several violations, all listed in t
 Drives the app through raw ASGI calls (no socket, no HTTP parser), so what it
 shows is the mock's own cost per request, which is what a change to a hot path
 changes; `bench/http_compare.py` measures the whole server under wrk. The
-profile is pyinstrument's (``pip install -e '.[bench]'``); the README's
-performance notes quote its output.
+profile is pyinstrument's (``pip install -e '.[bench]'``); docs/performance.md
+quotes its output.
 """
 
 from __future__ import annotations

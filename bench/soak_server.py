@@ -3,7 +3,7 @@
 The mock runs as `vidukit serve` in its own process, as a team would run it,
 so the RSS measured is the server's alone (the load generator's own memory
 and garbage never mix into it). The fault mix is a scenarios file built from
-the README's catalogue; `SCENARIO_RULES` is the single place that says what
+the catalogue in docs/guide/scenarios.md; `SCENARIO_RULES` is the single place that says what
 the clients must expect.
 """
 

@@ -206,7 +206,7 @@ def _lifespan(state: MockState) -> Callable[[FastAPI], AbstractAsyncContextManag
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         # Everything built so far (schemas, routes, modules) lives as long as the server:
         # moved out of the collector's sight, a full collection no longer walks it, which
-        # kept p99 latency in milliseconds, not tens of them (README, performance notes).
+        # kept p99 latency in milliseconds, not tens of them (docs/performance.md).
         gc.collect()  # garbage frozen now would never be collected
         gc.freeze()
         try:

@@ -40,7 +40,7 @@ from vidukit.contract_tests.checks._registry import (
 
 
 def readme_table() -> str:
-    """The README's table of checks (name and one-line description), from the registry."""
+    """The table of checks in docs/guide/verify.md (name and one-line description)."""
     rows = ["| check | what it demands |", "|---|---|"]
     rows += [f"| `{c.name}` | {c.description} |" for c in REGISTRY]
     return "\n".join(rows)

@@ -32,7 +32,7 @@ class UnknownCheck(ToolkitError):
 
 @dataclass(frozen=True)
 class Check:
-    """A registered check: its name, the README's one-line description, and the function.
+    """A registered check: name, one-line description (docs/guide/verify.md), function.
 
     ``default`` checks run unless skipped; the others (``strict-retries``) run
     only when asked for by name or by the option that enables them.

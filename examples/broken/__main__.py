@@ -1,5 +1,5 @@
 """``python -m examples.broken [--provider P] [--seed S]``: verify every broken client, print the
-catch rate (Markdown, as in the README) and how long it took."""
+catch rate (Markdown, as in docs/guide/verify.md) and how long it took."""
 
 from __future__ import annotations
 

@@ -43,7 +43,7 @@ def control(broken: BrokenClient, *, seed: int = SEED) -> Report:
 
 
 def catch_rate(catches: Iterable[Catch]) -> str:
-    """The README's tables: caught/total per provider, then every broken client."""
+    """The catch-rate tables (docs/guide/verify.md): per provider, then every broken client."""
     done = list(catches)
     rows = ["| provider | broken clients | caught | catch rate |", "|---|---|---|---|"]
     for provider in [p for p in PROVIDERS if any(c.broken.provider == p for c in done)]:

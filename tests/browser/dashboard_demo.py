@@ -1,4 +1,4 @@
-"""Make the README's picture of the dashboard's timeline: ``docs/dashboard-timeline.png``.
+"""Make the dashboard guide's picture of the timeline: ``docs/dashboard-timeline.png``.
 
     python tests/browser/dashboard_demo.py [OUT.png]
 

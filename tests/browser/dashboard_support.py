@@ -10,6 +10,7 @@ browser is not done.
 from __future__ import annotations
 
 import os
+import shutil
 import threading
 from collections import deque
 from collections.abc import Iterator
@@ -33,7 +34,12 @@ except ImportError:  # pragma: no cover - the message is the point
         pytrace=False,
     )
 
-CHROMIUM = os.environ.get("VIDUKIT_CHROMIUM", "/usr/bin/chromium")
+#: VIDUKIT_CHROMIUM, else Debian's Chromium, else one on PATH (tests/system_requirements.py
+#: looks in the same places before the suite starts).
+CHROMIUM = os.environ.get("VIDUKIT_CHROMIUM") or (
+    "/usr/bin/chromium" if Path("/usr/bin/chromium").is_file()
+    else shutil.which("chromium") or shutil.which("chromium-browser") or "/usr/bin/chromium"
+)
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",

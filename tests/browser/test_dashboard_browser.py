@@ -321,7 +321,7 @@ def _png_size(path: Path) -> tuple[int, int]:
 def test_timeline_screenshot(
     page: Page, live: LiveServer, driver: Driver, tmp_path: Path
 ) -> None:
-    """The README's picture, made the same way (``python tests/browser/dashboard_demo.py``)."""
+    """The guide's picture, made the same way (``python tests/browser/dashboard_demo.py``)."""
     with receiving(500) as hook:
         ids = populate_demo(driver, hook.url)
         open_dashboard(page, live)

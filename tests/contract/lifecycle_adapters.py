@@ -6,7 +6,7 @@ body fields ask for a callback are the provider's spec (`vidukit.providers`:
 its `Wire` and `ProviderSpec.webhook`), read here as every client of the
 toolkit reads them. What stays here is the test's own reading: which engine
 state each status word stands for and the default failure codes (written from
-the README's "How each provider's mock behaves", the providers' documents, not
+"How the mock behaves" in docs/providers/<id>.md, the providers' documents, not
 imported from ``mock_server/providers/*/status.py``, so a drifted mapping in the
 mock shows up as a failure instead of agreeing with itself), and where outputs,
 progress and failure details sit, read strictly.
@@ -58,7 +58,7 @@ class ProviderAdapter:
     provider: str
     #: Engine state -> the word the provider shows for it (two states may share a word).
     words: Mapping[str, str]
-    #: The code a failed task carries when none was chosen (README, per provider).
+    #: The code a failed task carries when none was chosen (docs/providers/<id>.md).
     default_failure_code: str
     submit: Callable[[Any], Call]
     #: The prepared submit body and the submit answer -> the ids of the tasks it started.

@@ -1,6 +1,6 @@
 """The lifecycle machine's model: what state a task should show, from its specs alone.
 
-Written from the progression and outcome grammar the README documents
+Written from the progression and outcome grammar docs/guide/mock-server.md documents
 (``time=Q,P``: Q s queued then P s processing; ``polls=N``: the N-th poll
 sees the end; ``immediate``: every look after the submit answer sees the end;
 ``stay-processing`` never ends; an admin force ends a task at once or holds it

@@ -32,7 +32,7 @@ class Target:
 
     ``oversize_status``: what the mock answers for a body over the cap. WaveSpeed and
     Runware get 413; Vtrix's and the v3 async (Novita, MyRouter) error schemas allow no
-    413, so those answer the nearest status they have, 400 (README, "How each provider's
+    413, so those answer the nearest status they have, 400 (docs/providers/<id>.md, "How the
     mock behaves"; Vtrix names the rule ``body-size``).
     """
 

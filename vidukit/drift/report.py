@@ -24,8 +24,8 @@ SEVERITIES: tuple[Severity, ...] = ("breaking", "notable", "info")
 FAIL_ON_CHOICES: tuple[str, ...] = ("breaking", "notable", "info", "never")
 _RANK: Mapping[str, int] = {"breaking": 0, "notable": 1, "info": 2}
 
-#: Every finding kind, with its severity and what it means (the README table is built from
-#: the same words). A kind never changes severity, so a CI threshold means the same everywhere.
+#: Every finding kind, with its severity and what it means (docs/guide/drift.md prints this
+#: table). A kind never changes severity, so a CI threshold means the same everywhere.
 KINDS: Mapping[str, tuple[Severity, str]] = {
     "missing-field": ("breaking", "a required field is absent"),
     "renamed-field": ("breaking", "a required field is absent and one new field sits in its place"),
