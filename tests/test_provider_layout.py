@@ -1,8 +1,8 @@
 """One provider, one place: every fact about a provider lives in its own folders.
 
 A provider is ``schemas/<id>/``, ``fixtures/<id>/``, ``vidukit/providers/<id>/`` (its
-spec) and ``mock_server/providers/<id>/`` (its mock). These tests keep the four trees
-holding the same ids, and every other library or bench module free of provider ids,
+spec) and ``mock_server/providers/<id>/`` (its mock), plus its page
+``docs/providers/<id>.md``. These tests keep the trees holding the same ids, and every other library or bench module free of provider ids,
 so adding a provider is adding its folders.
 """
 
@@ -34,7 +34,7 @@ def _packages(folder: Path) -> set[str]:
             if p.is_dir() and (p / "__init__.py").is_file() and not p.name.startswith("_")}
 
 
-def test_the_four_trees_hold_the_same_provider_ids() -> None:
+def test_the_provider_trees_and_pages_hold_the_same_ids() -> None:
     trees = {
         "schemas/": {p.name for p in (ROOT / "schemas").iterdir()
                      if p.is_dir() and not p.name.startswith("_")},
@@ -42,6 +42,7 @@ def test_the_four_trees_hold_the_same_provider_ids() -> None:
         "vidukit/providers/": _packages(ROOT / "vidukit" / "providers"),
         "mock_server/providers/": _packages(ROOT / "mock_server" / "providers"),
     }
+    trees["docs/providers/"] = {p.stem for p in (ROOT / "docs" / "providers").glob("*.md")}
     assert set(PROVIDERS) == set(provider_ids())
     for tree, ids in trees.items():
         assert ids == set(PROVIDERS), f"{tree} holds {sorted(ids)}, expected {sorted(PROVIDERS)}"
