@@ -50,10 +50,23 @@ def run(args: argparse.Namespace) -> int:
     root: Path = args.root
     written = write(root, provider)
     print(f"wrote provider {provider.id!r} ({provider.title}) under {root}:")
-    for path in written:
-        print(f"  {path.as_posix()}")
+    print("\n".join(f"  {line}" for line in summary(written)))
     print(next_steps(provider.id, root))
     return 0
+
+
+def summary(written: list[Path]) -> list[str]:
+    """One line per file, except fixtures: one line per folder, with its count."""
+    lines: list[str] = []
+    folders: dict[str, int] = {}
+    for path in written:
+        if path.parts[0] == "fixtures":
+            folder = path.parent.as_posix() + "/"
+            folders[folder] = folders.get(folder, 0) + 1
+        else:
+            lines.append(path.as_posix())
+    lines += [f"{folder} ({count} fixtures)" for folder, count in folders.items()]
+    return sorted(lines)
 
 
 def next_steps(provider_id: str, root: Path) -> str:

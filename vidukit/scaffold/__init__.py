@@ -46,18 +46,23 @@ class ScaffoldError(ToolkitError):
     """The provider cannot be written as asked (a bad id, a taken id, not a checkout)."""
 
 
+#: ``{{name}}``; a ``{{`` not followed by a known name is an error (``invalid``).
+_PLACEHOLDER = r"""
+    \{\{(?:
+      (?P<named>[a-z_][a-z0-9_]*)\}\} |
+      (?P<braced>(?!)) |
+      (?P<escaped>(?!)) |
+      (?P<invalid>)
+    )
+"""
+
+
 class _Placeholders(Template):
     """``{{name}}`` placeholders; every other character (``$`` included) is literal."""
 
     delimiter = "{{"
-    pattern = r"""
-        \{\{(?:
-          (?P<named>[a-z_][a-z0-9_]*)\}\} |
-          (?P<braced>(?!)) |
-          (?P<escaped>(?!)) |
-          (?P<invalid>)
-        )
-    """
+    # Given as text, compiled by Template itself (typeshed types the compiled form).
+    pattern = _PLACEHOLDER  # type: ignore[assignment]
 
 
 @dataclass(frozen=True)
@@ -97,7 +102,8 @@ def make(provider_id: str, title: str | None = None, origin: str | None = None) 
     """The provider to write, its id, title and origin checked (defaults filled)."""
     check_id(provider_id)
     title = title if title is not None else provider_id.replace("_", " ").title()
-    origin = origin if origin is not None else f"https://api.{provider_id.replace('_', '-')}.example"
+    if origin is None:
+        origin = f"https://api.{provider_id.replace('_', '-')}.example"
     if not title.strip() or _UNSAFE_TITLE.search(title):
         raise ScaffoldError(
             f"title {title!r} must be non-empty, without quotes, backslashes, braces or "
