@@ -145,6 +145,8 @@ def test_the_written_code_is_ruff_clean(scaffolded: tuple[Path, set[str]]) -> No
     (["9acme"], "must be a lowercase Python identifier"),
     (["class"], "must be a lowercase Python identifier"),
     (["wavespeed"], "exists already: schemas/wavespeed"),
+    (["policies"], "would shadow vidukit/providers/policies.py"),
+    (["context"], "would shadow mock_server/providers/context.py"),
     (["newone", "--origin", "ftp://x"], "must be a plain http(s) URL"),
     (["newone", "--title", 'A "quoted" name'], "must be non-empty, without quotes"),
 ])

@@ -29,6 +29,8 @@ SUFFIX = ".tmpl"
 SEGMENT = "PROVIDER"
 #: The trees a new provider owns; one of them existing means the id is taken.
 TREES = ("schemas", "fixtures", "vidukit/providers", "mock_server/providers")
+#: The trees where the provider is a Python package beside the shared modules.
+PACKAGES = ("vidukit/providers", "mock_server/providers")
 #: Files that mark a vidukit checkout (a ``--root`` without them is refused).
 CHECKOUT_MARKERS = (
     "pyproject.toml",
@@ -155,6 +157,11 @@ def write(root: Path, provider: Provider) -> list[Path]:
     existing = taken(root, provider.id)
     if existing:
         raise ScaffoldError(f"provider {provider.id!r} exists already: {', '.join(existing)}")
+    shadowed = [f"{tree}/{provider.id}.py" for tree in PACKAGES
+                if (root / tree / f"{provider.id}.py").exists()]
+    if shadowed:
+        raise ScaffoldError(f"provider id {provider.id!r} would shadow {', '.join(shadowed)}; "
+                            "choose another id")
     files = render(provider)
     for relative, text in files.items():
         target = root / relative
