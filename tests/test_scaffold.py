@@ -34,6 +34,7 @@ SUITE = (
     "tests/contract/test_canonical.py",
     "tests/drift/test_drift_parts.py",
     "tests/test_capabilities.py",
+    "tests/test_docs.py",
     f"tests/mock_server/test_{NEW}.py",
 )
 #: Red on main for reasons of its own (bench modules still name providers; being moved):
@@ -90,7 +91,11 @@ def scaffolded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path,
     # The command's next step 1: the README's capability matrix gains the new column.
     matrix = _run(copy, "-m", "vidukit.capabilities", "--write-readme")
     assert matrix.returncode == 0, matrix.stderr
-    yield copy, _files(copy) - before - {"README.md"}
+    # Next step 2: the generated docs (the command reference lists the provider ids).
+    docs = _run(copy, "docs/_generate.py")
+    assert docs.returncode == 0, docs.stderr
+    regenerated = {"README.md", "docs/reference/cli.md"}
+    yield copy, _files(copy) - before - regenerated
 
 
 def _selected(copy: Path) -> list[str]:
@@ -125,9 +130,10 @@ def test_it_writes_only_the_provider_folders_and_its_test(
 ) -> None:
     _, added = scaffolded
     owned = tuple(f"{tree}/{NEW}/" for tree in TREES)
-    assert {p for p in added if not p.startswith(owned)} == {f"tests/mock_server/test_{NEW}.py"}
+    assert {p for p in added if not p.startswith(owned)} == {
+        f"tests/mock_server/test_{NEW}.py", f"docs/providers/{NEW}.md"}
     assert {p.split("/")[0] for p in added} == {"schemas", "fixtures", "vidukit", "mock_server",
-                                                "tests"}
+                                                "tests", "docs"}
 
 
 def test_the_written_code_is_ruff_clean(scaffolded: tuple[Path, set[str]]) -> None:

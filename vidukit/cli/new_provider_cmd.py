@@ -74,8 +74,8 @@ def next_steps(provider_id: str, root: Path) -> str:
     tests = " ".join([*FIRST_TESTS, f"tests/mock_server/test_{provider_id}.py"])
     return f"""
 next steps (docs/adding-a-provider.md):
-  1. {inside}{MATRIX_COMMAND}
-     (the README's capability matrix now has a column for {provider_id})
+  1. {inside}{MATRIX_COMMAND} && python docs/_generate.py
+     (the README's capability matrix and the command reference now name {provider_id})
   2. fill schemas/{provider_id}/*.json from the provider's documents: every rule with an
      x-source citing the document it comes from, every choice where documents disagree
      in the description; drop the SCAFFOLD notes as you go

@@ -143,7 +143,7 @@ def render(provider: Provider) -> dict[Path, str]:
 def taken(root: Path, provider_id: str) -> list[str]:
     """The provider's folders (and test) that already exist under *root*."""
     paths = [f"{tree}/{provider_id}" for tree in TREES]
-    paths += [p.as_posix() for p in render_paths(provider_id) if p.parts[0] == "tests"]
+    paths += [p.as_posix() for p in render_paths(provider_id) if p.parts[0] in ("tests", "docs")]
     return [p for p in paths if (root / p).exists()]
 
 
