@@ -20,7 +20,9 @@ from collections.abc import Sequence
 from vidukit.errors import ToolkitError
 
 #: Subcommand modules under vidukit.cli, in the order ``--help`` lists them.
-COMMANDS: tuple[str, ...] = ("validate", "schemas", "serve", "export", "verify", "proxy", "drift")
+COMMANDS: tuple[str, ...] = (
+    "validate", "schemas", "serve", "export", "verify", "proxy", "drift", "new_provider",
+)
 #: What ``vidukit --help`` opens with: what the tool is for, in a user's words.
 DESCRIPTION = (
     "Schemas, a validator, a mock server and contract tests for the Vidu Q2 "
