@@ -2,8 +2,9 @@
 
 A provider is ``schemas/<id>/``, ``fixtures/<id>/``, ``vidukit/providers/<id>/`` (its
 spec) and ``mock_server/providers/<id>/`` (its mock), plus its page
-``docs/providers/<id>.md``. These tests keep the trees holding the same ids, and every other library or bench module free of provider ids,
-so adding a provider is adding its folders.
+``docs/providers/<id>.md``. These tests keep the trees holding the same ids, and every
+other library or bench module free of provider ids, so adding a provider is adding its
+folders.
 """
 
 from __future__ import annotations
