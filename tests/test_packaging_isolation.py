@@ -83,6 +83,7 @@ def test_the_wheel_holds_one_top_level_package_and_its_plugin_entry(tmp_path: Pa
     assert top == {"vidukit"}, top
     for needed in ("vidukit/mock_server/__init__.py", "vidukit/mock_server/py.typed",
                    "vidukit/contract_tests/pytest_plugin/__init__.py",
-                   "vidukit/_data/schemas/_shared/image-ref.json", "vidukit/py.typed"):
+                   "vidukit/_data/schemas/_shared/image-ref.json", "vidukit/py.typed",
+                   "vidukit/scaffold/templates/vidukit/providers/PROVIDER/wire.py.tmpl"):
         assert needed in names, needed
     assert "vidukit = vidukit.contract_tests.pytest_plugin" in plugin
