@@ -42,7 +42,8 @@ _LISTED_FIELDS = 20
 
 
 def _rs_registry(resources: Mapping[str, Mapping[str, Any]]) -> jsonschema_rs.Registry:
-    return jsonschema_rs.Registry(list(resources.items()))
+    # The compiled validator takes plain dicts (read-only mappings are our own contract).
+    return jsonschema_rs.Registry([(uri, dict(doc)) for uri, doc in resources.items()])
 
 
 def _resolve_pointer(document: Any, fragment: str) -> list[Any]:
@@ -235,7 +236,7 @@ def build_validator(cat: Catalogue, provider: str, message: str) -> MessageValid
 
     schema = cat.schema(provider, message)
     uri = cat.uri(provider, message)
-    fast = jsonschema_rs.validator_for(schema, registry=_rs_registry(cat.resources))
+    fast = jsonschema_rs.validator_for(dict(schema), registry=_rs_registry(cat.resources))
     strict = None
     if message not in REQUEST_MESSAGES:
         twins = {u: _strict_twin(doc) for u, doc in cat.resources.items()}
