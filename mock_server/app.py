@@ -23,10 +23,11 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Match, Mount, Route
 from starlette.types import Receive, Scope, Send
 
-from vidukit.mock_server.admin import admin_routes
 from vidukit.mock_server.admin.openapi import install_admin_openapi
+from vidukit.mock_server.admin.routes import admin_routes
 from vidukit.mock_server.clock import SystemClock
 from vidukit.mock_server.config import MockConfig
+from vidukit.mock_server.drift import DriftMiddleware
 from vidukit.mock_server.engine import Engine
 from vidukit.mock_server.errors import ConfigError, MethodNotAllowed, NotFound
 from vidukit.mock_server.fastpath import Endpoint, ProviderDoor
@@ -176,8 +177,6 @@ def create_app(config: MockConfig | None = None) -> FastAPI:
     app.router.routes.extend(routes)
     app.router.default = app.last_resort = _unmatched(app.router.default, owners)
     if config.drift is not None:
-        from vidukit.mock_server.drift import DriftMiddleware
-
         app.add_middleware(DriftMiddleware, profile=config.drift, prefixes=prefixes)
     else:  # the drift middleware must see every answer: no side door then
         app.door = ProviderDoor(mounted, reserved=ADMIN_PREFIX)

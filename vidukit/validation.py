@@ -27,6 +27,7 @@ from typing import Any
 import jsonschema_rs
 
 from vidukit.catalogue import REQUEST_MESSAGES, Catalogue, catalogue
+from vidukit.rules import checks_for
 from vidukit.rules._payload import Payload
 from vidukit.rules.registry import BoundCheck
 from vidukit.violations import Violation, pointer, sort_key
@@ -232,8 +233,6 @@ class MessageValidator:
 
 
 def build_validator(cat: Catalogue, provider: str, message: str) -> MessageValidator:
-    from vidukit.rules import checks_for
-
     schema = cat.schema(provider, message)
     uri = cat.uri(provider, message)
     fast = jsonschema_rs.validator_for(dict(schema), registry=_rs_registry(cat.resources))

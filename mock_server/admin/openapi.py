@@ -19,6 +19,7 @@ from typing import Any
 
 from fastapi import FastAPI
 
+from vidukit import __version__
 from vidukit.mock_server.media import MEDIA_TYPES
 from vidukit.mock_server.media.lifetime import XML_TYPE
 from vidukit.mock_server.quotas.settings import LIMIT_NAMES
@@ -419,8 +420,6 @@ def _media() -> dict[str, Any]:
 
 def admin_document(state: MockState) -> dict[str, Any]:
     """The OpenAPI 3.1 document of *state*'s admin API (paths under `PREFIX`)."""
-    from vidukit import __version__
-
     security: list[dict[str, list[str]]] = [{"adminBearer": []}, {"adminHeader": []}]
     if state.config.admin_token is None:
         security.append({})  # no token configured: the admin API is open

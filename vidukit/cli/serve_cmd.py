@@ -12,10 +12,11 @@ import socket
 import sys
 from typing import TYPE_CHECKING, Any
 
+from vidukit.cli.serve_config import build_config
+from vidukit.cli.serve_workers import check_workers, run_workers
 from vidukit.errors import ToolkitError
 
 if TYPE_CHECKING:
-    from vidukit.mock_server.config import MockConfig
     from vidukit.mock_server.state import MockState
 
 
@@ -140,44 +141,6 @@ def register(subparsers: Any) -> None:
     parser.set_defaults(func=run)
 
 
-def build_config(args: argparse.Namespace) -> MockConfig:
-    from vidukit.mock_server.config import DEFAULT_PROGRESSION, MockConfig, check_exposure
-
-    check_exposure(args.host, args.admin_token)
-    options: dict[str, Any] = {}
-    if args.jitter is not None:
-        options["jitter"] = args.jitter
-    if args.webhook_secret is not None:
-        options["webhook_secret"] = args.webhook_secret
-    if args.scenarios is not None:
-        from vidukit.mock_server.scenarios import load_scenario_file
-
-        options["scenarios"] = load_scenario_file(args.scenarios)
-    if args.quotas is not None:
-        options["quotas"] = args.quotas
-    for name in ("journal_max_bytes", "journal_max_age", "max_tasks", "max_body_bytes"):
-        if getattr(args, name) is not None:
-            options[name] = getattr(args, name)
-    if args.drift is not None:
-        from vidukit.mock_server.drift import load_drift_profile
-
-        options["drift"] = load_drift_profile(args.drift)
-    return MockConfig(
-        provider=args.provider,
-        api_keys=tuple(args.api_key),
-        admin_token=args.admin_token,
-        clock=args.clock,
-        seed=args.seed,
-        progression=args.progression or DEFAULT_PROGRESSION,
-        outcome=args.outcome,
-        journal_max_entries=args.journal_size,
-        public_url=args.public_url,
-        webhook_targets=args.webhook_targets,
-        store=args.store,
-        **options,
-    )
-
-
 def origin_of(host: str, port: int) -> str:
     shown = f"[{host}]" if ":" in host else host
     return f"http://{shown}:{port}"
@@ -223,8 +186,6 @@ def run(args: argparse.Namespace) -> int:
 
     config = build_config(args)
     if args.workers != 1:
-        from vidukit.cli.serve_workers import check_workers
-
         check_workers(args.workers, config)
     app = create_app(config)
     sock = _bind(args.host, args.port)
@@ -233,8 +194,6 @@ def run(args: argparse.Namespace) -> int:
         print(line)
     sys.stdout.flush()
     if args.workers > 1:
-        from vidukit.cli.serve_workers import run_workers
-
         app.state.mock.store.close()  # the workers open their own
         run_workers(args, sock)
         return 0

@@ -22,6 +22,7 @@ import os
 import socket
 from typing import TYPE_CHECKING, Any
 
+from vidukit.cli.serve_config import build_config
 from vidukit.errors import ToolkitError
 
 if TYPE_CHECKING:
@@ -59,7 +60,6 @@ def encode_args(args: argparse.Namespace) -> str:
 
 def app_from_env() -> FastAPI:
     """The uvicorn factory each worker calls: the app the parent's options describe."""
-    from vidukit.cli.serve_cmd import build_config
     from vidukit.mock_server import create_app
 
     raw = os.environ.get(ENV)

@@ -61,7 +61,7 @@ from vidukit.mock_server.providers.runware.models import (
     redacted,
     task_refs,
 )
-from vidukit.mock_server.providers.runware.routes import redact
+from vidukit.mock_server.providers.runware.redaction import redact
 from vidukit.validation import validator
 
 logger = logging.getLogger("vidukit.mock_server.runware.websocket")
