@@ -1,25 +1,29 @@
 """The admin API (``/_mock/``) described as OpenAPI 3.1, served at ``/_mock/openapi.json``.
 
-The admin routes are plain Starlette routes (kept off FastAPI's per-request
-machinery), so FastAPI's generated document would list none of them. This
-one is written by hand next to the handlers and built from the running
-server's state: the provider ids it names are the mounted ones, and the
+The admin routes are plain Starlette handlers that read their own bodies (a
+framework's generated document would need typed handler signatures, and
+would list none of them). This one is written by hand next to the handlers
+and built from the running server's state: the provider ids it names are the mounted ones, and the
 admin token is optional in it only while none is configured.
 
 Schemas stay open (extra fields allowed) but every field they name has the
 type the handlers' views produce: Schemathesis checks each answer against
 them (``tests/test_schemathesis_admin.py``), and the same test fails when a
 route is added without a description here. The dashboard (``/_mock/ui``)
-is a browser page, not an API, and is left out.
+is a browser page, not an API, and is left out. `docs_routes` serves the
+document and a Swagger UI page for it.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from fastapi import FastAPI
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, Response
+from starlette.routing import BaseRoute, Route
 
 from vidukit import __version__
+from vidukit.mock_server.http import JSON_TYPE, dumps
 from vidukit.mock_server.media import MEDIA_TYPES
 from vidukit.mock_server.media.lifetime import XML_TYPE
 from vidukit.mock_server.quotas.settings import LIMIT_NAMES
@@ -446,18 +450,49 @@ def admin_document(state: MockState) -> dict[str, Any]:
     }
 
 
-def install_admin_openapi(app: FastAPI, state: MockState) -> None:
-    """Make FastAPI serve `admin_document` at its ``openapi_url`` (and Swagger UI show it).
+#: Swagger UI from the CDN (as FastAPI's docs page, used before, did): the mock ships no copy.
+_SWAGGER = "https://cdn.jsdelivr.net/npm/swagger-ui-dist@5"
+_DOCS_PAGE = """<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<title>vidukit mock server: admin API</title>
+<link rel="stylesheet" href="{swagger}/swagger-ui.css">
+</head>
+<body>
+<div id="swagger-ui"></div>
+<script src="{swagger}/swagger-ui-bundle.js"></script>
+<script>
+SwaggerUIBundle({{url: "{url}", dom_id: "#swagger-ui", deepLinking: true,
+  presets: [SwaggerUIBundle.presets.apis, SwaggerUIBundle.SwaggerUIStandalonePreset]}});
+</script>
+</body>
+</html>
+"""
 
-    Built on first request and cached where FastAPI caches its own (``openapi_schema``).
+
+def docs_routes(state: MockState) -> list[BaseRoute]:
+    """``GET /_mock/openapi.json`` (`admin_document`, built once) and ``GET /_mock/docs``.
+
+    Open without the admin token, as any API's description is: the document itself says
+    which routes need the token.
     """
+    built: list[bytes] = []
+    page = _DOCS_PAGE.format(swagger=_SWAGGER, url=f"{PREFIX}/openapi.json")
 
-    def openapi() -> dict[str, Any]:
-        if app.openapi_schema is None:
-            app.openapi_schema = admin_document(state)
-        return app.openapi_schema
+    async def openapi(request: Request) -> Response:
+        if not built:
+            built.append(dumps(admin_document(state)))
+        return Response(built[0], media_type=JSON_TYPE)
 
-    app.openapi = openapi  # type: ignore[method-assign]
+    async def docs(request: Request) -> Response:
+        return HTMLResponse(page)
+
+    return [
+        Route(f"{PREFIX}/openapi.json", openapi, methods=["GET"]),
+        Route(f"{PREFIX}/docs", docs, methods=["GET"]),
+    ]
 
 
-__all__ = ["PREFIX", "admin_document", "install_admin_openapi"]
+__all__ = ["PREFIX", "admin_document", "docs_routes"]

@@ -26,7 +26,7 @@ from vidukit.cli.serve_config import build_config
 from vidukit.errors import ToolkitError
 
 if TYPE_CHECKING:
-    from fastapi import FastAPI
+    from starlette.applications import Starlette
 
     from vidukit.mock_server.config import MockConfig
 
@@ -58,7 +58,7 @@ def encode_args(args: argparse.Namespace) -> str:
         raise ToolkitError(f"cannot hand the serve options to the workers: {exc}") from None
 
 
-def app_from_env() -> FastAPI:
+def app_from_env() -> Starlette:
     """The uvicorn factory each worker calls: the app the parent's options describe."""
     from vidukit.mock_server import create_app
 
