@@ -6,10 +6,11 @@ catch-all that answers unknown paths in that provider's own 404 (or 405 for
 a known path with the wrong method). A GET on a provider's base URL lists its routes
 (`vidukit.mock_server.provider_root`). All state lives on ``app.state.mock``.
 
-Provider routes are plain Starlette routes inside the FastAPI app, and
-`MockApp` serves them through `vidukit.mock_server.fastpath.ProviderDoor` before
-FastAPI's middleware and router: the hot paths (submit, poll) skip all of
-FastAPI's per-request machinery.
+A plain Starlette app: every handler reads and answers its own requests, so a
+framework's validation, dependency injection and generated schema would have
+nothing to do (bench/results/framework_decision.json). `MockApp` serves the
+provider routes through `vidukit.mock_server.fastpath.ProviderDoor` before the
+middleware and router: the hot paths (submit, poll) skip both.
 """
 
 from __future__ import annotations
@@ -18,17 +19,17 @@ import gc
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 
-from fastapi import FastAPI
+from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Match, Mount, Route
 from starlette.types import Receive, Scope, Send
 
-from vidukit.mock_server.admin import admin_routes
-from vidukit.mock_server.admin.docs import docs_routes
-from vidukit.mock_server.admin.openapi import install_admin_openapi
+from vidukit.mock_server.admin.openapi import docs_routes
+from vidukit.mock_server.admin.routes import admin_routes
 from vidukit.mock_server.clock import SystemClock
 from vidukit.mock_server.config import MockConfig
+from vidukit.mock_server.drift import DriftMiddleware
 from vidukit.mock_server.engine import Engine
 from vidukit.mock_server.errors import ConfigError, MethodNotAllowed, NotFound
 from vidukit.mock_server.fastpath import Endpoint, ProviderDoor
@@ -54,8 +55,8 @@ ADMIN_PREFIX = "/_mock"
 ALL_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
 
 
-class MockApp(FastAPI):
-    """FastAPI, with the provider routes served through the raw-ASGI `ProviderDoor` first."""
+class MockApp(Starlette):
+    """Starlette, with the provider routes served through the raw-ASGI `ProviderDoor` first."""
 
     door: ProviderDoor | None = None
     #: Routes a path by its owner's routes when Starlette's router cannot (`_unmatched`).
@@ -74,7 +75,7 @@ class MockApp(FastAPI):
         await super().__call__(scope, receive, send)
 
 
-def create_app(config: MockConfig | None = None) -> FastAPI:
+def create_app(config: MockConfig | None = None) -> MockApp:
     """Build a new mock server; raises `ConfigError` for a configuration it cannot serve."""
     config = config or MockConfig()
     available = load_providers()
@@ -144,22 +145,11 @@ def create_app(config: MockConfig | None = None) -> FastAPI:
         ),
     )
 
-    app = MockApp(
-        title="vidukit mock server",
-        # FastAPI's native OpenTelemetry checks its providers on every request: off for speed.
-        telemetry={"tracing": False, "metrics": False, "logs": False},
-        docs_url=None,  # FastAPI's page loads Swagger UI from a CDN: admin.docs serves it
-        redoc_url=None,
-        openapi_url=f"{ADMIN_PREFIX}/openapi.json",
-        lifespan=_lifespan(state),
-    )
+    app = MockApp(lifespan=_lifespan(state))
     app.state.mock = state
-    install_admin_openapi(app, state)
-    admin = [
-        *docs_routes(ADMIN_PREFIX, f"{ADMIN_PREFIX}/openapi.json", "vidukit mock server"),
-        *admin_routes(state),
-    ]
-    routes: list[BaseRoute] = [Mount(ADMIN_PREFIX, routes=admin)]
+    admin = admin_routes(state)
+    # The admin API's description and docs page first: open, outside the guarded mount.
+    routes: list[BaseRoute] = [*docs_routes(state), Mount(ADMIN_PREFIX, routes=admin)]
     mounted: dict[str, list[BaseRoute]] = {}
     owners: dict[str, tuple[Sequence[BaseRoute], Endpoint]] = {
         ADMIN_PREFIX: (admin, _catch_all(admin))
@@ -189,21 +179,19 @@ def create_app(config: MockConfig | None = None) -> FastAPI:
     app.router.routes.extend(routes)
     app.router.default = app.last_resort = _unmatched(app.router.default, owners)
     if config.drift is not None:
-        from vidukit.mock_server.drift import DriftMiddleware
-
         app.add_middleware(DriftMiddleware, profile=config.drift, prefixes=prefixes)
     else:  # the drift middleware must see every answer: no side door then
         app.door = ProviderDoor(mounted, reserved=ADMIN_PREFIX)
     return app
 
 
-def _lifespan(state: MockState) -> Callable[[FastAPI], AbstractAsyncContextManager[None]]:
+def _lifespan(state: MockState) -> Callable[[Starlette], AbstractAsyncContextManager[None]]:
     """What runs for as long as a server does (not under httpx.ASGITransport): callbacks;
     at the end (after uvicorn's graceful shutdown let in-flight requests finish) the store
     is closed."""
 
     @asynccontextmanager
-    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
         # Everything built so far (schemas, routes, modules) lives as long as the server:
         # moved out of the collector's sight, a full collection no longer walks it, which
         # kept p99 latency in milliseconds, not tens of them (docs/performance.md).
@@ -230,7 +218,7 @@ def _unmatched(
 
     Starlette's mounts and ``{path:path}`` match ``.*``, which stops at a line feed: a path
     such as ``/_mock/tasks/a%0Ab`` slips past the mount and every catch-all, and would get
-    FastAPI's ``{"detail": "Not Found"}``, in nobody's error shape. The owner's own routes
+    Starlette's plain-text ``Not Found``, in nobody's error shape. The owner's own routes
     (whose ``{id}`` does match a line feed) get the first try, then its catch-all.
     """
     by_length = sorted(owners, key=len, reverse=True)

@@ -1,14 +1,14 @@
-"""The raw-ASGI front door for the provider routes: submit and poll skip FastAPI.
+"""The raw-ASGI front door for the provider routes: submit and poll skip the framework.
 
-Clients spend their time on the provider paths, and there FastAPI's
+Clients spend their time on the provider paths, and there Starlette's
 per-request machinery (its middleware stack, exception wrappers and a router
 that tries every route with a regex) cost more than the mock's own work. The
-admin API, the dashboard and the docs keep FastAPI; the provider routes are
+admin API, the dashboard and the docs keep the router; the provider routes are
 matched here with one dict lookup on the path's first segment and one regex per
 route, and their endpoints are called directly. Behaviour is the router's: the
 same routes in the same order, the same scope keys (``root_path``,
 ``path_params``, ``endpoint``), so a handler cannot tell which door it came
-through. A server with a drift profile goes through FastAPI (the drift
+through. A server with a drift profile goes through the router (the drift
 middleware rewrites answers).
 """
 

@@ -57,7 +57,7 @@ class Progression:
     @classmethod
     def parse(cls, text: str) -> Progression:
         """Read the text form; `ValueError` with the expected grammar otherwise."""
-        return _parse_progression(cls, text)
+        return _parse_progression(text)
 
     @classmethod
     def _parse(cls, text: str) -> Progression:
@@ -110,7 +110,7 @@ class Outcome:
 
     @classmethod
     def parse(cls, text: str) -> Outcome:
-        return _parse_outcome(cls, text)
+        return _parse_outcome(text)
 
     @classmethod
     def _parse(cls, text: str) -> Outcome:
@@ -132,8 +132,14 @@ class Outcome:
 
 
 # Specs are frozen values read back for every stored task a store thaws: parse each once.
-_parse_progression = lru_cache(maxsize=4096)(lambda cls, text: cls._parse(text))
-_parse_outcome = lru_cache(maxsize=1024)(lambda cls, text: cls._parse(text))
+@lru_cache(maxsize=4096)
+def _parse_progression(text: str) -> Progression:
+    return Progression._parse(text)
+
+
+@lru_cache(maxsize=1024)
+def _parse_outcome(text: str) -> Outcome:
+    return Outcome._parse(text)
 
 
 @dataclass(slots=True)

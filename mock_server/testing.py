@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 import uvicorn
-from fastapi import FastAPI
+from starlette.applications import Starlette
 
 from vidukit.mock_server.net import KEEP_ALIVE_SECONDS, listening_socket
 from vidukit.mock_server.state import MockState
@@ -24,7 +24,7 @@ from vidukit.mock_server.state import MockState
 @dataclass(frozen=True)
 class LiveServer:
     url: str
-    app: FastAPI
+    app: Starlette
 
     @property
     def state(self) -> MockState:
@@ -38,7 +38,7 @@ class LiveServer:
 
 @contextmanager
 def serving(
-    app: FastAPI, *, host: str = "127.0.0.1", timeout: float = 10.0
+    app: Starlette, *, host: str = "127.0.0.1", timeout: float = 10.0
 ) -> Iterator[LiveServer]:
     sock = listening_socket(host, 0)
     port = sock.getsockname()[1]

@@ -35,7 +35,7 @@ from schemathesis.specs.openapi.checks import (
 from starlette.routing import Mount, Route
 
 from vidukit.mock_server import MockConfig, create_app
-from vidukit.mock_server.admin.openapi import PREFIX, admin_document, install_admin_openapi
+from vidukit.mock_server.admin.openapi import PREFIX, admin_document
 from vidukit.mock_server.state import MockState
 
 CHECKS = [not_a_server_error, response_schema_conformance, status_code_conformance]
@@ -218,10 +218,10 @@ def test_document_says_when_the_token_is_needed(token: str | None) -> None:
     assert ({} in document["security"]) == (anonymous.status_code == 200), anonymous.text
 
 
-def test_fastapi_serves_the_document_and_swagger_ui() -> None:
-    app = create_app(_config(provider="vtrix"))
+@pytest.mark.parametrize("token", [None, TOKEN])
+def test_the_document_and_swagger_ui_are_served_without_the_token(token: str | None) -> None:
+    app = create_app(_config(provider="vtrix", admin_token=token))
     state: MockState = app.state.mock
-    install_admin_openapi(app, state)  # what create_app is to do (see the module's report)
     client = _client(app)
     served = client.get(f"{PREFIX}/openapi.json")
     assert served.status_code == 200
@@ -230,6 +230,9 @@ def test_fastapi_serves_the_document_and_swagger_ui() -> None:
     page = client.get(f"{PREFIX}/docs")
     assert page.status_code == 200
     assert f"{PREFIX}/openapi.json" in page.text
+    assert "swagger-ui-bundle.js" in page.text
+    guarded = client.get(f"{PREFIX}/tasks")
+    assert guarded.status_code == (401 if token else 200), guarded.text
 
 
 def test_advancing_the_virtual_clock_out_of_range_is_refused_not_a_500() -> None:

@@ -28,6 +28,7 @@ from typing import Any
 import jsonschema_rs
 
 from vidukit.catalogue import REQUEST_MESSAGES, Catalogue, catalogue
+from vidukit.rules import checks_for
 from vidukit.rules._payload import Payload
 from vidukit.rules.registry import BoundCheck
 from vidukit.violations import Violation, pointer, sort_key
@@ -43,7 +44,8 @@ _LISTED_FIELDS = 20
 
 
 def _rs_registry(resources: Mapping[str, Mapping[str, Any]]) -> jsonschema_rs.Registry:
-    return jsonschema_rs.Registry(list(resources.items()))
+    # The compiled validator takes plain dicts (read-only mappings are our own contract).
+    return jsonschema_rs.Registry([(uri, dict(doc)) for uri, doc in resources.items()])
 
 
 def _resolve_pointer(document: Any, fragment: str) -> list[Any]:
@@ -251,11 +253,9 @@ class MessageValidator:
 
 
 def build_validator(cat: Catalogue, provider: str, message: str) -> MessageValidator:
-    from vidukit.rules import checks_for
-
     schema = cat.schema(provider, message)
     uri = cat.uri(provider, message)
-    fast = jsonschema_rs.validator_for(schema, registry=_rs_registry(cat.resources))
+    fast = jsonschema_rs.validator_for(dict(schema), registry=_rs_registry(cat.resources))
     strict = None
     if message not in REQUEST_MESSAGES:
         twins = {u: _strict_twin(doc) for u, doc in cat.resources.items()}

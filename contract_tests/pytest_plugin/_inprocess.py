@@ -15,13 +15,13 @@ import threading
 from collections.abc import Iterator
 
 import httpx
-from fastapi import FastAPI
+from starlette.applications import Starlette
 
 _START_TIMEOUT = 10.0
 
 
 class _LoopTransport(httpx.BaseTransport):
-    def __init__(self, app: FastAPI, loop: asyncio.AbstractEventLoop) -> None:
+    def __init__(self, app: Starlette, loop: asyncio.AbstractEventLoop) -> None:
         self._asgi = httpx.ASGITransport(app=app)
         self._loop = loop
 
@@ -40,7 +40,7 @@ class _LoopTransport(httpx.BaseTransport):
 
 
 @contextlib.contextmanager
-def in_process_client(app: FastAPI, origin: str) -> Iterator[httpx.Client]:
+def in_process_client(app: Starlette, origin: str) -> Iterator[httpx.Client]:
     """An httpx.Client on *origin* whose requests go straight into *app*, lifespan running."""
     loop = asyncio.new_event_loop()
     started, failed = threading.Event(), []

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import httpx
-from fastapi import FastAPI
+from starlette.applications import Starlette
 
 from vidukit.contract_tests.pytest_plugin._inprocess import in_process_client
 from vidukit.errors import ToolkitError
@@ -69,7 +69,7 @@ class ViduMock:
     replaces the real origin in a client), `endpoint` the dict an adapter gets.
     """
 
-    def __init__(self, app: FastAPI, http: httpx.Client, url: str, *, in_process: bool,
+    def __init__(self, app: Starlette, http: httpx.Client, url: str, *, in_process: bool,
                  api_key: str = DEFAULT_API_KEY) -> None:
         self.app = app
         self._http = http

@@ -24,6 +24,7 @@ from typing import Any
 
 from hypothesis import strategies as st
 
+from vidukit.catalogue import catalogue
 from vidukit.contract_tests.strategies._compile import ANNOTATIONS, SUPPORTED, Compiler
 from vidukit.contract_tests.strategies._generate import Options, values
 from vidukit.contract_tests.strategies._named import repairs_for
@@ -56,8 +57,6 @@ def from_subschema(schema: Mapping[str, Any] | bool, resolver: Any, *,
 @cache
 def compile_message(provider: str, message: str) -> Node | None:
     """The compiled root node of *provider*'s *message*, built once per process."""
-    from vidukit.catalogue import catalogue
-
     cat = catalogue()
     uri = cat.uri(provider, message)
     return Compiler().compile(cat.schema(provider, message),

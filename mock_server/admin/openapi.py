@@ -1,25 +1,35 @@
 """The admin API (``/_mock/``) described as OpenAPI 3.1, served at ``/_mock/openapi.json``.
 
-The admin routes are plain Starlette routes (kept off FastAPI's per-request
-machinery), so FastAPI's generated document would list none of them. This
-one is written by hand next to the handlers and built from the running
-server's state: the provider ids it names are the mounted ones, and the
+The admin routes are plain Starlette handlers that read their own bodies (a
+framework's generated document would need typed handler signatures, and
+would list none of them). This one is written by hand next to the handlers
+and built from the running server's state: the provider ids it names are the mounted ones, and the
 admin token is optional in it only while none is configured.
 
 Schemas stay open (extra fields allowed) but every field they name has the
 type the handlers' views produce: Schemathesis checks each answer against
 them (``tests/test_schemathesis_admin.py``), and the same test fails when a
 route is added without a description here. The dashboard (``/_mock/ui``)
-and the Swagger UI page (``/_mock/docs``, `admin.docs`) are browser pages, not an
-API, and are left out.
+and the Swagger UI page (``/_mock/docs``) are browser pages, not an API, and are
+left out. `docs_routes` serves the document and a Swagger UI page for it, whose
+script and styles come from this machine (the ``swagger-ui-bundle-v2`` package, under
+``/_mock/docs/static/``): on a machine without internet, where a mock is most needed,
+a page that loads them from a CDN stays blank.
 """
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
-from fastapi import FastAPI
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, Response
+from starlette.routing import BaseRoute, Mount, Route
+from starlette.staticfiles import StaticFiles
+from swagger_ui_bundle import swagger_ui_path  # type: ignore[import-untyped]  # no py.typed
 
+from vidukit import __version__
+from vidukit.mock_server.http import JSON_TYPE, dumps
 from vidukit.mock_server.media import MEDIA_TYPES
 from vidukit.mock_server.media.lifetime import XML_TYPE
 from vidukit.mock_server.quotas.settings import LIMIT_NAMES
@@ -420,8 +430,6 @@ def _media() -> dict[str, Any]:
 
 def admin_document(state: MockState) -> dict[str, Any]:
     """The OpenAPI 3.1 document of *state*'s admin API (paths under `PREFIX`)."""
-    from vidukit import __version__
-
     security: list[dict[str, list[str]]] = [{"adminBearer": []}, {"adminHeader": []}]
     if state.config.admin_token is None:
         security.append({})  # no token configured: the admin API is open
@@ -448,18 +456,54 @@ def admin_document(state: MockState) -> dict[str, Any]:
     }
 
 
-def install_admin_openapi(app: FastAPI, state: MockState) -> None:
-    """Make FastAPI serve `admin_document` at its ``openapi_url`` (and Swagger UI show it).
+#: Swagger UI's built files, served from the package (relative to the admin prefix).
+STATIC = "/docs/static"
+_DOCS_PAGE = """<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<title>vidukit mock server: admin API</title>
+<link rel="stylesheet" href="{swagger}/swagger-ui.css">
+<link rel="icon" type="image/png" href="{swagger}/favicon-32x32.png">
+</head>
+<body>
+<div id="swagger-ui"></div>
+<script src="{swagger}/swagger-ui-bundle.js"></script>
+<script>
+SwaggerUIBundle({{url: "{url}", dom_id: "#swagger-ui", deepLinking: true, validatorUrl: null,
+  presets: [SwaggerUIBundle.presets.apis, SwaggerUIBundle.SwaggerUIStandalonePreset]}});
+</script>
+</body>
+</html>
+"""
 
-    Built on first request and cached where FastAPI caches its own (``openapi_schema``).
+
+def docs_routes(state: MockState) -> list[BaseRoute]:
+    """``GET /_mock/openapi.json`` (`admin_document`, built once) and ``GET /_mock/docs``.
+
+    Open without the admin token, as any API's description is: the document itself says
+    which routes need the token.
     """
+    built: list[bytes] = []
+    static = StaticFiles(directory=Path(str(swagger_ui_path)))
 
-    def openapi() -> dict[str, Any]:
-        if app.openapi_schema is None:
-            app.openapi_schema = admin_document(state)
-        return app.openapi_schema
+    async def openapi(request: Request) -> Response:
+        if not built:
+            built.append(dumps(admin_document(state)))
+        return Response(built[0], media_type=JSON_TYPE)
 
-    app.openapi = openapi  # type: ignore[method-assign]
+    async def docs(request: Request) -> Response:
+        root = str(request.scope.get("root_path", "")).rstrip("/")
+        page = _DOCS_PAGE.format(swagger=f"{root}{PREFIX}{STATIC}",
+                                 url=f"{root}{PREFIX}/openapi.json")
+        return HTMLResponse(page)
+
+    return [
+        Route(f"{PREFIX}/openapi.json", openapi, methods=["GET"]),
+        Route(f"{PREFIX}/docs", docs, methods=["GET"]),
+        Mount(f"{PREFIX}{STATIC}", app=static),
+    ]
 
 
-__all__ = ["PREFIX", "admin_document", "install_admin_openapi"]
+__all__ = ["PREFIX", "STATIC", "admin_document", "docs_routes"]

@@ -19,8 +19,10 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
+from vidukit.mock_server.admin.errors import AdminError
 from vidukit.mock_server.admin.views import clock_view, defaults_view, task_view
 from vidukit.mock_server.clock import VirtualClock
+from vidukit.mock_server.dashboard import dashboard_routes
 from vidukit.mock_server.engine import TaskFinished, UnknownTask
 from vidukit.mock_server.errors import ProviderError
 from vidukit.mock_server.http import JSON_TYPE, dumps, parse_json, read_body
@@ -31,6 +33,7 @@ from vidukit.mock_server.scenarios.admin import ENDPOINTS as SCENARIO_ENDPOINTS
 from vidukit.mock_server.scenarios.admin import scenario_routes
 from vidukit.mock_server.state import MockState
 from vidukit.mock_server.tasks import Outcome, Progression
+from vidukit.mock_server.webhooks.admin import webhook_routes
 
 logger = logging.getLogger("vidukit.mock_server.admin")
 
@@ -63,13 +66,6 @@ ENDPOINTS: tuple[str, ...] = (
 
 #: 9999-12-31T23:59:59Z: ISO timestamps (and Python's datetime) end there.
 _LAST_SECOND = 253402300799.0
-
-
-class AdminError(Exception):
-    def __init__(self, status: int, message: str) -> None:
-        super().__init__(message)
-        self.status = status
-        self.message = message
 
 
 def _json(body: Any, status: int = 200) -> Response:
@@ -233,11 +229,6 @@ def admin_routes(state: MockState) -> list[BaseRoute]:
             raise AdminError(400, str(exc)) from None
         engine.progression, engine.outcome = progression, outcome
         return defaults_view(engine)
-
-    from vidukit.mock_server.dashboard import dashboard_routes  # it imports admin.views: not on top
-    from vidukit.mock_server.webhooks.admin import (
-        webhook_routes,  # it imports this module: not on top
-    )
 
     async def unknown(request: Request) -> Any:
         raise AdminError(

@@ -72,8 +72,8 @@ class JournalLinks:
         for entry in entries:
             hits = self.tokens(entry) & names.keys()
             seen: list[str] = []
-            for name in sorted(hits):
-                for task in names[name]:
+            for token in sorted(hits):
+                for task in names[token]:
                     if task.provider == entry.provider and task.id not in seen:
                         seen.append(task.id)
                         linking.by_task.setdefault(task.id, []).append(entry)

@@ -18,7 +18,7 @@ admin module's ``guarded`` wrapper and error class.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import Any, Literal
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -84,9 +84,10 @@ def scenario_routes(
         on = body.get("on")
         try:
             scenario = Scenario.parse(text, extra={"on": on} if on is not None else None)
-            target = body.get("for") or ("tasks" if _is_task(scenario) else "requests")
-            if target not in ("tasks", "requests"):
-                raise ValueError(f"for must be 'tasks' or 'requests', not {target!r}")
+            wanted = body.get("for") or ("tasks" if _is_task(scenario) else "requests")
+            if wanted not in ("tasks", "requests"):
+                raise ValueError(f"for must be 'tasks' or 'requests', not {wanted!r}")
+            target: Literal["tasks", "requests"] = "tasks" if wanted == "tasks" else "requests"
             pending = scenarios.select(scenario, target=target, count=count, provider=provider)
         except ValueError as exc:
             raise error(400, str(exc)) from None

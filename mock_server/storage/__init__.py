@@ -43,6 +43,7 @@ from vidukit.mock_server.errors import ConfigError
 from vidukit.mock_server.storage.base import TaskStore
 from vidukit.mock_server.storage.clock import StoredClock, store_clock
 from vidukit.mock_server.storage.memory import MemoryTaskStore
+from vidukit.mock_server.storage.sqlite import SqliteTaskStore
 from vidukit.mock_server.storage.url import STORE_HELP, StoreSpec, parse_store_url
 
 #: The store kinds `make_store` accepts (``sqlite:PATH``, ``redis://HOST:PORT/DB``).
@@ -61,8 +62,6 @@ def make_store(name: str, *, max_tasks: int = 0) -> TaskStore:
         available = ", ".join(STORES)
         raise ConfigError(f"unknown store {name!r}: {exc}; available: {available}") from None
     if spec.kind == "sqlite":
-        from vidukit.mock_server.storage.sqlite import SqliteTaskStore
-
         return SqliteTaskStore(spec.path)
     if spec.kind == "redis":
         from vidukit.mock_server.storage.redis import RedisTaskStore

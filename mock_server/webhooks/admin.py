@@ -18,7 +18,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
-from vidukit.mock_server.admin.routes import AdminError
+from vidukit.mock_server.admin.errors import AdminError
 from vidukit.mock_server.errors import ProviderError
 from vidukit.mock_server.http import parse_json, read_body
 from vidukit.mock_server.state import MockState

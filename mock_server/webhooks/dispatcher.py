@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import functools
 import hashlib
 import logging
 from collections import deque
@@ -393,21 +394,21 @@ class Webhooks:
                     queue.append(other)
 
     async def _send(self, http: httpx.AsyncClient, delivery: Delivery, now: float) -> None:
-        options = {
-            "now": now,
-            "secret": self.secret,
-            "stopwatch": self._stopwatch,
-            "loopback_only": self.targets == "loopback",
-        }
-        kind = "retry" if delivery.attempts else "first"
-        record = await sender.attempt(http, delivery, kind, **options)
+        attempt = functools.partial(
+            sender.attempt,
+            now=now,
+            secret=self.secret,
+            stopwatch=self._stopwatch,
+            loopback_only=self.targets == "loopback",
+        )
+        record = await attempt(http, delivery, "retry" if delivery.attempts else "first")
         delivery.attempts.append(record)
         if record.ok:
             delivery.state = "delivered"
             while delivery.copies_left > 0:
                 delivery.copies_left -= 1
                 delivery.attempts.append(
-                    await sender.attempt(http, delivery, "duplicate", **options)
+                    await attempt(http, delivery, "duplicate")
                 )
             return
         delivery.failures += 1

@@ -1,7 +1,7 @@
-"""The raw-ASGI door answers exactly as FastAPI's router would: same routes, same bodies.
+"""The raw-ASGI door answers exactly as Starlette's router would: same routes, same bodies.
 
 Two apps with one configuration (virtual clock, one seed, so ids and times agree): one
-with `ProviderDoor`, one with the door shut, so every request takes FastAPI's router.
+with `ProviderDoor`, one with the door shut, so every request takes Starlette's router.
 Any request sequence must get byte-identical answers from both.
 """
 
@@ -126,7 +126,7 @@ def test_fast_headers_look_up_as_starlettes_do() -> None:
     assert 42 not in fast
 
 
-def test_a_line_feed_in_a_path_gets_the_owners_404_not_fastapis() -> None:
+def test_a_line_feed_in_a_path_gets_the_owners_404_not_the_routers() -> None:
     """Starlette's catch-alls match ``.*``, which stops at a line feed: the router's last
     resort answers in the shape of whoever owns the prefix."""
     from mock_support import AUTH, assert_valid

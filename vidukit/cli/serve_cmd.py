@@ -13,17 +13,16 @@ the user typed (`FLAGS`).
 from __future__ import annotations
 
 import argparse
-import re
 import socket
 import sys
 from typing import TYPE_CHECKING, Any
 
 from vidukit.cli import _options as opt
-from vidukit.cli.serve_workers import MAX_WORKERS
+from vidukit.cli.serve_config import build_config
+from vidukit.cli.serve_workers import MAX_WORKERS, check_workers, run_workers
 from vidukit.errors import ToolkitError
 
 if TYPE_CHECKING:
-    from vidukit.mock_server.config import MockConfig
     from vidukit.mock_server.state import MockState
 
 
@@ -160,33 +159,6 @@ def register(subparsers: Any) -> None:
 
 #: uvicorn's log levels (``uvicorn.config.LOG_LEVELS``), named here so parsing imports nothing.
 LOG_LEVELS = ("critical", "error", "warning", "info", "debug", "trace")
-#: MockConfig field -> the ``serve`` flag that sets it, for `ConfigError` messages.
-FLAGS: dict[str, str] = {
-    "provider": "--provider",
-    "api_keys": "--api-key",
-    "admin_token": "--admin-token",
-    "clock": "--clock",
-    "seed": "--seed",
-    "progression": "--progression",
-    "outcome": "--outcome",
-    "jitter": "--jitter",
-    "store": "--store",
-    "journal_max_entries": "--journal-size",
-    "journal_max_bytes": "--journal-max-bytes",
-    "journal_max_age": "--journal-max-age",
-    "max_tasks": "--max-tasks",
-    "max_body_bytes": "--max-body-bytes",
-    "public_url": "--public-url",
-    "webhook_secret": "--webhook-secret",
-    "webhook_targets": "--webhook-targets",
-    "scenarios": "--scenarios",
-    "quotas": "--quotas",
-    "drift": "--drift",
-}
-#: ``field: ...`` or ``field.part: ...`` (quota overrides name their provider and limit).
-_FIELD = re.compile(r"^([a-z_]+)(?:: |\.)")
-
-
 def _store(text: str) -> str:
     """``--store``: the URL grammar, and for ``sqlite:PATH`` a folder that exists."""
     from vidukit.mock_server.storage.url import parse_store_url
@@ -200,61 +172,6 @@ def _store(text: str) -> str:
         raise argparse.ArgumentTypeError(
             f"{text}: folder {folder} does not exist (create it first)")
     return text
-
-
-def as_flag(message: str) -> str:
-    """A `MockConfig` message (``journal_max_entries: ...``) in the flag's words."""
-    found = _FIELD.match(message)
-    if found and found.group(1) in FLAGS:
-        return FLAGS[found.group(1)] + ": " + message[found.end():]
-    return message
-
-
-def build_config(args: argparse.Namespace) -> MockConfig:
-    from vidukit.mock_server.errors import ConfigError
-
-    try:
-        return _build_config(args)
-    except ConfigError as exc:
-        raise ConfigError(as_flag(str(exc))) from None
-
-
-def _build_config(args: argparse.Namespace) -> MockConfig:
-    from vidukit.mock_server.config import DEFAULT_PROGRESSION, MockConfig, check_exposure
-
-    check_exposure(args.host, args.admin_token)
-    options: dict[str, Any] = {}
-    if args.jitter is not None:
-        options["jitter"] = args.jitter
-    if args.webhook_secret is not None:
-        options["webhook_secret"] = args.webhook_secret
-    if args.scenarios is not None:
-        from vidukit.mock_server.scenarios import load_scenario_file
-
-        options["scenarios"] = load_scenario_file(args.scenarios)
-    if args.quotas is not None:
-        options["quotas"] = args.quotas
-    for name in ("journal_max_bytes", "journal_max_age", "max_tasks", "max_body_bytes"):
-        if getattr(args, name) is not None:
-            options[name] = getattr(args, name)
-    if args.drift is not None:
-        from vidukit.mock_server.drift import load_drift_profile
-
-        options["drift"] = load_drift_profile(args.drift)
-    return MockConfig(
-        provider=args.provider,
-        api_keys=tuple(args.api_key),
-        admin_token=args.admin_token,
-        clock=args.clock,
-        seed=args.seed,
-        progression=args.progression or DEFAULT_PROGRESSION,
-        outcome=args.outcome,
-        journal_max_entries=args.journal_size,
-        public_url=args.public_url,
-        webhook_targets=args.webhook_targets,
-        store=args.store,
-        **options,
-    )
 
 
 def origin_of(host: str, port: int) -> str:
@@ -302,8 +219,6 @@ def run(args: argparse.Namespace) -> int:
 
     config = build_config(args)
     if args.workers != 1:
-        from vidukit.cli.serve_workers import check_workers
-
         check_workers(args.workers, config)
     app = create_app(config)
     sock = _bind(args.host, args.port)
@@ -312,8 +227,6 @@ def run(args: argparse.Namespace) -> int:
         print(line)
     sys.stdout.flush()
     if args.workers > 1:
-        from vidukit.cli.serve_workers import run_workers
-
         app.state.mock.store.close()  # the workers open their own
         run_workers(args, sock)
         return 0

@@ -22,10 +22,11 @@ import os
 import socket
 from typing import TYPE_CHECKING, Any
 
+from vidukit.cli.serve_config import build_config
 from vidukit.errors import ToolkitError
 
 if TYPE_CHECKING:
-    from fastapi import FastAPI
+    from starlette.applications import Starlette
 
     from vidukit.mock_server.config import MockConfig
 
@@ -57,9 +58,8 @@ def encode_args(args: argparse.Namespace) -> str:
         raise ToolkitError(f"cannot hand the serve options to the workers: {exc}") from None
 
 
-def app_from_env() -> FastAPI:
+def app_from_env() -> Starlette:
     """The uvicorn factory each worker calls: the app the parent's options describe."""
-    from vidukit.cli.serve_cmd import build_config
     from vidukit.mock_server import create_app
 
     raw = os.environ.get(ENV)

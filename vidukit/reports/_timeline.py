@@ -145,20 +145,20 @@ def from_journal(tasks: Sequence[Mapping[str, Any]], exchange: Sequence[Mapping[
                 "fault": entry.get("fault"),
             })
     for delivery in webhooks:
-        row = rows.get(str(delivery.get("task_id")))
-        if row is None:
+        owner = rows.get(str(delivery.get("task_id")))
+        if owner is None:
             continue
         for attempt in delivery.get("attempts") or ():
             at = epoch(attempt.get("at"))
             if at is not None:
-                row["webhook_attempts"].append({
+                owner["webhook_attempts"].append({
                     "time": at, "attempt": attempt.get("attempt"), "kind": attempt.get("kind"),
                     "status": attempt.get("status"), "ok": bool(attempt.get("ok")),
                     "error": attempt.get("error"),
                 })
         due = epoch(delivery.get("next_attempt_at"))
         if due is not None:
-            row["webhook_pending"].append({"time": due, "state": delivery.get("state")})
+            owner["webhook_pending"].append({"time": due, "state": delivery.get("state")})
     timeline.tasks = list(rows.values())
     return _settle(timeline, times)
 

@@ -169,7 +169,7 @@ def code_of(exc: ProviderError) -> str:
         return exc.code
     for cls in type(exc).__mro__:
         if cls in CORE_CODES:
-            return CORE_CODES[cls]  # type: ignore[index]
+            return CORE_CODES[cls]
     return "badRequest"
 
 

@@ -12,14 +12,11 @@ The journal keeps the body with every ``apiKey`` value redacted.
 
 from __future__ import annotations
 
-import re
-
 from starlette.requests import Request
 from starlette.routing import BaseRoute, Route
 
 from vidukit.mock_server.errors import InvalidRequest, Unauthorized
 from vidukit.mock_server.http import Reply, check_json_type, parse_json, read_body
-from vidukit.mock_server.journal import REDACTED
 from vidukit.mock_server.providers.context import Exchange, ProviderContext
 from vidukit.mock_server.providers.runware.errors import TaskViolations
 from vidukit.mock_server.providers.runware.models import (
@@ -30,22 +27,14 @@ from vidukit.mock_server.providers.runware.models import (
     redacted,
     task_refs,
 )
+from vidukit.mock_server.providers.runware.redaction import redact
+from vidukit.mock_server.providers.runware.websocket import websocket_route
 
 TASKS_PATH = "/v1"
 MISSING_KEY = (
     "missing API key: send 'Authorization: Bearer <api key>' or lead the array with "
     '{"taskType": "authentication", "apiKey": "<api key>"}'
 )
-
-_API_KEY = re.compile(rb'("apiKey"\s*:\s*)"(?:[^"\\]|\\.)*"')
-
-
-def redact(raw: bytes) -> bytes:
-    """The body as the journal may keep it: every apiKey string value replaced."""
-    if b'"apiKey"' not in raw:
-        return raw
-    return _API_KEY.sub(rb'\1"' + REDACTED.encode() + rb'"', raw)
-
 
 def routes(ctx: ProviderContext) -> list[BaseRoute]:
     backend = RunwareBackend(ctx.engine)
@@ -76,8 +65,5 @@ def routes(ctx: ProviderContext) -> list[BaseRoute]:
             return Reply(200, answer, "submit-response")
         answer = backend.poll(owner, body, media_url=lambda task: ctx.media_url(request, task))
         return Reply(200, answer, "result-response")
-
-    # Imported here: the WebSocket module reuses this module's helpers (redact).
-    from vidukit.mock_server.providers.runware.websocket import websocket_route
 
     return [Route(TASKS_PATH, ctx.endpoint(tasks), methods=["POST"]), websocket_route(ctx, backend)]

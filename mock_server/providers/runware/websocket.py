@@ -61,7 +61,7 @@ from vidukit.mock_server.providers.runware.models import (
     redacted,
     task_refs,
 )
-from vidukit.mock_server.providers.runware.routes import redact
+from vidukit.mock_server.providers.runware.redaction import redact
 from vidukit.validation import validator
 
 logger = logging.getLogger("vidukit.mock_server.runware.websocket")
@@ -271,7 +271,9 @@ def websocket_route(ctx: ProviderContext, backend: RunwareBackend) -> BaseRoute:
 
 def _is_ping_answer(reply: Reply) -> bool:
     data = reply.body.get("data") if isinstance(reply.body, dict) else None
-    return bool(data) and all(item.get("taskType") == PING for item in data)
+    if not data:
+        return False
+    return all(item.get("taskType") == PING for item in data)
 
 
 __all__ = [
