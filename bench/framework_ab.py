@@ -8,7 +8,7 @@ Run from the repository root:
 Why not `http_compare.py` alone: it measures each server once, one after the other, and on
 a machine shared with other work the outside load moves between those minutes, so two of
 its runs can differ by more than the change being judged. Here every server (bare
-Starlette and each variant, ``vidukit serve --provider wavespeed``, imported from the
+Starlette and each variant, ``vidukit serve --provider P`` (`one_provider`), imported from the
 checkout given, one uvicorn worker each, all pinned to the same CPU, wrk on the other) runs
 at once, and each cycle measures every workload on every server back to back, in a rotating
 order; each variant's ratio to bare is taken within a cycle, and the median over cycles is
@@ -34,21 +34,17 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+import one_provider
 from http_compare import (
     BENCH,
-    INVALID_PARTS,
     READY_PATH,
-    RESULT_PATH,
     SERVER_CPU,
-    SUBMIT_PATH,
-    VALID_BODY,
     Bench,
     Processes,
     Row,
     SetupError,
     free_port,
     handled_signals,
-    invalid_body,
     pinning,
     processing_task,
     wait_ready,
@@ -74,7 +70,8 @@ def start_bare(bench: Bench) -> str:
     return base
 
 
-def start_variant(bench: Bench, name: str, tree: Path, body: bytes) -> tuple[str, str]:
+def start_variant(bench: Bench, name: str, tree: Path, body: bytes,
+                  provider: str) -> tuple[str, str]:
     """A mock imported from *tree*: ``-P`` keeps the working directory off ``sys.path``, and
     PYTHONPATH precedes the editable install's finder."""
     if not (tree / "vidukit" / "__init__.py").exists():
@@ -83,11 +80,11 @@ def start_variant(bench: Bench, name: str, tree: Path, body: bytes) -> tuple[str
     base = f"http://127.0.0.1:{port}"
     proc = bench.procs.start(f"mock-{name}", [
         *bench.pin(SERVER_CPU), sys.executable, "-P", "-m", "vidukit", "serve", "--provider",
-        "wavespeed", "--outcome", "stay-processing", "--host", "127.0.0.1", "--port",
+        provider, "--outcome", "stay-processing", "--host", "127.0.0.1", "--port",
         str(port), "--log-level", "warning",
     ], env={"PYTHONPATH": str(tree.resolve())})
     wait_ready(bench.procs, f"mock-{name}", proc, base + READY_PATH, 60)
-    return base, processing_task(base, body)
+    return base, processing_task(provider, base, body)
 
 
 def measure(bench: Bench, label: str, url: str, workload: str, env: dict[str, str]) -> float:
@@ -104,12 +101,13 @@ def run(args: argparse.Namespace, procs: Processes, work: Path) -> dict[str, Any
     pinned, note = pinning()
     print(note, flush=True)
     bench = Bench(procs, pinned, args.duration, args.warmup, args.connections, 1, work)
-    body, _ = invalid_body()
+    provider = one_provider.chosen(args)
+    body, broken = one_provider.invalid_body(provider)
     valid, invalid = work / "valid.json", work / "invalid.json"
-    valid.write_bytes(VALID_BODY.read_bytes())
+    valid.write_bytes(one_provider.first_valid(provider).read_bytes())
     invalid.write_text(json.dumps(body))
     bare = start_bare(bench)
-    mocks = {name: start_variant(bench, name, tree, valid.read_bytes())
+    mocks = {name: start_variant(bench, name, tree, valid.read_bytes(), provider)
              for name, tree in args.variant}
     jobs: list[tuple[str, str]] = [("bare", "GET"), ("bare", "POST")]
     jobs += [(name, workload) for name in mocks for workload in WORKLOADS]
@@ -127,7 +125,8 @@ def run(args: argparse.Namespace, procs: Processes, work: Path) -> dict[str, Any
                 seen[(server, workload)] = measure(bench, server, bare + path, workload, env)
                 continue
             base, task = mocks[server]
-            path = RESULT_PATH.format(id=task) if workload == "poll" else SUBMIT_PATH
+            path = (one_provider.poll_url(provider, task) if workload == "poll"
+                    else one_provider.submit_url(provider))
             env = {"VB_PATH": path, "VB_BODY_FILE": str(invalid if "invalid" in workload
                                                         else valid),
                    "VB_EXPECT_STATUS": "400"}
@@ -153,7 +152,7 @@ def run(args: argparse.Namespace, procs: Processes, work: Path) -> dict[str, Any
         "settings": {"cycles": args.cycles, "duration_s": args.duration, "warmup_s": args.warmup,
                      "connections": args.connections, "workers": 1, "pinning": note,
                      "load_average_1m_after": round(os.getloadavg()[0], 2),
-                     "invalid_body_breaks": list(INVALID_PARTS)},
+                     "provider": provider, "invalid_body_breaks": list(broken)},
         "variants": {name: str(tree) for name, tree in args.variant},
         "results": summary,
     }
@@ -163,14 +162,18 @@ def run_in_process(args: argparse.Namespace) -> dict[str, Any]:
     pinned, note = pinning()
     pin = ["taskset", "-c", SERVER_CPU] if pinned else []
     kinds = ("poll", "submit", "invalid")
+    provider = one_provider.chosen(args)
     seen: dict[str, dict[str, list[float]]] = {n: {k: [] for k in kinds} for n, _ in args.variant}
     for cycle in range(args.cycles):
         for name, tree in args.variant:
             for kind in kinds:
                 out = subprocess.run(
                     [*pin, sys.executable, "-P", str(BENCH / "profile_hot_paths.py"), kind,
-                     "--no-profile", "--clock", "cpu", "--requests", str(args.requests)],
-                    env={**os.environ, "PYTHONPATH": str(tree.resolve())},
+                     "--no-profile", "--clock", "cpu", "--requests", str(args.requests),
+                     "--provider", provider],
+                    # -P keeps bench/ off sys.path: its shared modules come after the variant.
+                    env={**os.environ, "PYTHONPATH": os.pathsep.join(
+                        (str(tree.resolve()), str(BENCH)))},
                     capture_output=True, text=True, timeout=600,
                 )
                 found = re.search(r"([0-9.]+) us per request", out.stdout)
@@ -183,6 +186,7 @@ def run_in_process(args: argparse.Namespace) -> dict[str, Any]:
     return {
         "command": " ".join(["python", "bench/framework_ab.py", *sys.argv[1:]]),
         "settings": {"mode": "in-process (bench/profile_hot_paths.py --clock cpu, raw ASGI)",
+                     "provider": provider,
                      "cycles": args.cycles, "requests": args.requests, "pinning": note,
                      "load_average_1m_after": round(os.getloadavg()[0], 2)},
         "variants": {name: str(tree) for name, tree in args.variant},
@@ -204,6 +208,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--variant", type=_variant, action="append", required=True,
                         help="NAME=PATH of a checkout whose vidukit to serve (repeatable)")
+    one_provider.add_provider_option(parser)
     parser.add_argument("--cycles", type=int, default=6)
     parser.add_argument("--duration", type=int, default=3, help="seconds per measurement (3)")
     parser.add_argument("--warmup", type=int, default=1)
