@@ -38,7 +38,7 @@ from collections import deque
 from collections.abc import Awaitable, Callable, Mapping
 from contextvars import ContextVar
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -57,7 +57,7 @@ from vidukit.mock_server.scenarios.catalogue import (
     NONE,
     catalogue_view,
 )
-from vidukit.mock_server.scenarios.pending import PendingChoices
+from vidukit.mock_server.scenarios.pending import Pending, PendingChoices, Target
 from vidukit.mock_server.scenarios.rules import Rule, ScenarioFile
 from vidukit.mock_server.scenarios.spec import Scenario
 from vidukit.mock_server.scenarios.transport import (
@@ -73,7 +73,6 @@ from vidukit.mock_server.tasks import Outcome, Task
 if TYPE_CHECKING:
     from vidukit.mock_server.providers.context import Exchange, Handler
 
-Target = Literal["tasks", "requests"]
 #: The effects that replace the provider's answer, and so may strike before it runs.
 REPLACING = frozenset({"status", "not-json", "closed"})
 _SCOPE_KEY = "vidukit.scenario"
@@ -86,35 +85,6 @@ class PollFault(Exception):
     def __init__(self, scenario: Scenario) -> None:
         super().__init__(scenario.spec())
         self.scenario = scenario
-
-
-@dataclass
-class Pending:
-    """An admin choice waiting for its requests or tasks."""
-
-    id: int
-    scenario: Scenario
-    target: Target
-    remaining: int
-    provider: str | None = None
-
-    def matches(self, provider: str, operation: str | None) -> bool:
-        if self.provider is not None and self.provider != provider:
-            return False
-        if not self.scenario.entry.supports(provider):
-            return False
-        if operation is None:
-            return True
-        return self.scenario.get("on", "any") in ("any", operation)
-
-    def view(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "scenario": self.scenario.spec(),
-            "for": self.target,
-            "remaining": self.remaining,
-            "provider": self.provider,
-        }
 
 
 @dataclass

@@ -14,13 +14,43 @@ N instances together apply a choice exactly N times.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass
+from typing import Any, Literal
 
 from vidukit.mock_server.scenarios.spec import Scenario
 from vidukit.mock_server.storage import TaskStore
 
-if TYPE_CHECKING:
-    from vidukit.mock_server.scenarios.controller import Pending
+#: What a pending admin choice counts down: the tasks it fails, or the requests it answers.
+Target = Literal["tasks", "requests"]
+
+
+@dataclass
+class Pending:
+    """An admin choice waiting for its requests or tasks."""
+
+    id: int
+    scenario: Scenario
+    target: Target
+    remaining: int
+    provider: str | None = None
+
+    def matches(self, provider: str, operation: str | None) -> bool:
+        if self.provider is not None and self.provider != provider:
+            return False
+        if not self.scenario.entry.supports(provider):
+            return False
+        if operation is None:
+            return True
+        return self.scenario.get("on", "any") in ("any", operation)
+
+    def view(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "scenario": self.scenario.spec(),
+            "for": self.target,
+            "remaining": self.remaining,
+            "provider": self.provider,
+        }
 
 SPACE = "scenario-pending"
 IDS = "scenario-pending-ids"
@@ -65,8 +95,6 @@ class PendingChoices:
         records = self.store.records(SPACE)
         if not records:  # the usual case, on every request: keep it cheap
             return iter(())
-        from vidukit.mock_server.scenarios.controller import Pending
-
         choices = []
         for _, record in records:
             remaining = int(self.store.read_number(_left(record["id"])))
