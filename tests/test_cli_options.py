@@ -19,7 +19,7 @@ import pytest
 
 from vidukit.cli import build_parser, main
 from vidukit.cli._options import host, port
-from vidukit.cli.serve_cmd import FLAGS
+from vidukit.cli.serve_config import FLAGS
 from vidukit.drift.observer import Observer
 from vidukit.drift.render import render_table
 from vidukit.mock_server import create_app
