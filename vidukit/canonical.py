@@ -329,6 +329,25 @@ def to_wire(provider: str, request: CanonicalRequest, *, check: bool = True) -> 
     return translation.to_wire(request)
 
 
+def same_prompt(provider: str, body: Any, sent: str, asked: str) -> bool:
+    """True when the prompt *sent* in *body* is the canonical prompt *asked*.
+
+    Equal strings, or, where the provider's prompt names subjects with ``@N``
+    placeholders, equal once the placeholders naming a subject *body* carries
+    are taken out of both (`vidukit.rules.subjects.without_placeholders` says
+    exactly what that removes): adding them is what a correct client may do.
+    """
+    if sent == asked:
+        return True
+    placeholders = spec(provider).translation.prompt_placeholders
+    if placeholders is None:
+        return False
+    from vidukit.rules.subjects import without_placeholders  # the rules build on the specs
+
+    ids = placeholders(body)
+    return bool(ids) and without_placeholders(sent, ids) == without_placeholders(asked, ids)
+
+
 def from_wire(provider: str, body: Any) -> CanonicalRequest:
     """The canonical request *body* carries; `Unrecoverable` when a field is not determined.
 

@@ -1,11 +1,12 @@
-"""Broken Novita clients: `examples.novita_client` with one bug each."""
+"""Broken Novita clients: `examples.novita_client` with one bug each; and one correct variant
+(``@N`` subject placeholders in the prompt) that verify must let pass."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any
 
-from examples.broken._registry import broken
+from examples.broken._registry import broken, correct
 from examples.common import Result, run_adapter
 from examples.novita_client import (
     RESULT_PATH,
@@ -76,3 +77,22 @@ class _Confirms(NovitaClient):
         caught_by="no-poll-after-terminal", **NO_FAULTS)
 def polls_after_terminal(request: dict[str, Any], endpoint: dict[str, Any]) -> dict[str, Any]:
     return run_adapter(_Confirms, request, endpoint)
+
+
+#: Vidu's prompt limit (``schemas/novita/submit-request.json``: maxLength 5000).
+PROMPT_MAX = 5000
+
+
+class _NamesSubjects(_Body):
+    """Names every subject in the prompt, as the documents invite ("@1, @2, etc.")."""
+
+    def edit(self, body: dict[str, Any], request: Mapping[str, Any]) -> dict[str, Any]:
+        named = " ".join(f"@{subject['id']}" for subject in body["subjects"])
+        prompt = f"{named} {body['prompt']}"
+        return {**body, "prompt": prompt} if len(prompt) <= PROMPT_MAX else body
+
+
+@correct("novita", differs="prepends `@1 @2 ...` naming each subject to the prompt, as the "
+         "documents invite (when it still fits Vidu's 5000 characters)", **NO_FAULTS)
+def names_subjects(request: dict[str, Any], endpoint: dict[str, Any]) -> dict[str, Any]:
+    return run_adapter(_NamesSubjects, request, endpoint)

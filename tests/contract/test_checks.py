@@ -156,6 +156,53 @@ def test_request_faithful_holds_for_the_reference_translation_and_names_a_change
     assert found == [f"#1 POST {SUBMIT_PATH} -> 200: seed: sent None, asked 11"]
 
 
+#: Two images: Novita's and MyRouter's translation makes them subjects "1" and "2".
+TWO = CanonicalRequest(prompt="a cat meets a dog", images=["https://img.example/cat.png",
+                       "https://img.example/dog.png"], duration=5, resolution="720p",
+                       aspect_ratio="16:9", movement_amplitude="large", seed=None)
+
+
+def _subjects_ctx(provider: str, prompt: str) -> CheckContext:
+    body = {**to_wire(provider, TWO), "prompt": prompt}
+    path = f"/{provider}/v3/async/vidu-q2-reference2video"
+    return CheckContext(provider=provider, request=TWO, run=FAILED,
+                        exchange=(entry(1, "POST", path, body=body, response={"task_id": "t"}),))
+
+
+@pytest.mark.parametrize("provider", ["novita", "myrouter"])
+@pytest.mark.parametrize("prompt", [
+    "@1 @2 a cat meets a dog",      # prepended, the form the documents show
+    "@1, @2: a cat meets a dog",    # prepended as a list
+    "a cat @1 meets a dog @2",      # each after the word it names
+    "a cat meets a dog @1 @2",      # appended
+    "@2 a cat meets a dog",         # naming only some subjects
+])
+def test_request_faithful_allows_placeholders_naming_the_subjects_sent(
+        provider: str, prompt: str) -> None:
+    assert broken("request-faithful", _subjects_ctx(provider, prompt)) == []
+
+
+@pytest.mark.parametrize(("prompt", "why"), [
+    ("@1 @2 a cat meets a bird", "another word"),
+    ("@1 @2 a cat meets a dog!", "added punctuation"),
+    ("@3 a cat meets a dog", "a placeholder naming no subject sent (subjects 1 and 2)"),
+    ("a cat (@1) meets a dog", "a placeholder that is not a word of its own"),
+    ("@1 @2 a Cat meets a dog", "a changed case"),
+    ("@1 @2", "the prompt itself dropped"),
+])
+def test_request_faithful_still_refuses_a_prompt_changed_beyond_placeholders(
+        prompt: str, why: str) -> None:
+    found = broken("request-faithful", _subjects_ctx("novita", prompt))
+    assert found == [f"#1 POST /novita/v3/async/vidu-q2-reference2video -> 200: prompt: sent "
+                     f"{prompt!r}, asked 'a cat meets a dog'"], why
+
+
+def test_request_faithful_allows_no_placeholder_where_the_provider_has_no_subjects() -> None:
+    body = {**to_wire("wavespeed", REQUEST), "prompt": "@1 a cat"}
+    found = broken("request-faithful", ctx(submit(body=body)))
+    assert found == [f"#1 POST {SUBMIT_PATH} -> 200: prompt: sent '@1 a cat', asked 'a cat'"]
+
+
 def test_request_faithful_reports_an_unreadable_body_and_a_silent_client() -> None:
     unreadable = broken("request-faithful", ctx(submit(body={"prompt": "a cat"})))
     assert len(unreadable) == 1 and "cannot recover images" in unreadable[0]

@@ -40,6 +40,7 @@ from vidukit.providers.wire import (
 )
 from vidukit.rules._payload import strings
 from vidukit.rules._sources import VIDU_FACTS
+from vidukit.rules.subjects import subject_ids
 
 SUBMIT_PATH = "/v3/async/vidu-q2-reference2video"
 RESULT_PATH = "/v3/async/task-result"
@@ -160,6 +161,8 @@ def translation(provider: str) -> Translation:
         # Seeds 002/004: auto, small, medium, high.
         amplitude_words={"large": "high"},
         one_image_each="/properties/subjects",
+        # Seeds 002/004: the prompt "can use @1, @2, etc. placeholders to reference subjects".
+        prompt_placeholders=subject_ids,
     )
 
 
