@@ -11,6 +11,7 @@ from examples.common import Result, run_adapter
 from examples.novita_client import (
     RESULT_PATH,
     SUBMIT_PATH,
+    SUCCEEDED,
     NovitaClient,
     read_task_result,
     to_wire,
@@ -77,6 +78,39 @@ class _Confirms(NovitaClient):
         caught_by="no-poll-after-terminal", **NO_FAULTS)
 def polls_after_terminal(request: dict[str, Any], endpoint: dict[str, Any]) -> dict[str, Any]:
     return run_adapter(_Confirms, request, endpoint)
+
+
+class _NoDeadline(NovitaClient):
+    def generate(self, request: Mapping[str, Any]) -> Result:
+        task_id, _ = self.start(request)
+        for delay in self.poll.delays():  # "a video always finishes": no deadline
+            self.sleep(delay)
+            found = self.result(task_id)
+            if found is not None:
+                return found
+        raise AssertionError("unreachable: delays() never ends")
+
+
+@broken("novita", bug="polls with no deadline of its own: a task that never finishes holds "
+        "it forever", caught_by="gives-up", **NO_FAULTS)
+def no_deadline(request: dict[str, Any], endpoint: dict[str, Any]) -> dict[str, Any]:
+    return run_adapter(_NoDeadline, request, endpoint)
+
+
+class _OnlyKnowsSuccess(NovitaClient):
+    def result(self, task_id: str) -> Result | None:
+        body = self.api.call("GET", RESULT_PATH, params={"task_id": task_id})
+        if body["task"]["status"] == SUCCEEDED:
+            return read_task_result(body, task_id)
+        return None  # any other status "must still be running"
+
+
+@broken("novita", bug="knows only TASK_STATUS_SUCCEED as final: polls on after a terminal "
+        "status it does not know (TASK_STATUS_FAILED)", caught_by="no-poll-after-terminal",
+        **NO_FAULTS)
+def unknown_terminal_status(request: dict[str, Any], endpoint: dict[str, Any]
+                            ) -> dict[str, Any]:
+    return run_adapter(_OnlyKnowsSuccess, request, endpoint)
 
 
 #: Vidu's prompt limit (``schemas/novita/submit-request.json``: maxLength 5000).

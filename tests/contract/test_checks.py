@@ -268,6 +268,32 @@ def test_no_hang_reports_the_budget_and_the_last_request() -> None:
     assert broken("outcome-matches", ctx(*HAPPY, run=hung)) == []
 
 
+STILL_PROCESSING = (submit(), poll(2, "processing", 0.2), poll(3, "processing", 0.5))
+
+
+def test_gives_up_breaks_when_a_stuck_task_outlasted_the_client() -> None:
+    stopped = AdapterRun(stopped="stopped by the harness: ...", elapsed=20.0, budget=30.0)
+    found = broken("gives-up", ctx(*STILL_PROCESSING, run=stopped, state="processing",
+                                   planned_outcome="stuck", poll_timeout=10.0))
+    assert found == ["the client never gave up on a task that never finishes: still waiting "
+                     "after 20.0 s and 2 poll(s), though it was given a deadline of 10 s "
+                     "(endpoint poll_timeout); a client needs a deadline of its own and must "
+                     "return failed when it passes"]
+    hung = AdapterRun(hung=True, elapsed=30.0, budget=30.0)
+    assert len(broken("gives-up", ctx(*STILL_PROCESSING, run=hung, state="processing",
+                                      planned_outcome="stuck"))) == 1
+
+
+def test_gives_up_holds_for_a_client_that_returned_and_judges_only_stuck_tasks() -> None:
+    gave_up = AdapterRun(result={"status": "failed", "error": "PollTimeout"}, elapsed=9.8)
+    stuck = ctx(*STILL_PROCESSING, run=gave_up, state="processing", planned_outcome="stuck")
+    assert broken("gives-up", stuck) == []
+    assert broken("outcome-matches", stuck) == []
+    # a hang on a task that was to finish is no-hang's, not gives-up's
+    hung = AdapterRun(hung=True, elapsed=30.0, budget=30.0)
+    assert broken("gives-up", ctx(*STILL_PROCESSING, run=hung, state="processing")) == []
+
+
 def test_under_transient_faults_failing_is_allowed_but_a_crash_is_not() -> None:
     fired = ("http-503;on=poll",)
     assert broken("outcome-matches", ctx(*HAPPY, run=FAILED, fired=fired)) == []
