@@ -56,6 +56,9 @@ WEBHOOK_OUTCOME = "webhook-outcome"
 DEFAULT_EXAMPLES = 25
 #: Seconds one adapter call may take: room for a few retries with 1-2 s back-off.
 DEFAULT_BUDGET = 30.0
+DEFAULT_SHRINK_SECONDS = 60.0
+DEFAULT_POLL_RATE = 10.0
+_ABANDONED_RANDOM = "Do not use the `random` module inside strategies"
 #: The task deadline given to the client (``endpoint["poll_timeout"]``) as a share of the
 #: budget: 10 s by default. The slowest task drawn (5 polls at the interval hint growing
 #: 1.5x, about 2 s) plus two faults on its submit and two on its polls (Retry-After 1 s, or
@@ -88,9 +91,6 @@ def give_up_after(behaviour: Behaviour, deadline: float) -> float | None:
     if behaviour.outcome != STUCK_OUTCOME:
         return None
     return GIVE_UP_FACTOR * deadline + FAULT_ALLOWANCE * sum(f.count for f in behaviour.faults)
-DEFAULT_SHRINK_SECONDS = 60.0
-DEFAULT_POLL_RATE = 10.0
-_ABANDONED_RANDOM = "Do not use the `random` module inside strategies"
 
 
 class _Failed(AssertionError):
