@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from vidukit.canonical import same_prompt
-from vidukit.rules.subjects import subject_ids, without_placeholders
+from vidukit.placeholders import subject_ids, without_placeholders
 
 IDS = frozenset({"1", "2"})
 

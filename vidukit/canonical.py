@@ -32,6 +32,7 @@ from typing import Any, Final, Literal, TypedDict, cast, get_args
 from vidukit.capabilities import resolve
 from vidukit.catalogue import catalogue
 from vidukit.errors import SchemaError
+from vidukit.placeholders import without_placeholders
 from vidukit.providers import spec
 from vidukit.rules import get_rule
 
@@ -334,7 +335,7 @@ def same_prompt(provider: str, body: Any, sent: str, asked: str) -> bool:
 
     Equal strings, or, where the provider's prompt names subjects with ``@N``
     placeholders, equal once the placeholders naming a subject *body* carries
-    are taken out of both (`vidukit.rules.subjects.without_placeholders` says
+    are taken out of both (`vidukit.placeholders.without_placeholders` says
     exactly what that removes): adding them is what a correct client may do.
     """
     if sent == asked:
@@ -342,8 +343,6 @@ def same_prompt(provider: str, body: Any, sent: str, asked: str) -> bool:
     placeholders = spec(provider).translation.prompt_placeholders
     if placeholders is None:
         return False
-    from vidukit.rules.subjects import without_placeholders  # the rules build on the specs
-
     ids = placeholders(body)
     return bool(ids) and without_placeholders(sent, ids) == without_placeholders(asked, ids)
 

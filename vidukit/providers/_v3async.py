@@ -23,6 +23,7 @@ from vidukit.canonical import (
     read_field,
     with_seed,
 )
+from vidukit.placeholders import subject_ids
 from vidukit.providers.policies import DeliveryPolicy, DriftEdits, Limits, Policies, UrlPolicy
 from vidukit.providers.spec import Fields, InlineRefs, MediaLimits, ProviderSpec, Translation
 from vidukit.providers.surface import Link, Operation, Surface, task_param
@@ -40,7 +41,6 @@ from vidukit.providers.wire import (
 )
 from vidukit.rules._payload import strings
 from vidukit.rules._sources import VIDU_FACTS
-from vidukit.rules.subjects import subject_ids
 
 SUBMIT_PATH = "/v3/async/vidu-q2-reference2video"
 RESULT_PATH = "/v3/async/task-result"

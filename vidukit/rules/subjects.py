@@ -15,7 +15,7 @@ the request, but a placeholder that names nothing is almost surely a mistake.
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 from vidukit.rules._payload import Payload
@@ -25,42 +25,11 @@ from vidukit.rules.registry import Finding, rule
 _PLACEHOLDER = re.compile(r"(?<![\w@.])@(\d+)(?!\w)")
 
 
-#: A placeholder word followed by the one whitespace character that separates it.
-_PLACEHOLDER_BEFORE_SPACE = re.compile(r"(?<!\S)@(\d+)[,;:]?\s")
-#: A placeholder word ending the prompt, with the one whitespace character before it.
-_PLACEHOLDER_AT_END = re.compile(r"(?:^|\s)@(\d+)[,;:]?\Z")
-
-
 def _subject_ids(fields: Any) -> set[str] | None:
     subjects = fields.get("subjects")
     if not isinstance(subjects, list):
         return None
     return {s["id"] for s in subjects if isinstance(s, dict) and isinstance(s.get("id"), str)}
-
-
-def subject_ids(body: Any) -> frozenset[str]:
-    """The subject ids a submit body carries (none when it has no ``subjects`` list)."""
-    found = _subject_ids(body) if isinstance(body, dict) else None
-    return frozenset(found or ())
-
-
-def without_placeholders(prompt: str, ids: Collection[str]) -> str:
-    """*prompt* without the placeholder words that name one of *ids*.
-
-    A client may name its subjects in the prompt (the documents invite ``@1``,
-    ``@2``...), so a faithful prompt is the canonical one with such words
-    added. Exactly this is removed, nothing else: each whole
-    whitespace-separated word ``@N`` (N one of *ids*, optionally followed by
-    ``,`` ``;`` or ``:``) with the one whitespace character after it, or, where
-    it ends the prompt, the one before it. So ``"@1 @2 a cat"``, ``"@1, @2: a cat"``,
-    ``"a @1 cat"`` and ``"a cat @1"`` all read ``"a cat"``; ``"a cat (@1)"``,
-    ``"cat@1"`` and a placeholder naming no carried subject are left as sent,
-    and every other word, its case and its punctuation must match exactly.
-    """
-    def drop(found: re.Match[str]) -> str:
-        return "" if found.group(1) in ids else found.group(0)
-
-    return _PLACEHOLDER_AT_END.sub(drop, _PLACEHOLDER_BEFORE_SPACE.sub(drop, prompt))
 
 
 @rule("prompt-subject-placeholder", severity="warning")
