@@ -111,7 +111,7 @@ def register(subparsers: Any) -> None:
                         help="give up polling after this long (900)")
     parser.add_argument("--expected-duration", type=_seconds, default=300.0, metavar="S",
                         help="how long a task is expected to take: a status vidukit does not "
-                             "know that lasts longer ends the polls early (300)")
+                             "know, still repeating after this long, ends the polls (300)")
     add_report_options(parser)
     parser.add_argument("--html", metavar="FILE", type=opt.output_path,
                         help="also write a self-contained HTML report (findings, exchanges, "

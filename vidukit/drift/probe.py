@@ -9,8 +9,8 @@ What it sends, in order, each judged by the `Observer`:
    status), then a download of the output (no key sent: it is another host).
    A status word vidukit does not know is said as soon as it is seen; the
    polls stop early when, under such a word, outputs appear (the task has
-   visibly ended) or the same word lasts past the task's expected duration
-   (it is most likely a renamed finished status): waiting out the whole
+   visibly ended) or the same word repeats once the task is older than it is
+   expected to get (it is most likely a renamed finished status): waiting out the whole
    timeout would only delay the report;
 4. a poll for a task id that does not exist (expected: refused).
 
@@ -62,7 +62,7 @@ class Polling:
     max_interval: float = 30.0
     timeout: float = 15 * 60.0
     #: How long a task is expected to take (a Vidu Q2 video: a few minutes): the same
-    #: unknown status lasting longer ends the polls.
+    #: unknown status still repeating after that ends the polls.
     expected: float = 5 * 60.0
 
     def delays(self) -> Iterator[float]:
@@ -126,7 +126,7 @@ class Probe:
         wire = self.observer.wire
         started = time.monotonic()
         waited = 0.0
-        unknown: tuple[str, float] | None = None  # the unknown word showing, since when
+        unknown: tuple[str, int] | None = None  # the unknown word showing, answers in a row
         for delay in self.polling.delays():
             if max(time.monotonic() - started, waited) + delay > self.polling.timeout:
                 break
@@ -146,10 +146,11 @@ class Probe:
                 unknown = None
                 continue
             if unknown is None or unknown[0] != word:
-                unknown = (word, elapsed)
+                unknown = (word, 0)
                 self.progress(f"task {task_id}: {word!r} is not a status vidukit knows for "
                               f"{self.plan.provider} (reported as status-value)")
-            if self._ended_unknown(task_id, exchange, word, elapsed - unknown[1]):
+            unknown = (word, unknown[1] + 1)
+            if self._ended_unknown(task_id, exchange, word, elapsed, repeated=unknown[1] > 1):
                 return None
         detail = f"task {task_id} had no finished status after {self.polling.timeout:g} s"
         hint = virtual_clock_hint(self.http, self.base_url) if self.http is not None else None
@@ -159,14 +160,15 @@ class Probe:
         self.observer.add(self._finding("no-terminal-status", "result-response", detail))
         return None
 
-    def _ended_unknown(self, task_id: str, exchange: Exchange, word: str,
-                       lasted: float) -> bool:
-        """True (and reported) when the task under unknown *word* has visibly ended."""
+    def _ended_unknown(self, task_id: str, exchange: Exchange, word: str, elapsed: float, *,
+                       repeated: bool) -> bool:
+        """True (and reported) when the task under unknown *word* has visibly ended: outputs
+        appeared, or the word repeated with the task older than it is expected to get."""
         if self.observer.wire.output_url(exchange.response_json, task_id) is not None:
             why = "outputs appeared"
-        elif lasted > self.polling.expected:
-            why = (f"it lasted {lasted:.1f} s, past the {self.polling.expected:g} s a task is "
-                   "expected to take")
+        elif repeated and elapsed > self.polling.expected:
+            why = (f"still {word!r} after {elapsed:.1f} s, past the {self.polling.expected:g} s "
+                   "a task is expected to take")
         else:
             return False
         detail = (f"task {task_id} ended under {word!r}, a status vidukit does not know "
