@@ -25,7 +25,7 @@ import email.utils
 import random
 import time
 from collections.abc import Awaitable, Callable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any, ClassVar, Literal, Self
 
@@ -393,16 +393,19 @@ def poll_policy_for(endpoint: Mapping[str, Any], default: PollPolicy) -> PollPol
     """*default*, with the interval the harness may pass as ``endpoint["poll_interval"]``.
 
     The contract harness runs thousands of tasks; it may ask for a short
-    interval (its own discipline check still bounds how fast a client polls).
+    interval (its own discipline check still bounds how fast a client polls),
+    and a short deadline (``endpoint["poll_timeout"]``): some of its tasks never
+    finish, and the client must give up on them as it would in production.
     """
     interval = endpoint.get("poll_interval")
+    timeout = float(endpoint.get("poll_timeout", default.timeout))
     if interval is None:
-        return default
+        return replace(default, timeout=timeout)
     return PollPolicy(
         interval=float(interval),
         backoff=default.backoff,
         max_interval=max(float(interval), min(default.max_interval, float(interval) * 8)),
-        timeout=float(endpoint.get("poll_timeout", default.timeout)),
+        timeout=timeout,
     )
 
 

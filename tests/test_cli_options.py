@@ -113,6 +113,7 @@ TABLE: list[tuple[tuple[str, ...], str, str]] = [
     ((*VERIFY, "--seed", "x"), "--seed", "expected a whole number"),
     ((*VERIFY, "--poll-rate-limit", "-2"), "--poll-rate-limit", "positive"),
     ((*VERIFY, "--budget", "0"), "--budget", "positive"),
+    ((*VERIFY, "--poll-timeout", "-1"), "--poll-timeout", "positive"),
     ((*VERIFY, "--mode", "carrier-pigeon"), "--mode", "invalid choice"),
     ((*VERIFY, "--junit-xml", f"{MISSING}.xml"), "--junit-xml", "no-such-folder does not exist"),
     ((*VERIFY, "--html", f"{MISSING}.html"), "--html", "no-such-folder does not exist"),

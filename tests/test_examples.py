@@ -467,3 +467,12 @@ def test_each_client_translates_like_the_reference(provider: str, data: st.DataO
         assert module.to_wire(request, task_uuid) == runware_to_wire(request, task_uuid=task_uuid)
     else:
         assert module.to_wire(request) == to_wire(provider, request)
+
+
+def test_the_deadline_hint_is_honoured_with_or_without_an_interval_hint() -> None:
+    from examples.common import PollPolicy, poll_policy_for
+
+    assert poll_policy_for({"poll_timeout": 2.0}, PollPolicy()) == PollPolicy(timeout=2.0)
+    assert poll_policy_for({}, PollPolicy()) == PollPolicy()
+    hinted = poll_policy_for({"poll_interval": 0.1, "poll_timeout": 2.0}, PollPolicy())
+    assert (hinted.interval, hinted.timeout) == (0.1, 2.0)

@@ -32,6 +32,7 @@ from typing import Any, Final, Literal, TypedDict, cast, get_args
 from vidukit.capabilities import resolve
 from vidukit.catalogue import catalogue
 from vidukit.errors import SchemaError
+from vidukit.placeholders import without_placeholders
 from vidukit.providers import spec
 from vidukit.rules import get_rule
 
@@ -327,6 +328,23 @@ def to_wire(provider: str, request: CanonicalRequest, *, check: bool = True) -> 
         if reasons:
             raise NotRepresentable(provider, reasons)
     return translation.to_wire(request)
+
+
+def same_prompt(provider: str, body: Any, sent: str, asked: str) -> bool:
+    """True when the prompt *sent* in *body* is the canonical prompt *asked*.
+
+    Equal strings, or, where the provider's prompt names subjects with ``@N``
+    placeholders, equal once the placeholders naming a subject *body* carries
+    are taken out of both (`vidukit.placeholders.without_placeholders` says
+    exactly what that removes): adding them is what a correct client may do.
+    """
+    if sent == asked:
+        return True
+    placeholders = spec(provider).translation.prompt_placeholders
+    if placeholders is None:
+        return False
+    ids = placeholders(body)
+    return bool(ids) and without_placeholders(sent, ids) == without_placeholders(asked, ids)
 
 
 def from_wire(provider: str, body: Any) -> CanonicalRequest:

@@ -22,6 +22,7 @@ from vidukit.contract_tests.checks import _webhook  # noqa: F401
 # isort: split
 from vidukit.contract_tests.checks._context import (
     RETRYABLE_FAULTS,
+    STUCK,
     TRANSIENT_FAULTS,
     AdapterRun,
     CheckContext,
@@ -49,6 +50,7 @@ def readme_table() -> str:
 __all__ = [
     "REGISTRY",
     "RETRYABLE_FAULTS",
+    "STUCK",
     "TRANSIENT_FAULTS",
     "AdapterRun",
     "Check",

@@ -21,6 +21,9 @@ TRANSIENT_FAULTS = frozenset({
 #: The faults providers document as retryable (429 with Retry-After, 5xx): what
 #: ``strict-retries`` demands a client rides out when each strikes a few times.
 RETRYABLE_FAULTS = frozenset({"http-429", "http-500", "http-502", "http-503", "http-504"})
+#: The planned outcome of a task that reaches processing and never leaves it (the mock's
+#: ``stay-processing``): a client must give up on it by its own deadline (``gives-up``).
+STUCK = "stuck"
 
 
 @dataclass(frozen=True)
@@ -75,6 +78,8 @@ class CheckContext:
     #: a client that retried its way through every transient fault must report.
     planned_outcome: str = "succeed"
     poll_rate_limit: float = 10.0
+    #: The deadline the harness gave the client for one task (``endpoint["poll_timeout"]``).
+    poll_timeout: float = 10.0
     #: How many consecutive polls make "sustained" polling for ``poll-rate``.
     poll_rate_window: int = 5
     options: Mapping[str, Any] = field(default_factory=dict)
@@ -90,4 +95,4 @@ class CheckContext:
                      if n in TRANSIENT_FAULTS)
 
 
-__all__ = ["RETRYABLE_FAULTS", "TRANSIENT_FAULTS", "AdapterRun", "CheckContext"]
+__all__ = ["RETRYABLE_FAULTS", "STUCK", "TRANSIENT_FAULTS", "AdapterRun", "CheckContext"]

@@ -12,8 +12,8 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from vidukit.contract_tests.checks._context import RETRYABLE_FAULTS, CheckContext
-from vidukit.contract_tests.checks._exchange import output_urls
+from vidukit.contract_tests.checks._context import RETRYABLE_FAULTS, STUCK, CheckContext
+from vidukit.contract_tests.checks._exchange import is_poll, output_urls
 from vidukit.contract_tests.checks._registry import check
 from vidukit.mock_server.engine import SUCCEEDED
 
@@ -119,6 +119,25 @@ def no_hang(ctx: CheckContext) -> Iterator[str]:
                f"({len(ctx.exchange)} request(s) sent{where})")
 
 
+@check("gives-up",
+       "on a task that never finishes, the client gives up by the deadline it was given "
+       "(endpoint poll_timeout) and returns, instead of polling forever")
+def gives_up(ctx: CheckContext) -> Iterator[str]:
+    """A stuck task's example cut short (hung, or stopped by the harness) is this finding.
+
+    The task never ends, so nothing but the client's own deadline can end the
+    call: when the harness had to, the client has none (or ignores the one it
+    was given), and in production it would wait on that task forever.
+    """
+    if ctx.planned_outcome != STUCK or not ctx.run.cut_short:
+        return
+    polls = sum(1 for entry in ctx.exchange if is_poll(ctx.provider, entry))
+    yield (f"the client never gave up on a task that never finishes: still waiting after "
+           f"{ctx.run.elapsed:.1f} s and {polls} poll(s), though it was given a deadline of "
+           f"{ctx.poll_timeout:g} s (endpoint poll_timeout); a client needs a deadline of its "
+           "own and must return failed when it passes")
+
+
 @check("survives-transient-faults",
        "under 429, 5xx, cut bodies, HTML pages and dropped connections the client neither "
        "crashes nor reports a wrong success")
@@ -154,6 +173,7 @@ def strict_retries(ctx: CheckContext) -> Iterator[str]:
 
 
 __all__ = [
+    "gives_up",
     "no_crash",
     "no_hang",
     "outcome_matches",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any, cast
 
+from vidukit.canonical import same_prompt
 from vidukit.contract_tests.canonical import FIELDS, Unrecoverable, from_wire
 from vidukit.contract_tests.checks._context import CheckContext
 from vidukit.contract_tests.checks._exchange import delivered, describe, is_submit
@@ -29,8 +30,9 @@ def requests_valid(ctx: CheckContext) -> Iterator[str]:
 
 
 @check("request-faithful",
-       "the submit carries the canonical request: prompt, images, duration, resolution or "
-       "size, aspect ratio, amplitude in the provider's words, seed")
+       "the submit carries the canonical request: prompt (with @N subject placeholders "
+       "allowed where the provider has them), images, duration, resolution or size, aspect "
+       "ratio, amplitude in the provider's words, seed")
 def request_faithful(ctx: CheckContext) -> Iterator[str]:
     submits = [e for e in ctx.exchange
                if e["request"]["body"] is not None and is_submit(ctx.provider, e)]
@@ -44,6 +46,9 @@ def request_faithful(ctx: CheckContext) -> Iterator[str]:
             continue
         got, asked = cast(Mapping[str, Any], sent), cast(Mapping[str, Any], ctx.request)
         for name in FIELDS:
+            if name == "prompt" and same_prompt(ctx.provider, entry["request"]["body"],
+                                                got[name], asked[name]):
+                continue
             if got[name] != asked[name]:
                 yield f"{describe(entry)}: {name}: sent {got[name]!r}, asked {asked[name]!r}"
 

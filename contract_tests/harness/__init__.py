@@ -5,7 +5,9 @@ The adapter is ``adapter(request, endpoint) -> {"status": "succeeded",
 def``; an exception escaping it is a crash). ``request`` is a
 `vidukit.contract_tests.canonical.CanonicalRequest`; ``endpoint`` holds ``provider``,
 ``base_url`` (the provider's base URL on the mock), ``api_key`` and
-``poll_interval`` (an optional hint, in seconds: a client may poll that soon);
+``poll_interval`` (an optional hint, in seconds: a client may poll that soon),
+``poll_timeout`` (the deadline, in seconds, the client gives one task: on a task
+that never finishes it must give up by then and return ``failed``);
 in webhook mode (``mode="webhook"``) also ``webhook_url`` and ``webhook_receiver``
 (see `vidukit.contract_tests.harness._webhook`).
 The named checks are in `vidukit.contract_tests.checks`.
@@ -22,6 +24,7 @@ from vidukit.contract_tests.harness._behaviour import (
     MAX_FAULT_REPEATS,
     MAX_POLLS,
     OUTCOMES,
+    STUCK_OUTCOME,
     Behaviour,
     Fault,
     behaviours,
@@ -55,6 +58,7 @@ __all__ = [
     "MAX_POLLS",
     "MODES",
     "OUTCOMES",
+    "STUCK_OUTCOME",
     "Adapter",
     "AdapterNotFound",
     "Behaviour",

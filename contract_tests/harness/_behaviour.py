@@ -20,11 +20,14 @@ from typing import Any, Final, Literal
 
 from hypothesis import strategies as st
 
-from vidukit.contract_tests.checks import RETRYABLE_FAULTS
+from vidukit.contract_tests.checks import RETRYABLE_FAULTS, STUCK
 from vidukit.mock_server.scenarios import CATEGORY_CODES
 
 #: Task outcomes: success, or ``fail-<category>`` (the catalogue's documented task errors).
 OUTCOMES: Final[tuple[str, ...]] = ("succeed", *(f"fail-{c}" for c in CATEGORY_CODES))
+#: A task that reaches processing and never finishes (drawn after the others, so examples
+#: shrink away from it): the client must give up by its own deadline (``gives-up``).
+STUCK_OUTCOME: Final = STUCK
 #: Most polls a drawn ``polls=N`` asks for: enough for "after many", few enough to stay fast.
 MAX_POLLS: Final = 5
 #: How often one fault strikes in a row: "a few times", within any sane retry budget. Each
@@ -67,8 +70,8 @@ class Behaviour:
     webhook: str = ""
 
     def failure_code(self, provider: str) -> str | None:
-        """The provider's task error code for this outcome; None for success."""
-        if self.outcome == "succeed":
+        """The provider's task error code for this outcome; None for success or stuck."""
+        if self.outcome in ("succeed", STUCK):
             return None
         return CATEGORY_CODES[self.outcome.removeprefix("fail-")][provider]
 
@@ -136,11 +139,13 @@ def behaviours(
     max_polls: int = MAX_POLLS,
     max_faults: int = 2,
     retryable_only: bool = False,
+    stuck: bool = True,
 ) -> st.SearchStrategy[Behaviour]:
     """Behaviours to explore; *transient_faults* False draws none (faster, narrower).
 
     At most one fault per operation (submit, poll), so *max_faults* is capped at 2;
-    *retryable_only* draws only the documented retryable faults (429, 5xx).
+    *retryable_only* draws only the documented retryable faults (429, 5xx); *stuck*
+    False never draws a task that never finishes.
     """
     fault_lists: st.SearchStrategy[tuple[Fault, ...]] = st.just(())
     if transient_faults and max_faults > 0:
@@ -152,7 +157,7 @@ def behaviours(
     return st.builds(
         Behaviour,
         progression=progressions(max_polls),
-        outcome=st.sampled_from(OUTCOMES),
+        outcome=st.sampled_from((*OUTCOMES, STUCK_OUTCOME) if stuck else OUTCOMES),
         extra_fields=st.booleans(),
         faults=fault_lists,
     )
@@ -162,6 +167,7 @@ __all__ = [
     "MAX_FAULT_REPEATS",
     "MAX_POLLS",
     "OUTCOMES",
+    "STUCK_OUTCOME",
     "Behaviour",
     "Fault",
     "behaviours",

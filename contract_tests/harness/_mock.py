@@ -16,7 +16,7 @@ from typing import Any
 
 import httpx
 
-from vidukit.contract_tests.harness._behaviour import Behaviour
+from vidukit.contract_tests.harness._behaviour import STUCK_OUTCOME, Behaviour
 from vidukit.errors import ToolkitError
 from vidukit.mock_server import MockConfig, create_app
 from vidukit.mock_server.testing import serving
@@ -111,6 +111,8 @@ class MockHandle:
         """Make the mock behave as *behaviour* for the next tasks and requests of *provider*."""
         code = behaviour.failure_code(provider)
         outcome = "succeed" if code is None else f"fail:{code}"
+        if behaviour.outcome == STUCK_OUTCOME:
+            outcome = "stay-processing"
         self._call("PUT", "/progression",
                    json={"progression": behaviour.progression, "outcome": outcome})
         if behaviour.extra_fields:

@@ -39,7 +39,7 @@ from vidukit.contract_tests.harness._adapter import (
     describe_adapter,
     load_adapter,
 )
-from vidukit.contract_tests.harness._behaviour import Behaviour, behaviours
+from vidukit.contract_tests.harness._behaviour import STUCK_OUTCOME, Behaviour, behaviours
 from vidukit.contract_tests.harness._mock import HarnessError, MockHandle
 from vidukit.contract_tests.harness._report import CheckFailure, Example, Report
 from vidukit.contract_tests.harness._watch import PollWatch
@@ -59,6 +59,38 @@ DEFAULT_BUDGET = 30.0
 DEFAULT_SHRINK_SECONDS = 60.0
 DEFAULT_POLL_RATE = 10.0
 _ABANDONED_RANDOM = "Do not use the `random` module inside strategies"
+#: The task deadline given to the client (``endpoint["poll_timeout"]``) as a share of the
+#: budget: 10 s by default. The slowest task drawn (5 polls at the interval hint growing
+#: 1.5x, about 2 s) plus two faults on its submit and two on its polls (Retry-After 1 s, or
+#: 1-2 s back-off: about 6 s) ends within it, so a correct client never gives up on a task
+#: that would finish.
+POLL_TIMEOUT_SHARE = 1 / 3
+#: The deadline given for a task the harness made stuck: nothing is learnt by waiting
+#: longer, and every stuck example costs a correct client this much.
+STUCK_POLL_TIMEOUT = 2.0
+#: A client still waiting on a stuck task after this many times its deadline is stopped
+#: (``gives-up``): the deadline and as long again for a poll in flight, plus
+#: `FAULT_ALLOWANCE` per fault the example's behaviour strikes with.
+GIVE_UP_FACTOR = 2.0
+#: Seconds a struck request may cost a correct client: a 1-2 s back-off or Retry-After 1 s.
+FAULT_ALLOWANCE = 2.0
+
+
+def task_deadline(behaviour: Behaviour, budget: float, poll_timeout: float | None) -> float:
+    """The ``endpoint["poll_timeout"]`` of one example: *poll_timeout* when given, else
+    `STUCK_POLL_TIMEOUT` for a stuck task and `POLL_TIMEOUT_SHARE` of *budget* otherwise."""
+    if poll_timeout is not None:
+        return poll_timeout
+    ordinary = budget * POLL_TIMEOUT_SHARE
+    return min(STUCK_POLL_TIMEOUT, ordinary) if behaviour.outcome == STUCK_OUTCOME else ordinary
+
+
+def give_up_after(behaviour: Behaviour, deadline: float) -> float | None:
+    """Seconds after which a client still waiting on *behaviour*'s task is stopped (stuck
+    tasks only): twice its deadline, plus `FAULT_ALLOWANCE` per struck request."""
+    if behaviour.outcome != STUCK_OUTCOME:
+        return None
+    return GIVE_UP_FACTOR * deadline + FAULT_ALLOWANCE * sum(f.count for f in behaviour.faults)
 
 
 class _Failed(AssertionError):
@@ -130,23 +162,31 @@ def run_example(
     api_key: str,
     budget: float,
     poll_interval: float,
+    poll_timeout: float | None = None,
     receiver: WebhookReceiver | None = None,
 ) -> tuple[AdapterRun, dict[str, Any]]:
     """One example against *mock*: what the adapter did and what the mock recorded.
+
+    *poll_timeout* (default: `task_deadline`) is the deadline the endpoint gives the
+    client for its task; on a stuck task, a client still waiting after `give_up_after`
+    is stopped. ``seen["poll_timeout"]`` is the deadline given.
 
     With a *receiver* (webhook mode) the endpoint also carries ``webhook_url`` and
     ``webhook_receiver``, and ``seen["options"]`` the mock's webhook journal.
     """
     mock.reset()
     mock.arrange(provider, behaviour)
+    deadline = task_deadline(behaviour, budget, poll_timeout)
     endpoint = {"provider": provider, "base_url": mock.base_url(provider), "api_key": api_key,
-                "poll_interval": poll_interval}
+                "poll_interval": poll_interval, "poll_timeout": deadline}
     slot = receiver.open() if receiver is not None else None
     if slot is not None:
         endpoint.update(webhook_url=slot.url, webhook_receiver=slot)
-    run = call_adapter(adapter, request, endpoint, budget, watch=PollWatch(mock, provider))
+    watch = PollWatch(mock, provider, give_up_after=give_up_after(behaviour, deadline))
+    run = call_adapter(adapter, request, endpoint, budget, watch=watch)
     seen: dict[str, Any] = {"exchange": mock.journal(provider), "tasks": mock.tasks(provider),
-                            "fired": mock.fired(provider), "options": {}}
+                            "fired": mock.fired(provider), "options": {},
+                            "poll_timeout": deadline}
     if receiver is not None and slot is not None:
         settle(lambda: len(slot.received), lambda: sum(
             len(d["attempts"]) for d in mock.webhooks(provider)))
@@ -170,6 +210,7 @@ def verify_client(
     poll_rate_limit: float = DEFAULT_POLL_RATE,
     budget: float = DEFAULT_BUDGET,
     poll_interval: float | None = None,
+    poll_timeout: float | None = None,
     shrink_seconds: float = DEFAULT_SHRINK_SECONDS,
     transient_faults: bool = True,
     mock_url: str | None = None,
@@ -185,7 +226,11 @@ def verify_client(
     may take (``no-hang``). *poll_interval* is passed to the adapter as
     ``endpoint["poll_interval"]``, a hint a client may use to poll sooner than
     in production (default: 1.5 / *poll_rate_limit*, so a client that polls at
-    exactly the hint still keeps under the bound). *mock_url* points at a mock
+    exactly the hint still keeps under the bound). *poll_timeout* is passed as
+    ``endpoint["poll_timeout"]``, the deadline the client gives one task (default:
+    a third of *budget*, `STUCK_POLL_TIMEOUT` for a task that never finishes); on
+    such a ``stuck`` task the client must give up by then and return
+    (``gives-up``). *mock_url* points at a mock
     already running on the real clock; by default one is started on a socket
     in this process. *mode* ``"webhook"`` verifies a webhook-driven client: the
     endpoint carries a callback URL on a loopback receiver the harness runs
@@ -194,6 +239,9 @@ def verify_client(
     the mock cannot be driven.
     """
     _validate(provider, examples, budget, poll_rate_limit, mode)
+    if poll_timeout is not None and poll_timeout <= 0:
+        raise ToolkitError(f"poll_timeout must be a positive number of seconds, got "
+                           f"{poll_timeout}")
     selected = select_checks(checks, skip, strict_retries=strict_retries, mode=mode)
     if isinstance(adapter, str):
         adapter = load_adapter(adapter)
@@ -231,13 +279,13 @@ def verify_client(
                 run, seen = run_example(mock, provider, client, request, behaviour,
                                         api_key=f"vidukit-verify-{state.runs}",
                                         budget=budget, poll_interval=interval,
-                                        receiver=receiver)
+                                        poll_timeout=poll_timeout, receiver=receiver)
                 ctx = CheckContext(
                     provider=provider, request=request, run=run,
                     exchange=tuple(seen["exchange"]), tasks=tuple(seen["tasks"]),
                     fired=tuple(seen["fired"]), origin=mock.origin,
                     behaviour=behaviour.describe(), planned_outcome=behaviour.outcome,
-                    poll_rate_limit=poll_rate_limit,
+                    poll_rate_limit=poll_rate_limit, poll_timeout=seen["poll_timeout"],
                     options=seen["options"],
                 )
                 failures = run_checks(selected, ctx)
@@ -287,8 +335,14 @@ __all__ = [
     "DEFAULT_EXAMPLES",
     "DEFAULT_POLL_RATE",
     "DEFAULT_SHRINK_SECONDS",
+    "FAULT_ALLOWANCE",
+    "GIVE_UP_FACTOR",
+    "POLL_TIMEOUT_SHARE",
+    "STUCK_POLL_TIMEOUT",
+    "give_up_after",
     "run_checks",
     "run_example",
     "select_checks",
+    "task_deadline",
     "verify_client",
 ]

@@ -183,7 +183,9 @@ def webhook_behaviours(provider: str, *, transient_faults: bool = True
     return st.builds(
         lambda base, progression, webhook: dataclasses.replace(
             base, progression=progression, webhook=webhook),
-        behaviours(transient_faults=transient_faults),
+        # No stuck tasks: webhook mode judges how callbacks are received; a client's own
+        # deadline is judged in poll mode (gives-up).
+        behaviours(transient_faults=transient_faults, stuck=False),
         webhook_progressions(),
         st.sampled_from(options),
     )

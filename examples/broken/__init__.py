@@ -2,7 +2,8 @@
 
 ``BROKEN`` lists them (provider, bug, the check that must catch it, the
 options of its run); `catch` verifies one, `catch_rate` tabulates a set of
-results. ``python -m examples.broken`` runs every one and prints the table.
+results. ``CORRECT`` lists unusual but correct clients that verify must pass
+(`judge`). ``python -m examples.broken`` runs every one and prints the tables.
 """
 
 # Importing the provider modules registers their broken clients, in this order.
@@ -24,17 +25,30 @@ from examples.broken import runware  # noqa: F401
 from examples.broken import wavespeed_webhook  # noqa: F401
 
 # isort: split
-from examples.broken._catch import Catch, catch, catch_rate, control
-from examples.broken._registry import BROKEN, EXAMPLES, SHRINK_SECONDS, BrokenClient, broken
+from examples.broken._catch import Catch, catch, catch_rate, control, judge
+from examples.broken._registry import (
+    BROKEN,
+    CORRECT,
+    EXAMPLES,
+    SHRINK_SECONDS,
+    BrokenClient,
+    CorrectVariant,
+    broken,
+    correct,
+)
 
 __all__ = [
     "BROKEN",
+    "CORRECT",
     "EXAMPLES",
     "SHRINK_SECONDS",
     "BrokenClient",
     "Catch",
+    "CorrectVariant",
     "broken",
     "catch",
     "catch_rate",
     "control",
+    "correct",
+    "judge",
 ]

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from examples.broken._registry import EXAMPLES, SHRINK_SECONDS, BrokenClient
+from examples.broken._registry import EXAMPLES, SHRINK_SECONDS, BrokenClient, CorrectVariant
 from vidukit.contract_tests.harness import Report, verify_client
 
 #: The fixed seed of every catch: the catch rate must repeat run after run.
@@ -42,8 +42,16 @@ def control(broken: BrokenClient, *, seed: int = SEED) -> Report:
                          shrink_seconds=SHRINK_SECONDS, **broken.options)
 
 
-def catch_rate(catches: Iterable[Catch]) -> str:
-    """The catch-rate tables (docs/guide/verify.md): per provider, then every broken client."""
+def judge(variant: CorrectVariant, *, seed: int = SEED) -> Report:
+    """*variant*'s run: the same seed and examples as the catches; it must pass."""
+    return verify_client(variant.provider, variant.adapter, examples=EXAMPLES, seed=seed,
+                         shrink_seconds=SHRINK_SECONDS, **variant.options)
+
+
+def catch_rate(catches: Iterable[Catch],
+               judged: Iterable[tuple[CorrectVariant, Report]] = ()) -> str:
+    """The catch-rate tables (docs/guide/verify.md): per provider, every broken client, then
+    the correct variants and whether verify let them pass (a failure there is a false alarm)."""
     done = list(catches)
     rows = ["| provider | broken clients | caught | catch rate |", "|---|---|---|---|"]
     for provider in [p for p in PROVIDERS if any(c.broken.provider == p for c in done)]:
@@ -56,7 +64,14 @@ def catch_rate(catches: Iterable[Catch]) -> str:
     for c in done:
         broke = ", ".join(f"`{name}`" for name in c.report.failed_checks) or "none (MISSED)"
         rows.append(f"| `{c.broken.name}` | {c.broken.bug} | `{c.broken.caught_by}` | {broke} |")
+    fine = list(judged)
+    if fine:
+        rows += ["", "| correct variant | what it does differently | verdict |", "|---|---|---|"]
+        for variant, report in fine:
+            verdict = ("passed" if report.passed else "FALSE ALARM: " + ", ".join(
+                f"`{name}`" for name in report.failed_checks))
+            rows.append(f"| `{variant.name}` | {variant.differs} | {verdict} |")
     return "\n".join(rows)
 
 
-__all__ = ["PROVIDERS", "SEED", "Catch", "catch", "catch_rate", "control"]
+__all__ = ["PROVIDERS", "SEED", "Catch", "catch", "catch_rate", "control", "judge"]

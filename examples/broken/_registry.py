@@ -1,5 +1,9 @@
 """The catalogue of deliberately broken clients: each bug, its provider, the check that catches it.
 
+`CORRECT` lists the other side: clients that differ from the examples in a way
+the documents allow (``@N`` placeholders in a Novita prompt), which every check
+must let pass.
+
 A broken client is a correct example client (``examples/<provider>_client.py``)
 with one realistic bug, registered with `broken`. Its ``options`` are the
 `verify_client` keywords that keep its run short without making the catch
@@ -46,6 +50,28 @@ class BrokenClient:
 BROKEN: list[BrokenClient] = []
 
 
+@dataclass(frozen=True)
+class CorrectVariant:
+    """A client that does something unusual but right, which verify must let pass.
+
+    The other half of a catch rate: a check that also breaks a correct client
+    is a false alarm, which costs a team as much trust as a missed bug.
+    """
+
+    name: str
+    provider: str
+    differs: str
+    adapter: Adapter
+    options: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def spec(self) -> str:
+        return f"{self.adapter.__module__}:{self.adapter.__qualname__}"
+
+
+CORRECT: list[CorrectVariant] = []
+
+
 def broken(provider: str, *, bug: str, caught_by: str, control: str | None = None,
            **options: Any) -> Callable[[Adapter], Adapter]:
     """Register the decorated adapter as a broken client of *provider*.
@@ -66,4 +92,18 @@ def broken(provider: str, *, bug: str, caught_by: str, control: str | None = Non
     return add
 
 
-__all__ = ["BROKEN", "EXAMPLES", "SHRINK_SECONDS", "Adapter", "BrokenClient", "broken"]
+def correct(provider: str, *, differs: str, **options: Any) -> Callable[[Adapter], Adapter]:
+    """Register the decorated adapter as a correct variant of *provider*'s example client."""
+    def add(adapter: Adapter) -> Adapter:
+        name = f"{provider}-{adapter.__name__.replace('_', '-')}"
+        if any(c.name == name for c in CORRECT):
+            raise ValueError(f"correct variant {name!r} is already registered")
+        CORRECT.append(CorrectVariant(name=name, provider=provider, differs=differs,
+                                      adapter=adapter, options=MappingProxyType(dict(options))))
+        return adapter
+
+    return add
+
+
+__all__ = ["BROKEN", "CORRECT", "EXAMPLES", "SHRINK_SECONDS", "Adapter", "BrokenClient",
+           "CorrectVariant", "broken", "correct"]

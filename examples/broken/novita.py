@@ -1,15 +1,17 @@
-"""Broken Novita clients: `examples.novita_client` with one bug each."""
+"""Broken Novita clients: `examples.novita_client` with one bug each; and one correct variant
+(``@N`` subject placeholders in the prompt) that verify must let pass."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any
 
-from examples.broken._registry import broken
+from examples.broken._registry import broken, correct
 from examples.common import Result, run_adapter
 from examples.novita_client import (
     RESULT_PATH,
     SUBMIT_PATH,
+    SUCCEEDED,
     NovitaClient,
     read_task_result,
     to_wire,
@@ -76,3 +78,55 @@ class _Confirms(NovitaClient):
         caught_by="no-poll-after-terminal", **NO_FAULTS)
 def polls_after_terminal(request: dict[str, Any], endpoint: dict[str, Any]) -> dict[str, Any]:
     return run_adapter(_Confirms, request, endpoint)
+
+
+class _NoDeadline(NovitaClient):
+    def generate(self, request: Mapping[str, Any]) -> Result:
+        task_id, _ = self.start(request)
+        for delay in self.poll.delays():  # "a video always finishes": no deadline
+            self.sleep(delay)
+            found = self.result(task_id)
+            if found is not None:
+                return found
+        raise AssertionError("unreachable: delays() never ends")
+
+
+@broken("novita", bug="polls with no deadline of its own: a task that never finishes holds "
+        "it forever", caught_by="gives-up", **NO_FAULTS)
+def no_deadline(request: dict[str, Any], endpoint: dict[str, Any]) -> dict[str, Any]:
+    return run_adapter(_NoDeadline, request, endpoint)
+
+
+class _OnlyKnowsSuccess(NovitaClient):
+    def result(self, task_id: str) -> Result | None:
+        body = self.api.call("GET", RESULT_PATH, params={"task_id": task_id})
+        if body["task"]["status"] == SUCCEEDED:
+            return read_task_result(body, task_id)
+        return None  # any other status "must still be running"
+
+
+@broken("novita", bug="knows only TASK_STATUS_SUCCEED as final: polls on after a terminal "
+        "status it does not know (TASK_STATUS_FAILED)", caught_by="no-poll-after-terminal",
+        **NO_FAULTS)
+def unknown_terminal_status(request: dict[str, Any], endpoint: dict[str, Any]
+                            ) -> dict[str, Any]:
+    return run_adapter(_OnlyKnowsSuccess, request, endpoint)
+
+
+#: Vidu's prompt limit (``schemas/novita/submit-request.json``: maxLength 5000).
+PROMPT_MAX = 5000
+
+
+class _NamesSubjects(_Body):
+    """Names every subject in the prompt, as the documents invite ("@1, @2, etc.")."""
+
+    def edit(self, body: dict[str, Any], request: Mapping[str, Any]) -> dict[str, Any]:
+        named = " ".join(f"@{subject['id']}" for subject in body["subjects"])
+        prompt = f"{named} {body['prompt']}"
+        return {**body, "prompt": prompt} if len(prompt) <= PROMPT_MAX else body
+
+
+@correct("novita", differs="prepends `@1 @2 ...` naming each subject to the prompt, as the "
+         "documents invite (when it still fits Vidu's 5000 characters)", **NO_FAULTS)
+def names_subjects(request: dict[str, Any], endpoint: dict[str, Any]) -> dict[str, Any]:
+    return run_adapter(_NamesSubjects, request, endpoint)

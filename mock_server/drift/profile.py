@@ -17,9 +17,11 @@ the catalogue message it rewrites. Operations:
     poll with the first unfinished answer sent for it: the states come out of order.
 
 Built-in profiles (``vidukit serve --drift NAME[,NAME...]``): ``rename-field``,
-``new-enum-value``, ``new-status``, ``error-shape``, ``reorder-states`` and
-``all`` (every one). A file (``--drift FILE``, YAML or JSON) holds
-``{"mutations": [...]}`` with the keys above, e.g.::
+``new-enum-value``, ``new-status``, ``error-shape``, ``reorder-states``,
+``rename-terminal`` (the success word renamed, ``<word>_v2``: a task's end a
+client does not recognise) and ``all`` (every one but ``rename-terminal``, which
+would hide the finished status ``reorder-states`` needs). A file (``--drift FILE``,
+YAML or JSON) holds ``{"mutations": [...]}`` with the keys above, e.g.::
 
     mutations:
       - {provider: <id>, message: result-response, op: rename,
@@ -43,6 +45,7 @@ from vidukit.catalogue import MESSAGES, PROVIDERS
 from vidukit.mock_server.errors import ConfigError
 from vidukit.providers import spec
 from vidukit.providers.policies import DriftEdits
+from vidukit.providers.wire import SUCCEEDED
 
 OPS = ("rename", "replace", "wrap", "regress")
 _KEYS: Mapping[str, tuple[frozenset[str], frozenset[str]]] = {
@@ -94,6 +97,13 @@ def _edits(pid: str) -> DriftEdits:
     return spec(pid).drift
 
 
+def _rename_terminal(pid: str) -> tuple[Mutation, ...]:
+    """Every word the spec ranks as success, at the status path, renamed ``<word>_v2``."""
+    path = _edits(pid).new_status[0]
+    return tuple(_m(pid, _RESULT, "replace", path, when=word, to=f"{word}_v2")
+                 for word, rank in spec(pid).wire.ranks.items() if rank == SUCCEEDED)
+
+
 BUILTIN: Mapping[str, tuple[Mutation, ...]] = {
     "rename-field": _per_provider(
         lambda p: _m(p, _RESULT, "rename", _edits(p).rename[0], to=_edits(p).rename[1])),
@@ -104,15 +114,18 @@ BUILTIN: Mapping[str, tuple[Mutation, ...]] = {
                      when=_edits(p).new_status[1], to=_edits(p).new_status[2])),
     "error-shape": _per_provider(lambda p: _m(p, "error-response", "wrap", key="error")),
     "reorder-states": _per_provider(lambda p: _m(p, None, "regress")),
+    "rename-terminal": tuple(m for p in PROVIDERS for m in _rename_terminal(p)),
 }
 ALL = "all"
+#: Left out of ``all``: a renamed success word hides the finished status others rely on.
+_NOT_IN_ALL = frozenset({"rename-terminal"})
 
 
 def builtin(names: str) -> DriftProfile:
     """``all`` or a comma list of built-in profile names."""
     chosen = [n.strip() for n in names.split(",") if n.strip()]
     if chosen == [ALL]:
-        chosen = list(BUILTIN)
+        chosen = [n for n in BUILTIN if n not in _NOT_IN_ALL]
     unknown = [n for n in chosen if n not in BUILTIN]
     if unknown or not chosen:
         raise ConfigError(

@@ -16,7 +16,17 @@ from typing import Any
 
 import pytest
 
-from examples.broken import BROKEN, BrokenClient, Catch, catch, catch_rate, control
+from examples.broken import (
+    BROKEN,
+    CORRECT,
+    BrokenClient,
+    Catch,
+    CorrectVariant,
+    catch,
+    catch_rate,
+    control,
+    judge,
+)
 from examples.broken._catch import PROVIDERS
 from vidukit.contract_tests.canonical import CanonicalRequest
 from vidukit.contract_tests.checks import REGISTRY, AdapterRun
@@ -46,6 +56,14 @@ def test_verify_catches_the_broken_client_with_its_declared_check(broken: Broken
 def test_the_correct_client_passes_the_same_runs(broken: BrokenClient) -> None:
     report = control(broken)
     assert report.passed, report.to_text()
+
+
+@pytest.mark.parametrize("variant", CORRECT, ids=lambda c: c.name)
+def test_verify_lets_every_correct_variant_pass(variant: CorrectVariant) -> None:
+    report = judge(variant)
+    assert report.passed, f"false alarm on {variant.name} ({variant.differs}):\n" + (
+        report.to_text())
+    assert report.runs > 0
 
 
 def test_every_provider_has_several_broken_clients_each_with_a_registered_check() -> None:
@@ -84,3 +102,11 @@ def test_the_catch_rate_table_counts_only_the_declared_check() -> None:
     assert "| all | 3 | 1 | 33% |" in table
     assert f"| `{first.name}` | {first.bug} | `{first.caught_by}` |" in table
     assert "none (MISSED)" in table
+
+
+def test_the_catch_rate_table_names_a_false_alarm_on_a_correct_variant() -> None:
+    variant = CORRECT[0]
+    table = catch_rate([], [(variant, _report(variant.provider, ())),
+                            (variant, _report(variant.provider, ("request-faithful",)))])
+    assert f"| `{variant.name}` | {variant.differs} | passed |" in table
+    assert f"| `{variant.name}` | {variant.differs} | FALSE ALARM: `request-faithful` |" in table

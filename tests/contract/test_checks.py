@@ -156,6 +156,53 @@ def test_request_faithful_holds_for_the_reference_translation_and_names_a_change
     assert found == [f"#1 POST {SUBMIT_PATH} -> 200: seed: sent None, asked 11"]
 
 
+#: Two images: Novita's and MyRouter's translation makes them subjects "1" and "2".
+TWO = CanonicalRequest(prompt="a cat meets a dog", images=["https://img.example/cat.png",
+                       "https://img.example/dog.png"], duration=5, resolution="720p",
+                       aspect_ratio="16:9", movement_amplitude="large", seed=None)
+
+
+def _subjects_ctx(provider: str, prompt: str) -> CheckContext:
+    body = {**to_wire(provider, TWO), "prompt": prompt}
+    path = f"/{provider}/v3/async/vidu-q2-reference2video"
+    return CheckContext(provider=provider, request=TWO, run=FAILED,
+                        exchange=(entry(1, "POST", path, body=body, response={"task_id": "t"}),))
+
+
+@pytest.mark.parametrize("provider", ["novita", "myrouter"])
+@pytest.mark.parametrize("prompt", [
+    "@1 @2 a cat meets a dog",      # prepended, the form the documents show
+    "@1, @2: a cat meets a dog",    # prepended as a list
+    "a cat @1 meets a dog @2",      # each after the word it names
+    "a cat meets a dog @1 @2",      # appended
+    "@2 a cat meets a dog",         # naming only some subjects
+])
+def test_request_faithful_allows_placeholders_naming_the_subjects_sent(
+        provider: str, prompt: str) -> None:
+    assert broken("request-faithful", _subjects_ctx(provider, prompt)) == []
+
+
+@pytest.mark.parametrize(("prompt", "why"), [
+    ("@1 @2 a cat meets a bird", "another word"),
+    ("@1 @2 a cat meets a dog!", "added punctuation"),
+    ("@3 a cat meets a dog", "a placeholder naming no subject sent (subjects 1 and 2)"),
+    ("a cat (@1) meets a dog", "a placeholder that is not a word of its own"),
+    ("@1 @2 a Cat meets a dog", "a changed case"),
+    ("@1 @2", "the prompt itself dropped"),
+])
+def test_request_faithful_still_refuses_a_prompt_changed_beyond_placeholders(
+        prompt: str, why: str) -> None:
+    found = broken("request-faithful", _subjects_ctx("novita", prompt))
+    assert found == [f"#1 POST /novita/v3/async/vidu-q2-reference2video -> 200: prompt: sent "
+                     f"{prompt!r}, asked 'a cat meets a dog'"], why
+
+
+def test_request_faithful_allows_no_placeholder_where_the_provider_has_no_subjects() -> None:
+    body = {**to_wire("wavespeed", REQUEST), "prompt": "@1 a cat"}
+    found = broken("request-faithful", ctx(submit(body=body)))
+    assert found == [f"#1 POST {SUBMIT_PATH} -> 200: prompt: sent '@1 a cat', asked 'a cat'"]
+
+
 def test_request_faithful_reports_an_unreadable_body_and_a_silent_client() -> None:
     unreadable = broken("request-faithful", ctx(submit(body={"prompt": "a cat"})))
     assert len(unreadable) == 1 and "cannot recover images" in unreadable[0]
@@ -219,6 +266,32 @@ def test_no_hang_reports_the_budget_and_the_last_request() -> None:
                      f"request: GET {POLL_PATH})"]
     assert broken("no-crash", ctx(*HAPPY, run=hung)) == []
     assert broken("outcome-matches", ctx(*HAPPY, run=hung)) == []
+
+
+STILL_PROCESSING = (submit(), poll(2, "processing", 0.2), poll(3, "processing", 0.5))
+
+
+def test_gives_up_breaks_when_a_stuck_task_outlasted_the_client() -> None:
+    stopped = AdapterRun(stopped="stopped by the harness: ...", elapsed=20.0, budget=30.0)
+    found = broken("gives-up", ctx(*STILL_PROCESSING, run=stopped, state="processing",
+                                   planned_outcome="stuck", poll_timeout=10.0))
+    assert found == ["the client never gave up on a task that never finishes: still waiting "
+                     "after 20.0 s and 2 poll(s), though it was given a deadline of 10 s "
+                     "(endpoint poll_timeout); a client needs a deadline of its own and must "
+                     "return failed when it passes"]
+    hung = AdapterRun(hung=True, elapsed=30.0, budget=30.0)
+    assert len(broken("gives-up", ctx(*STILL_PROCESSING, run=hung, state="processing",
+                                      planned_outcome="stuck"))) == 1
+
+
+def test_gives_up_holds_for_a_client_that_returned_and_judges_only_stuck_tasks() -> None:
+    gave_up = AdapterRun(result={"status": "failed", "error": "PollTimeout"}, elapsed=9.8)
+    stuck = ctx(*STILL_PROCESSING, run=gave_up, state="processing", planned_outcome="stuck")
+    assert broken("gives-up", stuck) == []
+    assert broken("outcome-matches", stuck) == []
+    # a hang on a task that was to finish is no-hang's, not gives-up's
+    hung = AdapterRun(hung=True, elapsed=30.0, budget=30.0)
+    assert broken("gives-up", ctx(*STILL_PROCESSING, run=hung, state="processing")) == []
 
 
 def test_under_transient_faults_failing_is_allowed_but_a_crash_is_not() -> None:

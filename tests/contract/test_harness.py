@@ -17,7 +17,14 @@ from hypothesis import strategies as st
 
 from examples.wavespeed_client import adapter_async
 from vidukit.contract_tests.canonical import to_wire
-from vidukit.contract_tests.harness import OUTCOMES, Behaviour, Fault, Report, verify_client
+from vidukit.contract_tests.harness import (
+    OUTCOMES,
+    STUCK_OUTCOME,
+    Behaviour,
+    Fault,
+    Report,
+    verify_client,
+)
 
 PROVIDERS = ("wavespeed", "vtrix", "novita", "myrouter", "runware")
 SUBMIT = "/api/v3/vidu/reference-to-video-q2"
@@ -117,6 +124,32 @@ def test_every_example_client_passes(provider: str) -> None:
     assert report.passed, report.to_text()
     assert report.runs == 4 and "no-hang" in report.checks
     assert "all checks held" in report.to_text()
+
+
+ALWAYS_STUCK = st.just(Behaviour(progression="polls=1", outcome=STUCK_OUTCOME))
+
+
+@pytest.mark.parametrize("provider", PROVIDERS)
+def test_every_example_client_gives_up_on_a_stuck_task_by_its_deadline(provider: str) -> None:
+    report = verify_client(provider, f"examples.{provider}_client:adapter", examples=1, seed=2,
+                           behaviour_strategy=ALWAYS_STUCK)
+    assert report.passed, report.to_text()
+    assert "gives-up" in report.checks and report.elapsed < 10  # the 2 s deadline, not 30 s
+
+
+def never_gives_up(request: dict[str, Any], endpoint: dict[str, Any]) -> dict[str, Any]:
+    """Polls at the hint until the task ends, however long that takes."""
+    return _generate(request, endpoint)
+
+
+def test_a_client_without_a_deadline_is_stopped_at_twice_its_deadline_and_named() -> None:
+    started = time.perf_counter()
+    report = verify_client("wavespeed", never_gives_up, examples=1, seed=2, poll_timeout=1.0,
+                           behaviour_strategy=ALWAYS_STUCK)
+    assert report.failed_checks == ("gives-up",), report.to_text()
+    assert "never gave up on a task that never finishes" in report.to_text()
+    assert "it was given a deadline of 1 s" in report.to_text()
+    assert 2.0 <= time.perf_counter() - started < 8.0  # stopped at 2 s, not the 30 s budget
 
 
 def test_an_async_adapter_is_awaited() -> None:

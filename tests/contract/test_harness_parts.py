@@ -14,6 +14,7 @@ from vidukit.contract_tests.canonical import CanonicalRequest
 from vidukit.contract_tests.checks import AdapterRun
 from vidukit.contract_tests.harness import (
     MAX_FAULT_REPEATS,
+    STUCK_OUTCOME,
     AdapterNotFound,
     Behaviour,
     CheckFailure,
@@ -27,6 +28,7 @@ from vidukit.contract_tests.harness import (
     load_adapter,
     verify_client,
 )
+from vidukit.contract_tests.harness._runner import give_up_after, task_deadline
 from vidukit.mock_server import MockConfig, create_app
 from vidukit.mock_server.testing import serving
 
@@ -135,6 +137,22 @@ def test_retryable_only_draws_429_and_5xx(behaviour: Behaviour) -> None:
     assert all(f.retryable for f in behaviour.faults)
 
 
+@given(behaviours(stuck=False))
+def test_stuck_false_never_draws_a_stuck_task(behaviour: Behaviour) -> None:
+    assert behaviour.outcome != STUCK_OUTCOME
+
+
+def test_a_stuck_task_gets_a_short_deadline_and_a_bounded_wait_before_the_stop() -> None:
+    stuck = Behaviour(outcome=STUCK_OUTCOME, faults=(Fault("http-503", "poll", 2),))
+    assert task_deadline(Behaviour(), 30.0, None) == 10.0
+    assert task_deadline(stuck, 30.0, None) == 2.0
+    assert task_deadline(stuck, 3.0, None) == 1.0  # never more than an ordinary task gets
+    assert task_deadline(stuck, 30.0, 5.0) == task_deadline(Behaviour(), 30.0, 5.0) == 5.0
+    assert give_up_after(Behaviour(), 10.0) is None
+    assert give_up_after(Behaviour(outcome=STUCK_OUTCOME), 2.0) == 4.0
+    assert give_up_after(stuck, 2.0) == 8.0  # 2 s more per struck request
+
+
 def test_failure_outcomes_use_the_providers_own_codes() -> None:
     behaviour = Behaviour(outcome="fail-content-moderation")
     assert behaviour.failure_code("wavespeed") == "1200"
@@ -176,6 +194,23 @@ def test_arrange_steers_the_next_tasks_and_requests() -> None:
     assert task["state"] == "failed" and task["outcome"] == "fail:InternalServiceFailure"
     assert task["polls"] == 2
     assert fired.count("http-503;on=poll") == 2 and "extra-fields" in fired
+
+
+def test_a_stuck_task_stays_processing_and_a_correct_client_gives_up_by_its_deadline() -> None:
+    with MockHandle() as mock:
+        mock.reset()
+        mock.arrange("novita", Behaviour(progression="polls=1", outcome=STUCK_OUTCOME))
+        from examples.novita_client import adapter
+
+        started = time.perf_counter()
+        answer = adapter(dict(REQUEST, prompt="x"), {
+            "provider": "novita", "base_url": mock.base_url("novita"), "api_key": "k",
+            "poll_interval": 0.05, "poll_timeout": 1.0})
+        took = time.perf_counter() - started
+        [task] = mock.tasks("novita")
+    assert answer["status"] == "failed" and "PollTimeout" in answer["error"]
+    assert 0.5 < took < 2.0
+    assert task["state"] == "processing" and task["polls"] >= 3
 
 
 # --------------------------------------------------------------------------- the report

@@ -109,6 +109,9 @@ def register(subparsers: Any) -> None:
                         help="first wait between polls, growing 1.5x up to 30 s (5)")
     parser.add_argument("--timeout", type=_seconds, default=900.0, metavar="S",
                         help="give up polling after this long (900)")
+    parser.add_argument("--expected-duration", type=_seconds, default=300.0, metavar="S",
+                        help="how long a task is expected to take: a status vidukit does not "
+                             "know, still repeating after this long, ends the polls (300)")
     add_report_options(parser)
     parser.add_argument("--html", metavar="FILE", type=opt.output_path,
                         help="also write a self-contained HTML report (findings, exchanges, "
@@ -259,7 +262,8 @@ def _probe(args: argparse.Namespace, plan: Plan, base_url: str, key: str) -> int
 
     observer = Observer(args.provider, secrets=(key,), mock_timings=mock_timings())
     polling = replace(Polling(), interval=args.poll_interval,
-                      max_interval=max(args.poll_interval, 30.0), timeout=args.timeout)
+                      max_interval=max(args.poll_interval, 30.0), timeout=args.timeout,
+                      expected=args.expected_duration)
     Probe(plan, base_url, key, observer, polling=polling, progress=_say).run()
     report = observer.report(mode="probe", source=base_url, cost=plan.estimated_cost_usd)
     write_report(render(report, args.format, args.fail_on), args.output)

@@ -71,6 +71,11 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--budget", type=_positive(float), default=None, metavar="SECONDS",
                         help="time one adapter call may take before it counts as a hang "
                              "(default 30)")
+    parser.add_argument("--poll-timeout", type=_positive(float), default=None,
+                        metavar="SECONDS",
+                        help="the deadline the client is given for one task "
+                             "(endpoint poll_timeout; default: a third of the budget, 2 s "
+                             "for a task that never finishes)")
     parser.add_argument("--verbose", action="store_true",
                         help="print every request of the failing example with its bodies "
                              "whole (default: the verdict and a short example)")
@@ -117,6 +122,7 @@ def run(args: argparse.Namespace) -> int:
         mode=args.mode,
         poll_rate_limit=args.poll_rate_limit or DEFAULT_POLL_RATE,
         budget=args.budget or DEFAULT_BUDGET,
+        poll_timeout=args.poll_timeout,
     )
     print(report.to_text(verbose=args.verbose))
     if args.junit_xml is not None:

@@ -6,7 +6,12 @@ What it sends, in order, each judged by the `Observer`:
 2. the valid request without a key (expected: refused, the provider's 401 body);
 3. the cheapest valid request (expected: accepted), then polls with back-off
    until a finished status, then one more poll (a finished task must keep its
-   status), then a download of the output (no key sent: it is another host);
+   status), then a download of the output (no key sent: it is another host).
+   A status word vidukit does not know is said as soon as it is seen; the
+   polls stop early when, under such a word, outputs appear (the task has
+   visibly ended) or the same word repeats once the task is older than it is
+   expected to get (it is most likely a renamed finished status): waiting out the whole
+   timeout would only delay the report;
 4. a poll for a task id that does not exist (expected: refused).
 
 The plan (bodies and cost) is built by the caller from the capability matrix
@@ -56,6 +61,9 @@ class Polling:
     backoff: float = 1.5
     max_interval: float = 30.0
     timeout: float = 15 * 60.0
+    #: How long a task is expected to take (a Vidu Q2 video: a few minutes): the same
+    #: unknown status still repeating after that ends the polls.
+    expected: float = 5 * 60.0
 
     def delays(self) -> Iterator[float]:
         delay = self.interval
@@ -118,6 +126,7 @@ class Probe:
         wire = self.observer.wire
         started = time.monotonic()
         waited = 0.0
+        unknown: tuple[str, int] | None = None  # the unknown word showing, answers in a row
         for delay in self.polling.delays():
             if max(time.monotonic() - started, waited) + delay > self.polling.timeout:
                 break
@@ -133,6 +142,16 @@ class Probe:
                 self.progress("confirming the finished status")
                 self._send(wire.poll(task_id), "accept", "confirm")
                 return exchange
+            if word is None or word in wire.ranks:
+                unknown = None
+                continue
+            if unknown is None or unknown[0] != word:
+                unknown = (word, 0)
+                self.progress(f"task {task_id}: {word!r} is not a status vidukit knows for "
+                              f"{self.plan.provider} (reported as status-value)")
+            unknown = (word, unknown[1] + 1)
+            if self._ended_unknown(task_id, exchange, word, elapsed, repeated=unknown[1] > 1):
+                return None
         detail = f"task {task_id} had no finished status after {self.polling.timeout:g} s"
         hint = virtual_clock_hint(self.http, self.base_url) if self.http is not None else None
         if hint is not None:
@@ -140,6 +159,23 @@ class Probe:
             detail = f"{detail}; {hint}"
         self.observer.add(self._finding("no-terminal-status", "result-response", detail))
         return None
+
+    def _ended_unknown(self, task_id: str, exchange: Exchange, word: str, elapsed: float, *,
+                       repeated: bool) -> bool:
+        """True (and reported) when the task under unknown *word* has visibly ended: outputs
+        appeared, or the word repeated with the task older than it is expected to get."""
+        if self.observer.wire.output_url(exchange.response_json, task_id) is not None:
+            why = "outputs appeared"
+        elif repeated and elapsed > self.polling.expected:
+            why = (f"still {word!r} after {elapsed:.1f} s, past the {self.polling.expected:g} s "
+                   "a task is expected to take")
+        else:
+            return False
+        detail = (f"task {task_id} ended under {word!r}, a status vidukit does not know "
+                  f"({why}): most likely a renamed finished status; the probe stopped")
+        self.progress(detail)
+        self.observer.add(self._finding("no-terminal-status", "result-response", detail))
+        return True
 
     def _fetch_output(self, task_id: str, last: Exchange) -> None:
         url = self.observer.wire.output_url(last.response_json, task_id)

@@ -23,6 +23,7 @@ from vidukit.canonical import (
     read_field,
     with_seed,
 )
+from vidukit.placeholders import subject_ids
 from vidukit.providers.policies import DeliveryPolicy, DriftEdits, Limits, Policies, UrlPolicy
 from vidukit.providers.spec import Fields, InlineRefs, MediaLimits, ProviderSpec, Translation
 from vidukit.providers.surface import Link, Operation, Surface, task_param
@@ -160,6 +161,8 @@ def translation(provider: str) -> Translation:
         # Seeds 002/004: auto, small, medium, high.
         amplitude_words={"large": "high"},
         one_image_each="/properties/subjects",
+        # Seeds 002/004: the prompt "can use @1, @2, etc. placeholders to reference subjects".
+        prompt_placeholders=subject_ids,
     )
 
 

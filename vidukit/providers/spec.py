@@ -43,6 +43,10 @@ class Translation:
     #: Where the translation puts one image in each item of a list (subjects), the image
     #: count is bounded by that list's item count: the list's schema pointer.
     one_image_each: str | None = None
+    #: Submit body -> the ids its prompt may name as ``@N`` placeholders (subjects), where
+    #: the provider has them: a prompt that adds such placeholders is still faithful
+    #: (`vidukit.canonical.same_prompt`).
+    prompt_placeholders: Callable[[Any], frozenset[str]] | None = None
     #: A body built for a live call (drift's probe): fresh where the provider demands it
     #: (a new client-chosen task id per task).
     for_live: Callable[[Any], Any] = lambda body: body
