@@ -288,3 +288,13 @@ def test_a_stale_transcript_is_found_and_rewritten(tmp_path: Path) -> None:
     assert "[duration.maximum] 9 is greater than the maximum of 8" in fresh
     page.write_text(fresh, encoding="utf-8")
     assert generator.refresh([page]) == {}
+
+
+def test_the_docs_count_the_broken_clients_there_are() -> None:
+    """The README and the verify guide state how many broken clients the catch rate covers."""
+    from examples.broken._registry import BROKEN
+
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    guide = (REPO / "docs" / "guide" / "verify.md").read_text(encoding="utf-8")
+    assert f"`examples/broken/` {len(BROKEN)} broken ones" in readme
+    assert f"`examples/broken/` holds {len(BROKEN)} broken clients" in guide
