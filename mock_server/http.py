@@ -169,6 +169,23 @@ def bearer_key(request: Request) -> str:
     return key
 
 
+#: A lone scheme word is a scheme with its credentials missing, never a key.
+_SCHEME_WORDS = frozenset({"bearer", "basic", "digest", "token"})
+
+
+def bearer_or_raw_key(request: Request) -> str:
+    """The key from ``Authorization: Bearer <key>`` or from a bare ``Authorization: <key>``.
+
+    For the providers whose official SDK sends the key with no scheme (Novita's JavaScript
+    SDK, provider-docs README §8): a value with no space is the key itself. Any other
+    scheme (``Basic x``), an empty value or a missing header is still a 401.
+    """
+    header = request.headers.get("authorization", "").strip()
+    if header and " " not in header and header.lower() not in _SCHEME_WORDS:
+        return header
+    return bearer_key(request)
+
+
 def key_owner(key: str) -> str:
     """What a task stores to remember its owner: a digest, never the key itself."""
     return hashlib.sha256(key.encode()).hexdigest()[:32]
@@ -197,6 +214,7 @@ __all__ = [
     "JSON_TYPE",
     "Reply",
     "bearer_key",
+    "bearer_or_raw_key",
     "check_json_type",
     "dumps",
     "key_owner",

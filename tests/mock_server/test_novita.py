@@ -275,7 +275,14 @@ async def test_a_bad_control_header_is_a_400_that_teaches(
 
 @pytest.mark.parametrize(
     "headers",
-    [{}, {"Authorization": "Bearer "}, {"Authorization": "Token abc"}, {"Authorization": "abc"}],
+    [
+        {},
+        {"Authorization": ""},
+        {"Authorization": "Bearer "},
+        {"Authorization": "Bearer"},
+        {"Authorization": "Token abc"},
+        {"Authorization": "Basic x"},
+    ],
 )
 async def test_missing_or_malformed_auth_is_a_401(
     client: httpx.AsyncClient, provider: str, headers: dict[str, str]

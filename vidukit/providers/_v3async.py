@@ -7,6 +7,12 @@ Wire: ``POST /v3/async/vidu-q2-reference2video`` answers ``{task_id}``; polled a
 Translation: ``subjects``, one per image with ids "1".."n" (so @1..@n in the prompt
 name them); ``movement_amplitude`` ``large`` is spelled ``high``; ``duration`` is
 always sent (documented as required).
+
+Auth: ``Authorization: Bearer <key>`` as documented, or the bare key with no scheme,
+because Novita's official JavaScript SDK (``novita-sdk`` 3.1.3, src/class.ts) sends it that
+way and its own tests call the live API so (provider-docs README §8); the Python
+``novita-client`` sends ``Bearer``. The mock accepts both on both routes
+(``mock_server/providers/novita/routes.py``); any other scheme stays a 401.
 """
 
 from __future__ import annotations
@@ -102,6 +108,10 @@ def surface(provider: str, title: str, origin: str) -> Surface:
         title=title,
         origin=origin,
         errors=_ERRORS,
+        auth_note=(
+            " The bare key with no scheme (Authorization: <key>) is accepted too: Novita's "
+            "official JavaScript SDK sends it so."
+        ),
         operations=(
             Operation(
                 operation_id="submitTask",
