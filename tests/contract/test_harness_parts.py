@@ -138,7 +138,7 @@ def test_retryable_only_draws_429_and_5xx(behaviour: Behaviour) -> None:
 def test_failure_outcomes_use_the_providers_own_codes() -> None:
     behaviour = Behaviour(outcome="fail-content-moderation")
     assert behaviour.failure_code("wavespeed") == "1200"
-    assert behaviour.failure_code("runware") == "contentModerated"
+    assert behaviour.failure_code("runware") == "contentPolicyViolation"
     assert Behaviour().failure_code("novita") is None
 
 

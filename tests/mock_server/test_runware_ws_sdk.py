@@ -237,6 +237,23 @@ def test_runware_sdk_raises_the_failed_task_error(
 
 
 @pytest.mark.parametrize("transport", TRANSPORTS)
+def test_runware_sdk_files_the_content_moderation_failure_as_safety(
+    live: LiveServer, runware_sdk_python: Path, transport: str
+) -> None:
+    """The ``fail-content-moderation`` scenario's code is one runware-sdk's catalogue knows
+    (runware/errors.py ``_SAFETY_CODES``); a code of the mock's own making would be "unknown"."""
+    method, url = TRANSPORTS[transport]
+    admin(live, "POST", "/scenarios", json={"scenario": "fail-content-moderation", "for": "tasks"})
+    out = run(
+        runware_sdk_python, "runware_sdk_client.py", "--transport", transport, "--url", url(live),
+        "--api-key", KEY,
+    )
+    assert (out["ok"], out["error"], out["code"]) == (False, "RunwareError", "safety")
+    assert (out["task_uuid"], only_task(live)["state"]) == (only_task(live)["id"], "failed")
+    assert_journal_conforms(live, method)
+
+
+@pytest.mark.parametrize("transport", TRANSPORTS)
 def test_runware_sdk_reports_a_refused_key(
     live: LiveServer, runware_sdk_python: Path, transport: str
 ) -> None:

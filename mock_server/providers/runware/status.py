@@ -43,12 +43,13 @@ STATUS: dict[str, str] = {
 }
 
 #: Codes a failed generation may carry. Only timeoutProvider is documented (errors page);
-#: the other two are mock conventions (UNCONFIRMED) for a generic provider failure and for
-#: output refused by content moderation (``safety``).
+#: providerError is a mock convention (UNCONFIRMED) for a generic provider failure;
+#: contentPolicyViolation is in the official runware-sdk's error catalogue
+#: (Runware/runware-python runware/errors.py ``_SAFETY_CODES``), which files it as ``safety``.
 FAILURE_CODES: dict[str, str] = {
     "timeoutProvider": "The provider did not answer in time.",
     "providerError": "The provider failed to generate the video.",
-    "contentModerated": "The generated content was flagged by content moderation.",
+    "contentPolicyViolation": "The generated content was flagged by content moderation.",
 }
 DEFAULT_FAILURE_CODE = "timeoutProvider"
 

@@ -50,7 +50,7 @@ SPEC = ProviderSpec(
                         "540p": Decimal("0.0168"), "360p": Decimal("0.0075")},
     ),
     failures={
-        "content-moderation": "contentModerated",
+        "content-moderation": "contentPolicyViolation",
         "invalid-parameter": "providerError",
         "media-access": "providerError",
         "timeout": "timeoutProvider",
@@ -58,7 +58,8 @@ SPEC = ProviderSpec(
     },
     failure_note=(
         "Runware documents timeoutProvider only: invalid-parameter, media-access and internal "
-        "use providerError (a mock convention), content-moderation contentModerated (likewise)"
+        "use providerError (a mock convention); content-moderation uses contentPolicyViolation, "
+        "from runware-sdk's error catalogue (runware/errors.py, filed as 'safety')"
     ),
     drift=DriftEdits(
         rename=("/data/*/videoUUID", "videoUuid"),
