@@ -54,6 +54,7 @@ from vidukit.mock_server.scenarios.bodies import EXTRA_FIELDS, fault_reply, with
 from vidukit.mock_server.scenarios.catalogue import (
     CATEGORY_CODES,
     CATEGORY_NOTES,
+    FORM_OUTCOMES,
     NONE,
     catalogue_view,
 )
@@ -454,6 +455,12 @@ class Scenarios:
             task.meta["expired"] = True
         elif name == EXTRA_FIELDS:
             task.meta[EXTRA_FIELDS] = True
+        elif name in FORM_OUTCOMES:
+            if FORM_OUTCOMES[name] == "fail":
+                provider = self.providers.get(task.provider)
+                default = provider.default_failure_code if provider is not None else None
+                task.outcome = Outcome("fail", default)
+            task.meta["sdk_form"] = {"name": name, **dict(scenario.params)}
         task.meta["scenario"] = scenario.spec()
 
     @staticmethod
