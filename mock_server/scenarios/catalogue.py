@@ -34,6 +34,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from vidukit.mock_server.scenarios.bodies import REASON_MESSAGES
 from vidukit.providers import specs
 from vidukit.providers.spec import CATEGORIES
 
@@ -185,7 +186,6 @@ FORM_OUTCOMES: dict[str, Literal["fail"] | None] = {
     "webhook-without-outputs": "fail",
     "data-error": "fail",
     "error-object": "fail",
-    "status-processing": None,
     "status-unknown": None,
     "pending-status": None,
     "duration-string": None,
@@ -231,8 +231,6 @@ _ENTRIES: tuple[Entry, ...] = (
           "{status: error, error: {code, message}, taskUUID}"),
     _form("error-object", "the task fails with its error as an object {code, error_message} "
           "instead of a plain string"),
-    _form("status-processing", "the running task polls with the status word "
-          "TASK_STATUS_PROCESSING"),
     _form("status-unknown", "the running task polls with the status word TASK_STATUS_UNKNOWN"),
     _form(
         "pending-status",
@@ -273,6 +271,26 @@ _ENTRIES: tuple[Entry, ...] = (
             retry_after=_RETRY,
         )
         for code in (500, 502, 503, 504)
+    ),
+    Entry(
+        "billing-refused",
+        "request",
+        "status",
+        "HTTP 403 with a billing refusal the provider's official SDK knows, named by reason= "
+        "(the HTTP status of these names is UNCONFIRMED: 403, as for NOT_ENOUGH_BALANCE)",
+        {
+            "on": _ON,
+            "times": _TIMES,
+            "phase": _PHASE,
+            "retry_after": _RETRY,
+            "reason": Param(
+                _choice(*REASON_MESSAGES),
+                "BILLING_BALANCE_NOT_ENOUGH",
+                f"the error name: {', '.join(REASON_MESSAGES)}",
+            ),
+        },
+        providers=frozenset(pid for pid, s in specs().items() if "billing-refused" in s.scenarios),
+        status=403,
     ),
     _request(
         "latency",

@@ -314,7 +314,9 @@ class Scenarios:
         if effect == "status":
             status = fault.entry.status
             assert status is not None
-            return fault_reply(plan.provider, status, retry_after=fault["retry_after"])
+            return fault_reply(
+                plan.provider, status, retry_after=fault["retry_after"], reason=fault.get("reason")
+            )
         plan.transport = fault
         if effect == "not-json":
             return Reply(fault["status"], gateway_page(fault["status"]))
