@@ -185,7 +185,7 @@ FORM_OUTCOMES: dict[str, Literal["fail"] | None] = {
     "timeout-status": "fail",
     "webhook-without-outputs": "fail",
     "data-error": "fail",
-    "error-object": "fail",
+    "error-string": "fail",
     "status-unknown": None,
     "pending-status": None,
     "duration-string": None,
@@ -229,8 +229,8 @@ _ENTRIES: tuple[Entry, ...] = (
           "('only present when status is completed')"),
     _form("data-error", "the task fails and the failure comes inside data, as an item "
           "{status: error, error: {code, message}, taskUUID}"),
-    _form("error-object", "the task fails with its error as an object {code, error_message} "
-          "instead of a plain string"),
+    _form("error-string", "the task fails with its error as a plain string instead of an "
+          "object {code, message}"),
     _form("status-unknown", "the running task polls with the status word TASK_STATUS_UNKNOWN"),
     _form(
         "pending-status",
