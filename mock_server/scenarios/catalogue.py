@@ -178,8 +178,8 @@ def _request(
 #: SDK-form scenarios: answers an official SDK is coded to handle (provider-docs §8), shown
 #: only where a provider's spec lists the name in ``scenarios``. The task carries the name
 #: in ``meta["sdk_form"]`` (with its parameters) and its provider's ``status.py`` renders
-#: the form; the value here says how the task ends: ``fail`` (the provider's default
-#: failure code) or None (as it would have).
+#: the form; the value here says how the task ends: ``fail`` (with the failure code the
+#: task already has, else the provider's default) or None (as it would have).
 FORM_OUTCOMES: dict[str, Literal["fail"] | None] = {
     "cancelled": "fail",
     "timeout-status": "fail",

@@ -458,7 +458,8 @@ class Scenarios:
         elif name == EXTRA_FIELDS:
             task.meta[EXTRA_FIELDS] = True
         elif name in FORM_OUTCOMES:
-            if FORM_OUTCOMES[name] == "fail":
+            if FORM_OUTCOMES[name] == "fail" and task.outcome.kind != "fail":
+                # A failure code already chosen (X-Mock-Outcome: fail:<code>) is kept.
                 provider = self.providers.get(task.provider)
                 default = provider.default_failure_code if provider is not None else None
                 task.outcome = Outcome("fail", default)

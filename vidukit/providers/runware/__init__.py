@@ -49,6 +49,9 @@ SPEC = ProviderSpec(
         usd_per_second={"1080p": Decimal("0.0688"), "720p": Decimal("0.0306"),
                         "540p": Decimal("0.0168"), "360p": Decimal("0.0075")},
     ),
+    # Forms the official SDKs are coded for (provider-docs §8): a failure inside data
+    # (runware-sdk) and the non-terminal words runware 0.5.24 keeps polling on.
+    scenarios=frozenset({"data-error", "pending-status"}),
     failures={
         "content-moderation": "contentPolicyViolation",
         "invalid-parameter": "providerError",
@@ -64,7 +67,8 @@ SPEC = ProviderSpec(
     drift=DriftEdits(
         rename=("/data/*/videoUUID", "videoUuid"),
         new_value=("/data/*/taskType", "videoInferenceV2"),
-        new_status=("/data/*/status", "processing", "pending"),
+        # "running": a word no source uses ("pending" is one runware 0.5.24 polls on).
+        new_status=("/data/*/status", "processing", "running"),
     ),
 )
 
