@@ -125,3 +125,55 @@ def test_a_failed_callback_may_omit_outputs(live: LiveServer, receiver: Receiver
     completed = {**without, "status": "completed", "error": "", "has_nsfw_contents": [False]}
     rules = [v.rule for v in errors("webhook", completed)]
     assert rules == ["outputs.required"], "a completed callback still needs its outputs"
+
+
+# -- media upload: upload() then run(), offline ---------------------------------------------------
+
+#: A 1x1 PNG: the smallest real image a client might upload.
+PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082"
+)
+
+
+def test_upload_then_run_works_offline(live: LiveServer, tmp_path: Any) -> None:
+    """client.py ``upload``: a ticket from /api/v3/media/uploads, a PUT of the bytes, and
+    the download URL back; that URL then serves as a reference image for ``run``."""
+    path = tmp_path / "reference.png"
+    path.write_bytes(PNG)
+    sdk = client(live)
+    url = sdk.upload(str(path))
+    assert url.startswith(f"{live.url}/_mock/media/uploads/") and url.endswith("/reference.png")
+    fetched = httpx.get(url, timeout=5)
+    assert (fetched.status_code, fetched.content) == (200, PNG)
+    assert fetched.headers["content-type"] == "image/png"
+    output = sdk.run(MODEL, {**INPUT, "images": [url]}, poll_interval=0.05, timeout=10)
+    [task] = admin(live, "GET", "/tasks?provider=wavespeed")["tasks"]
+    assert output == {"outputs": [f"{live.url}/_mock/media/{task['id']}.mp4"]}
+    submitted = [e for e in admin(live, "GET", "/journal?provider=wavespeed")["entries"]
+                 if e["request"]["path"].endswith(SUBMIT)]
+    assert [e["request"]["body"]["images"] for e in submitted] == [[url]]
+
+
+def test_the_one_request_binary_upload(live: LiveServer) -> None:
+    """The JS SDK 0.2.x's route: the file as the multipart part ``file``."""
+    with httpx.Client(base_url=live.base_url("wavespeed"), headers=AUTH, timeout=5) as http:
+        answer = http.post("/api/v3/media/upload/binary",
+                           files={"file": ("ref.png", PNG, "image/png")})
+    assert answer.status_code == 200, answer.text
+    data = answer.json()["data"]
+    assert (answer.json()["code"], data["filename"], data["size"]) == (200, "ref.png", len(PNG))
+    assert httpx.get(data["download_url"], timeout=5).content == PNG
+
+
+def test_uploads_refuse_what_they_cannot_store(live: LiveServer) -> None:
+    with httpx.Client(base_url=live.base_url("wavespeed"), timeout=5) as http:
+        assert http.post("/api/v3/media/uploads", json={"filename": "a.png", "size": 3}
+                         ).status_code == 401
+        refused = http.post("/api/v3/media/uploads", json={"filename": "a.png"}, headers=AUTH)
+        assert refused.status_code == 400 and "size" in refused.text
+        ticket = http.post("/api/v3/media/uploads", json={"filename": "a.png", "size": 3},
+                           headers=AUTH).json()["data"]
+    wrong = httpx.put(ticket["upload"]["url"], content=b"four", timeout=5)
+    assert wrong.status_code == 400 and "declared 3 bytes" in wrong.text
+    assert httpx.get(ticket["download_url"], timeout=5).status_code == 404, "nothing stored yet"
