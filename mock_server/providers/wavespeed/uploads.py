@@ -58,7 +58,8 @@ def binary(uploads: Uploads, content_type: str, body: bytes, here: str) -> dict[
         if part.get_param("name", header="content-disposition") != "file":
             continue
         filename = part.get_filename() or "upload"
-        content = part.get_payload(decode=True) or b""
+        payload = part.get_payload(decode=True)
+        content = payload if isinstance(payload, bytes) else b""
         kind = part.get_content_type()
         if kind == "text/plain" and not part.get("content-type"):
             kind = mimetypes.guess_type(filename)[0] or "application/octet-stream"
