@@ -129,10 +129,13 @@ class FaultStatus(ProviderError):
     this error they answer the status as it is, in their own envelope.
     """
 
-    def __init__(self, status: int, detail: str) -> None:
+    def __init__(self, status: int, detail: str, *, reason: str | None = None) -> None:
         super().__init__(detail)
         self.status = status  # type: ignore[misc]
         self.code = f"http_{status}"  # type: ignore[misc]
+        #: The error name a scenario asks for (``billing-refused;reason=...``), for the
+        #: providers whose bodies carry one; None: the renderer's own choice.
+        self.reason = reason
 
 
 __all__ = [

@@ -7,13 +7,14 @@ journal entry or a clock. `MockState.reset` brings it back to how it was built.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from vidukit.mock_server.clock import Clock, VirtualClock
 from vidukit.mock_server.config import MockConfig
 from vidukit.mock_server.engine import Engine
 from vidukit.mock_server.journal import Journal
+from vidukit.mock_server.media.uploads import Uploads
 from vidukit.mock_server.storage import TaskStore
 from vidukit.mock_server.webhooks import Webhooks
 
@@ -38,6 +39,8 @@ class MockState:
     #: Fault scenarios (mock_server.scenarios) and quotas (mock_server.quotas), on the engine.
     scenarios: Scenarios
     quotas: Quotas
+    #: Files clients uploaded (mock_server.media.uploads), served back by URL.
+    uploads: Uploads = field(default_factory=Uploads)
 
     def reset(self) -> None:
         self.engine.reset()
@@ -45,6 +48,7 @@ class MockState:
         self.webhooks.reset()
         self.scenarios.reset()
         self.quotas.reset()
+        self.uploads.reset()
         if isinstance(self.clock, VirtualClock):
             self.clock.reset()
 

@@ -99,7 +99,7 @@ CASES = {
     "vtrix": Case("vtrix", lambda b, _: read_task(b), "content_moderation", _strip_vtrix),
     "novita": Case("novita", read_task_result, "CreationPolicyViolation", _strip_novita),
     "myrouter": Case("myrouter", read_task_result, "ImageDownloadFailure", _strip_novita),
-    "runware": Case("runware", read_response, "contentModerated", _strip_runware),
+    "runware": Case("runware", read_response, "contentPolicyViolation", _strip_runware),
 }
 
 

@@ -337,6 +337,8 @@ def _paths(state: MockState) -> dict[str, Any]:
                     "responses": _answers("Defaults", *BODY_ERRORS)},
         },
         "/media/{name}": {"get": _media()},
+        "/media/uploads/{id}": {"put": _upload_put()},
+        "/media/uploads/{id}/{filename}": {"get": _upload_get()},
         "/webhooks": {
             "get": {
                 "summary": "Webhook settings and the delivery journal",
@@ -424,6 +426,35 @@ def _media() -> dict[str, Any]:
             "404": {"description": "no such media (JSON), or an expired URL (XML)",
                     "content": {JSON: {"schema": _ref("Error")}, **xml}},
             "416": {"description": "the range starts past the end of the file"},
+        },
+    }
+
+
+def _upload_put() -> dict[str, Any]:
+    error = {"content": {JSON: {"schema": _ref("Error")}}}
+    return {
+        "summary": "An upload ticket's URL (mock_server.media.uploads): the body is the file",
+        "security": [],
+        "parameters": [{"name": "id", "in": "path", "required": True, "schema": STRING}],
+        "requestBody": {"required": True, "content": {"*/*": {"schema": {"type": "string"}}}},
+        "responses": {
+            "200": {"description": "stored"},
+            "400": {"description": "not the size the ticket declared", **error},
+            "404": {"description": "no such ticket", **error},
+            "413": {"description": "over the per-file limit", **error},
+        },
+    }
+
+
+def _upload_get() -> dict[str, Any]:
+    return {
+        "summary": "An uploaded file, with the content type its ticket declared",
+        "security": [],
+        "parameters": [{"name": "id", "in": "path", "required": True, "schema": STRING},
+                       {"name": "filename", "in": "path", "required": True, "schema": STRING}],
+        "responses": {
+            "200": {"description": "the file", "content": {"*/*": {"schema": {"type": "string"}}}},
+            "404": {"description": "no such file", "content": {JSON: {"schema": _ref("Error")}}},
         },
     }
 

@@ -27,6 +27,7 @@ from vidukit.mock_server.engine import TaskFinished, UnknownTask
 from vidukit.mock_server.errors import ProviderError
 from vidukit.mock_server.http import JSON_TYPE, dumps, parse_json, read_body
 from vidukit.mock_server.media.serve import media_endpoint
+from vidukit.mock_server.media.uploads import upload_routes
 from vidukit.mock_server.providers import Provider
 from vidukit.mock_server.providers.context import resolve_outcome
 from vidukit.mock_server.scenarios.admin import ENDPOINTS as SCENARIO_ENDPOINTS
@@ -56,6 +57,8 @@ ENDPOINTS: tuple[str, ...] = (
     'PUT  /_mock/progression  {"progression": "time=Q,P"|"polls=N"|"immediate", '
     '"outcome": "succeed"|"fail[:code]"|"stay-processing"}',
     "GET  /_mock/media/{task id}.mp4",
+    "PUT  /_mock/media/uploads/{id}  (an upload ticket's URL; the body is the file)",
+    "GET  /_mock/media/uploads/{id}/{filename}",
     "GET  /_mock/webhooks?task=<id>&provider=<id>",
     'PUT  /_mock/webhooks  {"secret": "whsec_...", "options": "duplicate,delay=S,..."}',
     'PUT  /_mock/webhooks/tasks/{id}  {"options": "duplicate,out-of-order,..."}',
@@ -239,6 +242,7 @@ def admin_routes(state: MockState) -> list[BaseRoute]:
 
     return [
         Route("/media/{name}", media_endpoint(state), methods=["GET"]),
+        *upload_routes(state.uploads),
         *webhook_routes(state, guarded),
         *scenario_routes(state.scenarios, state.quotas, guarded, AdminError),
         *dashboard_routes(state),

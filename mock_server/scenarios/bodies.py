@@ -22,6 +22,15 @@ MESSAGES: dict[int, str] = {
 }
 
 
+#: Billing refusals (official JS SDK's APIErrReason, provider-docs §8) and their messages.
+REASON_MESSAGES: dict[str, str] = {
+    "BILLING_BALANCE_NOT_ENOUGH": "billing: the account balance is not enough",
+    "BILLING_FAILED": "billing: the charge failed",
+    "BILLING_AUTH_FAILED": "billing: the billing account could not be authorized",
+    "ANONYMOUS_ACCESS_QUOTA_EXCEEDS": "the anonymous access quota is used up",
+}
+
+
 def message_for(status: int, retry_after: float | None = None) -> str:
     text = MESSAGES.get(status, f"HTTP {status}")
     if retry_after is not None:
@@ -34,10 +43,18 @@ def fault_body(provider: Provider, status: int, message: str) -> Any:
     return provider.render_error(FaultStatus(status, message)).body
 
 
-def fault_reply(provider: Provider, status: int, *, retry_after: float | None = None) -> Reply:
-    """The whole answer: status, provider body and (when given) ``Retry-After``."""
+def fault_reply(
+    provider: Provider,
+    status: int,
+    *,
+    retry_after: float | None = None,
+    reason: str | None = None,
+) -> Reply:
+    """The whole answer: status, provider body and (when given) ``Retry-After``; *reason*
+    names the error where the provider's body has a name (``billing-refused``)."""
     headers = {"Retry-After": str(max(0, round(retry_after)))} if retry_after is not None else {}
-    body = fault_body(provider, status, message_for(status, retry_after))
+    message = message_for(status, retry_after) if reason is None else REASON_MESSAGES[reason]
+    body = provider.render_error(FaultStatus(status, message, reason=reason)).body
     return Reply(status, body, message="error-response", headers=headers)
 
 
@@ -70,6 +87,7 @@ __all__ = [
     "EXTRA_FIELD",
     "EXTRA_FIELDS",
     "MESSAGES",
+    "REASON_MESSAGES",
     "FaultStatus",
     "fault_body",
     "fault_reply",

@@ -11,7 +11,9 @@ task scenarios
     `CATEGORY_CODES`), ``nsfw`` (succeeds, flagged), ``stuck`` (processing
     forever), ``expired-url`` (succeeds, but its output URL answers as
     expired storage at once; `vidukit.mock_server.media` serves that) and
-    ``extra-fields`` (every answer about the task carries undeclared fields).
+    ``extra-fields`` (every answer about the task carries undeclared fields),
+    and the SDK forms of `FORM_OUTCOMES` (answers an official SDK is coded
+    for, on the providers that have them).
 
 request scenarios
     change one HTTP answer: ``http-429`` (with ``Retry-After``),
@@ -32,6 +34,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from vidukit.mock_server.scenarios.bodies import REASON_MESSAGES
 from vidukit.providers import specs
 from vidukit.providers.spec import CATEGORIES
 
@@ -172,6 +175,29 @@ def _request(
     return Entry(name, "request", effect, doc, {**common, **params}, status=http_status)
 
 
+#: SDK-form scenarios: answers an official SDK is coded to handle (provider-docs §8), shown
+#: only where a provider's spec lists the name in ``scenarios``. The task carries the name
+#: in ``meta["sdk_form"]`` (with its parameters) and its provider's ``status.py`` renders
+#: the form; the value here says how the task ends: ``fail`` (with the failure code the
+#: task already has, else the provider's default) or None (as it would have).
+FORM_OUTCOMES: dict[str, Literal["fail"] | None] = {
+    "cancelled": "fail",
+    "timeout-status": "fail",
+    "webhook-without-outputs": "fail",
+    "data-error": "fail",
+    "error-string": "fail",
+    "status-unknown": None,
+    "pending-status": None,
+    "duration-string": None,
+    "usage-detail": None,
+}
+
+
+def _form(name: str, doc: str, **params: Param) -> Entry:
+    providers = frozenset(pid for pid, s in specs().items() if name in s.scenarios)
+    return Entry(name, "task", "task", doc, params, providers=providers)
+
+
 def _failure(category: str, what: str) -> Entry:
     return Entry(
         f"fail-{category}",
@@ -195,6 +221,26 @@ _ENTRIES: tuple[Entry, ...] = (
         "flag (the others document no success-side NSFW flag)",
         providers=frozenset(pid for pid, s in specs().items() if "nsfw" in s.scenarios),
     ),
+    _form("cancelled", "the task ends with the provider's cancelled status, which an official "
+          "SDK stops polling on"),
+    _form("timeout-status", "the task ends with the provider's timeout status, which an official "
+          "SDK stops polling on"),
+    _form("webhook-without-outputs", "the task fails and its callback has no outputs field "
+          "('only present when status is completed')"),
+    _form("data-error", "the task fails and the failure comes inside data, as an item "
+          "{status: error, error: {code, message}, taskUUID}"),
+    _form("error-string", "the task fails with its error as a plain string instead of an "
+          "object {code, message}"),
+    _form("status-unknown", "the running task polls with the status word TASK_STATUS_UNKNOWN"),
+    _form(
+        "pending-status",
+        "the unfinished task polls with another non-terminal status word an official SDK "
+        "keeps polling on",
+        word=Param(_choice("queued", "pending", "scheduled", "waiting"), "pending",
+                   "the status word: queued, pending, scheduled or waiting"),
+    ),
+    _form("duration-string", "the finished task's output duration is a string"),
+    _form("usage-detail", "the finished task's usage carries quantity, unit_price and extra_info"),
     Entry("stuck", "task", "task", "the task reaches processing and stays there forever"),
     Entry(
         "expired-url",
@@ -225,6 +271,26 @@ _ENTRIES: tuple[Entry, ...] = (
             retry_after=_RETRY,
         )
         for code in (500, 502, 503, 504)
+    ),
+    Entry(
+        "billing-refused",
+        "request",
+        "status",
+        "HTTP 403 with a billing refusal the provider's official SDK knows, named by reason= "
+        "(the HTTP status of these names is UNCONFIRMED: 403, as for NOT_ENOUGH_BALANCE)",
+        {
+            "on": _ON,
+            "times": _TIMES,
+            "phase": _PHASE,
+            "retry_after": _RETRY,
+            "reason": Param(
+                _choice(*REASON_MESSAGES),
+                "BILLING_BALANCE_NOT_ENOUGH",
+                f"the error name: {', '.join(REASON_MESSAGES)}",
+            ),
+        },
+        providers=frozenset(pid for pid, s in specs().items() if "billing-refused" in s.scenarios),
+        status=403,
     ),
     _request(
         "latency",
@@ -281,6 +347,7 @@ __all__ = [
     "CATALOGUE",
     "CATEGORY_CODES",
     "CATEGORY_NOTES",
+    "FORM_OUTCOMES",
     "MAX_LATENCY_SECONDS",
     "NONE",
     "OPERATIONS",

@@ -54,6 +54,7 @@ from vidukit.mock_server.scenarios.bodies import EXTRA_FIELDS, fault_reply, with
 from vidukit.mock_server.scenarios.catalogue import (
     CATEGORY_CODES,
     CATEGORY_NOTES,
+    FORM_OUTCOMES,
     NONE,
     catalogue_view,
 )
@@ -283,7 +284,9 @@ class Scenarios:
         if effect == "status":
             status = fault.entry.status
             assert status is not None
-            return fault_reply(plan.provider, status, retry_after=fault["retry_after"])
+            return fault_reply(
+                plan.provider, status, retry_after=fault["retry_after"], reason=fault.get("reason")
+            )
         plan.transport = fault
         if effect == "not-json":
             return Reply(fault["status"], gateway_page(fault["status"]))
@@ -424,6 +427,13 @@ class Scenarios:
             task.meta["expired"] = True
         elif name == EXTRA_FIELDS:
             task.meta[EXTRA_FIELDS] = True
+        elif name in FORM_OUTCOMES:
+            if FORM_OUTCOMES[name] == "fail" and task.outcome.kind != "fail":
+                # A failure code already chosen (X-Mock-Outcome: fail:<code>) is kept.
+                provider = self.providers.get(task.provider)
+                default = provider.default_failure_code if provider is not None else None
+                task.outcome = Outcome("fail", default)
+            task.meta["sdk_form"] = {"name": name, **dict(scenario.params)}
         task.meta["scenario"] = scenario.spec()
 
     @staticmethod

@@ -156,7 +156,7 @@ def test_a_stuck_task_gets_a_short_deadline_and_a_bounded_wait_before_the_stop()
 def test_failure_outcomes_use_the_providers_own_codes() -> None:
     behaviour = Behaviour(outcome="fail-content-moderation")
     assert behaviour.failure_code("wavespeed") == "1200"
-    assert behaviour.failure_code("runware") == "contentModerated"
+    assert behaviour.failure_code("runware") == "contentPolicyViolation"
     assert Behaviour().failure_code("novita") is None
 
 

@@ -176,14 +176,15 @@ async def test_progression_by_polls_and_immediate(client: httpx.AsyncClient) -> 
 async def test_a_failed_task_polls_as_an_errors_item_with_http_200(
     client: httpx.AsyncClient,
 ) -> None:
-    await submit(client, video(1), **{"X-Mock-Outcome": "fail:contentModerated"})
+    await submit(client, video(1), **{"X-Mock-Outcome": "fail:contentPolicyViolation"})
     await advance(client, 0.5)
     assert (await poll(client, 1))["data"][0]["status"] == "processing"
     await advance(client, 10)
     body = await poll(client, 1)
     assert "data" not in body
     [item] = body["errors"]
-    assert (item["code"], item["status"], item["taskUUID"]) == ("contentModerated", "error", uid(1))
+    expected = ("contentPolicyViolation", "error", uid(1))
+    assert (item["code"], item["status"], item["taskUUID"]) == expected
     assert item["taskType"] == "videoInference"
     assert item["documentation"].startswith("https://runware.ai/docs/")
     assert state_of(client).store.get(uid(1)).state == FAILED  # type: ignore[union-attr]

@@ -221,12 +221,12 @@ def test_a_failed_task_polls_as_an_errors_item(
 
 
 def test_the_handshake_headers_steer_the_connections_tasks(live_server: LiveServer) -> None:
-    headers = {"X-Mock-Progression": "polls=2", "X-Mock-Outcome": "fail:contentModerated"}
+    headers = {"X-Mock-Progression": "polls=2", "X-Mock-Outcome": "fail:contentPolicyViolation"}
     with connect(ws_url(live_server), additional_headers=headers) as ws:
         ask(ws, [login(), video(1)], "submit-response")
         assert ask(ws, poll_of(1), "result-response")["data"][0]["status"] == "processing"
         [item] = ask(ws, poll_of(1), "result-response")["errors"]
-        assert item["code"] == "contentModerated"
+        assert item["code"] == "contentPolicyViolation"
     with connect(ws_url(live_server), additional_headers={"X-Mock-Outcome": "explode"}) as ws:
         ask(ws, [login()], "submit-response")
         [item] = errors(ws, [video(2)])

@@ -193,6 +193,28 @@ def test_runware_reports_a_refused_key_and_an_invalid_request(
     assert statuses == [401, 200, 200, 400], "refused, then authenticated twice, then invalid"
 
 
+@pytest.mark.parametrize("word", ["queued", "pending", "scheduled", "waiting"])
+def test_runware_keeps_polling_on_the_other_unfinished_words(
+    live: LiveServer, runware_python: Path, word: str
+) -> None:
+    """runware/base.py ``_pollResults`` polls on while items are queued, pending, ..."""
+    steer(live, "polls=2")
+    admin(live, "POST", "/scenarios", json={"scenario": f"pending-status;word={word}",
+                                             "for": "tasks"})
+    out = run(
+        runware_python, "runware_ws_client.py", "--url", ws_url(live), "--api-key", KEY,
+        env=RUNWARE_KNOBS,
+    )
+    assert out["ok"], out
+    [video] = out["videos"]
+    assert_video(live, video, out["accepted"]["taskUUID"])
+    entries = assert_journal_conforms(live, "WS")
+    polled = [e["response"]["body"] for e in entries
+              if e["request"]["body"][0]["taskType"] == "getResponse"]
+    words = [item["status"] for body in polled for item in body.get("data", [])]
+    assert words[0] == word and words[-1] == "success", words
+
+
 # -- runware-sdk (PyPI "runware-sdk": WebSocket and REST) ---------------------------------------
 
 
@@ -234,6 +256,48 @@ def test_runware_sdk_raises_the_failed_task_error(
     task = only_task(live)
     assert (out["task_uuid"], task["state"]) == (task["id"], "failed")
     assert_journal_conforms(live, method)
+
+
+@pytest.mark.parametrize("transport", TRANSPORTS)
+def test_runware_sdk_files_the_content_moderation_failure_as_safety(
+    live: LiveServer, runware_sdk_python: Path, transport: str
+) -> None:
+    """The ``fail-content-moderation`` scenario's code is one runware-sdk's catalogue knows
+    (runware/errors.py ``_SAFETY_CODES``); a code of the mock's own making would be "unknown"."""
+    method, url = TRANSPORTS[transport]
+    admin(live, "POST", "/scenarios", json={"scenario": "fail-content-moderation", "for": "tasks"})
+    out = run(
+        runware_sdk_python, "runware_sdk_client.py", "--transport", transport, "--url", url(live),
+        "--api-key", KEY,
+    )
+    assert (out["ok"], out["error"], out["code"]) == (False, "RunwareError", "safety")
+    assert (out["task_uuid"], only_task(live)["state"]) == (only_task(live)["id"], "failed")
+    assert_journal_conforms(live, method)
+
+
+@pytest.mark.parametrize("transport", TRANSPORTS)
+def test_runware_sdk_raises_a_failure_delivered_inside_data(
+    live: LiveServer, runware_sdk_python: Path, transport: str
+) -> None:
+    """runware/client.py ``_AsyncCollector.ingest``: a data item with status error ends the
+    run with that item's error, filed by its code (contentPolicyViolation: safety)."""
+    method, url = TRANSPORTS[transport]
+    steer(live, "polls=2", "fail:contentPolicyViolation")
+    admin(live, "POST", "/scenarios", json={"scenario": "data-error", "for": "tasks"})
+    out = run(
+        runware_sdk_python, "runware_sdk_client.py", "--transport", transport, "--url", url(live),
+        "--api-key", KEY,
+    )
+    assert (out["ok"], out["error"], out["code"]) == (False, "RunwareError", "safety")
+    assert out["message"] == "The generated content was flagged by content moderation."
+    task = only_task(live)
+    assert (out["task_uuid"], task["state"]) == (task["id"], "failed")
+    entries = assert_journal_conforms(live, method)
+    last = entries[-1]["response"]["body"]
+    assert "errors" not in last
+    assert [(i["status"], i["error"]["code"]) for i in last["data"]] == [
+        ("error", "contentPolicyViolation")
+    ]
 
 
 @pytest.mark.parametrize("transport", TRANSPORTS)

@@ -102,6 +102,8 @@ def _operation(op: Operation, surface: Surface, cat: Catalogue) -> dict[str, Any
             "required": True,
             "content": {JSON: _media(surface.provider, op.requests, "oneOf")},
         }
+    elif op.body is not None:
+        out["requestBody"] = {"required": True, "content": dict(op.body)}
     out["responses"] = responses
     if surface.body_auth:
         out["security"] = [{BEARER: []}, {}]

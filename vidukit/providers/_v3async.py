@@ -80,8 +80,10 @@ def _error_code(body: Any, _task: str | None) -> str | None:
 
 
 WIRE = Wire(
+    # TASK_STATUS_UNKNOWN: in the official JS SDK's TaskStatus (README §8), not finished.
     ranks={"TASK_STATUS_QUEUED": QUEUED, "TASK_STATUS_PROCESSING": PROCESSING,
-           "TASK_STATUS_SUCCEED": SUCCEEDED, "TASK_STATUS_FAILED": FAILED},
+           "TASK_STATUS_SUCCEED": SUCCEEDED, "TASK_STATUS_FAILED": FAILED,
+           "TASK_STATUS_UNKNOWN": PROCESSING},
     submit=lambda body: Call("POST", SUBMIT_PATH, json=body),
     poll=lambda task_id: Call("GET", RESULT_PATH, params={"task_id": task_id}),
     task_id=lambda _req, body: text(get(body, "task_id")),
@@ -198,6 +200,7 @@ def member(
     quotas: Limits,
     delivery: DeliveryPolicy,
     for_doc: Callable[[str], str] = lambda text: text,
+    scenarios: frozenset[str] = frozenset(),
 ) -> ProviderSpec:
     """The spec of one member of the family; *doc* is its own source document."""
     return ProviderSpec(
@@ -229,6 +232,7 @@ def member(
             usd_per_second=None,
         ),
         webhook=webhook,
+        scenarios=scenarios,
         failures={
             "content-moderation": "CreationPolicyViolation",
             "invalid-parameter": "ImageFormatInvalid",

@@ -54,6 +54,9 @@ class Operation:
     ok: str
     parameters: tuple[Param, ...] = ()
     links: tuple[Link, ...] = ()
+    #: A request body the catalogue has no message for (an SDK-only route such as an
+    #: upload): media type -> OpenAPI media object (schema, example).
+    body: Mapping[str, Any] | None = None
 
 
 @dataclass(frozen=True)

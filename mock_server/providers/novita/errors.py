@@ -73,7 +73,9 @@ def _where(path: str) -> str:
 def render(exc: ProviderError) -> Reply:
     if isinstance(exc, FaultStatus):
         # A fault keeps its status; the nearest reason the table has for it.
-        reason = "RATE_LIMIT_EXCEEDED" if exc.status == 429 else "SERVICE_NOT_AVAILABLE"
+        reason = exc.reason or (
+            "RATE_LIMIT_EXCEEDED" if exc.status == 429 else "SERVICE_NOT_AVAILABLE"
+        )
         body = {"code": exc.status, "reason": reason, "message": exc.detail, "metadata": {}}
         return Reply(exc.status, body, message="error-response")
     status, reason = _status(exc)

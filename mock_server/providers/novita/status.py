@@ -52,6 +52,17 @@ FAILURE_CODES: dict[str, str] = {
     "InternalServiceFailure": "internal error while generating the video",
 }
 DEFAULT_FAILURE_CODE = "InternalServiceFailure"
+#: The official JS SDK's extra TaskStatus word (provider-docs §8): an unfinished task shows
+#: it under the ``status-unknown`` scenario (``meta["sdk_form"]``).
+UNKNOWN_STATUS = "TASK_STATUS_UNKNOWN"
+
+
+def status_word(task: Task) -> str:
+    form = task.meta.get("sdk_form")
+    unknown = isinstance(form, dict) and form.get("name") == "status-unknown"
+    if unknown and task.state in (QUEUED, PROCESSING):
+        return UNKNOWN_STATUS
+    return STATUS[task.state]
 
 
 def reason(task: Task) -> str:
@@ -129,7 +140,7 @@ def task_result(task: Task, *, now: float, media_url: str) -> dict[str, Any]:
         "task": {
             "task_id": task.id,
             "task_type": TASK_TYPE,
-            "status": STATUS[task.state],
+            "status": status_word(task),
             "reason": reason(task),
             "eta": eta,
             "progress_percent": percent,

@@ -185,7 +185,7 @@ class RunwareBackend:
         for _, task in found:
             assert task is not None
             task = self.engine.observe(task, poll=True)
-            if task.state == FAILED:
+            if task.state == FAILED and not status.fails_in_data(task):
                 errors.append(status.failure(task))
             else:
                 data.extend(status.generations(task, media_url(task)))

@@ -43,12 +43,13 @@ STATUS: dict[str, str] = {
 }
 
 #: Codes a failed generation may carry. Only timeoutProvider is documented (errors page);
-#: the other two are mock conventions (UNCONFIRMED) for a generic provider failure and for
-#: output refused by content moderation (``safety``).
+#: providerError is a mock convention (UNCONFIRMED) for a generic provider failure;
+#: contentPolicyViolation is in the official runware-sdk's error catalogue
+#: (Runware/runware-python runware/errors.py ``_SAFETY_CODES``), which files it as ``safety``.
 FAILURE_CODES: dict[str, str] = {
     "timeoutProvider": "The provider did not answer in time.",
     "providerError": "The provider failed to generate the video.",
-    "contentModerated": "The generated content was flagged by content moderation.",
+    "contentPolicyViolation": "The generated content was flagged by content moderation.",
 }
 DEFAULT_FAILURE_CODE = "timeoutProvider"
 
@@ -95,6 +96,17 @@ def derived_uuid(*parts: object) -> str:
     return str(uuid.UUID(bytes=digest[:16], version=4))
 
 
+def sdk_form(task: Task) -> dict[str, Any]:
+    """The SDK-form scenario the task carries (``meta["sdk_form"]``: name and parameters)."""
+    form = task.meta.get("sdk_form")
+    return form if isinstance(form, dict) else {}
+
+
+def fails_in_data(task: Task) -> bool:
+    """A failed task answers with an item in ``data`` (``data-error``) instead of ``errors``."""
+    return task.state == FAILED and sdk_form(task).get("name") == "data-error"
+
+
 def failure(task: Task) -> dict[str, Any]:
     """A failed task's ``errors`` item."""
     code = task.outcome.error_code or DEFAULT_FAILURE_CODE
@@ -116,8 +128,16 @@ def generations(task: Task, media_url: str) -> list[dict[str, Any]]:
     this). ``cost`` is per video and only present when the task asked for it.
     """
     task_uuid = task.meta["taskUUID"]
+    form = sdk_form(task)
+    if fails_in_data(task):
+        # runware-sdk (runware/client.py _AsyncCollector.ingest): a data item
+        # {status: "error", error: {code, message}, taskUUID} ends the task as failed.
+        failed = failure(task)
+        error = {"code": failed["code"], "message": failed["message"]}
+        return [{"taskType": TASK_TYPE, "taskUUID": task_uuid, "status": "error", "error": error}]
     if task.state != SUCCEEDED:
-        return [{"taskType": TASK_TYPE, "taskUUID": task_uuid, "status": STATUS[task.state]}]
+        word = form["word"] if form.get("name") == "pending-status" else STATUS[task.state]
+        return [{"taskType": TASK_TYPE, "taskUUID": task_uuid, "status": word}]
     seed = task.meta.get("seed") or task.seed
     price = cost(task.meta["resolution"], task.meta["duration_seconds"])
     items = []

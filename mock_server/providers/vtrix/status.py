@@ -15,6 +15,7 @@ and ``usage`` when completed (seed 001: "only appears when status is ...").
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from vidukit.mock_server.engine import FAILED, PROCESSING, QUEUED, SUCCEEDED
@@ -84,8 +85,26 @@ def submitted(task: Task) -> dict[str, Any]:
     }
 
 
+def sdk_form(task: Task) -> str | None:
+    """The SDK-form scenario the task carries, if any (mock_server.scenarios.catalogue)."""
+    form = task.meta.get("sdk_form")
+    return form.get("name") if isinstance(form, dict) else None
+
+
+def usage_detail(cost: str, seconds: int) -> dict[str, Any]:
+    """The CLI's ``UsageInfo`` (cost, quantity, unit_price, extra_info): billed per second
+    here, so quantity is the video's seconds and unit_price the cost of one (UNCONFIRMED)."""
+    unit = (Decimal(cost) / seconds).quantize(Decimal("0.000001")) if seconds else Decimal(cost)
+    return {"quantity": seconds, "unit_price": str(unit), "extra_info": {"unit": "second"}}
+
+
 def result(task: Task, *, media_url: str, now: float) -> dict[str, Any]:
-    """The body of ``GET /model/v1/generation/task/{id}`` for *task* as it is *now*."""
+    """The body of ``GET /model/v1/generation/task/{id}`` for *task* as it is *now*.
+
+    SDK forms (``meta["sdk_form"]``): ``error-string``, ``duration-string`` and
+    ``usage-detail`` render what the official CLI's types allow instead.
+    """
+    form = sdk_form(task)
     body: dict[str, Any] = {
         "id": task.id,
         "created_at": int(task.created_at),
@@ -93,19 +112,19 @@ def result(task: Task, *, media_url: str, now: float) -> dict[str, Any]:
         "model": MODEL,
     }
     if task.state == SUCCEEDED:
-        body["output"] = [
-            {
-                "content": [
-                    {"type": "video", "url": media_url, "duration": task.meta["duration_seconds"]}
-                ]
-            }
-        ]
+        seconds = task.meta["duration_seconds"]
+        duration = str(seconds) if form == "duration-string" else seconds
+        body["output"] = [{"content": [{"type": "video", "url": media_url, "duration": duration}]}]
         body["usage"] = {"cost": task.meta["cost"], "discount": 0}
+        if form == "usage-detail":
+            body["usage"].update(usage_detail(task.meta["cost"], seconds))
     elif task.state == FAILED:
         code = task.outcome.error_code or DEFAULT_FAILURE_CODE
         text = FAILURE_CODES.get(code, FAILURE_CODES[DEFAULT_FAILURE_CODE])
         # Seed 001 names the text error_message, the Veo page message: both are sent.
         body["error"] = {"code": code, "message": text, "error_message": text}
+        if form == "error-string":
+            body["error"] = text
     else:
         body["progress"] = progress(task, now)
     body["metadata"] = {}

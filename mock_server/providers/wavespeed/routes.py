@@ -4,6 +4,8 @@
     GET  /api/v3/predictions/{id}/result         (seed 000, SDK, webhook urls.get)
     GET  /api/v3/predictions/{id}                (get-result, what-are-predictions)
     GET  /api/v3/webhook/secret                  (verifying_webhook; the mock's one secret)
+    POST /api/v3/media/uploads                   (the Python SDK's upload ticket; uploads.py)
+    POST /api/v3/media/upload/binary             (the JS SDK 0.2.x one-request upload)
 
 Auth is ``Authorization: Bearer <key>`` on every route, checked first.
 """
@@ -13,10 +15,11 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.routing import BaseRoute, Route
 
-from vidukit.mock_server.http import Reply
+from vidukit.mock_server.http import Reply, check_json_type, origin, parse_json, read_body
 from vidukit.mock_server.providers.context import Exchange, ProviderContext
 from vidukit.mock_server.providers.wavespeed.models import WaveSpeedBackend
 from vidukit.mock_server.providers.wavespeed.status import envelope, prediction, secret_data
+from vidukit.mock_server.providers.wavespeed.uploads import BINARY_PATH, TICKET_PATH, binary, ticket
 
 SUBMIT_PATH = "/api/v3/vidu/reference-to-video-q2"
 RESULT_PATH = "/api/v3/predictions/{id}/result"
@@ -56,8 +59,24 @@ def routes(ctx: ProviderContext) -> list[BaseRoute]:
         ctx.authenticate(request)
         return Reply(200, envelope(secret_data(ctx.state.webhooks.secret)))
 
+    async def upload_ticket(request: Request, exchange: Exchange) -> Reply:
+        ctx.authenticate(request)
+        check_json_type(request)
+        exchange.body = await read_body(request, ctx.config.max_body_bytes)
+        here = origin(request, ctx.config.public_url)
+        return Reply(200, envelope(ticket(ctx.state.uploads, parse_json(exchange.body), here)))
+
+    async def upload_binary(request: Request, exchange: Exchange) -> Reply:
+        ctx.authenticate(request)
+        content = await read_body(request, ctx.config.max_body_bytes)
+        here = origin(request, ctx.config.public_url)
+        kind = request.headers.get("content-type", "")
+        return Reply(200, envelope(binary(ctx.state.uploads, kind, content, here)))
+
     poll = ctx.endpoint(result)
     return [
+        Route(TICKET_PATH, ctx.endpoint(upload_ticket), methods=["POST"]),
+        Route(BINARY_PATH, ctx.endpoint(upload_binary), methods=["POST"]),
         Route(SECRET_PATH, ctx.endpoint(webhook_secret), methods=["GET"]),
         Route(SUBMIT_PATH, ctx.endpoint(submit), methods=["POST"]),
         Route(RESULT_PATH, poll, methods=["GET"]),

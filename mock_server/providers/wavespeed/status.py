@@ -39,6 +39,20 @@ FAILURE_CODES: dict[str, str] = {
 }
 DEFAULT_FAILURE_CODE = "1403"
 
+#: SDK-form scenarios (``meta["sdk_form"]``) -> the terminal status a failed task shows,
+#: its error text and its task code (None: no code). The official Python SDK's wait loop
+#: stops on both (WaveSpeedAI/wavespeed-python src/wavespeed/api/client.py ``_wait``).
+TERMINAL_FORMS: dict[str, tuple[str, str, int | None]] = {
+    "cancelled": ("cancelled", "the task was cancelled", None),
+    "timeout-status": ("timeout", "the task timed out", 5004),
+}
+
+
+def sdk_form(task: Task) -> str | None:
+    """The SDK-form scenario the task carries, if any (mock_server.scenarios.catalogue)."""
+    form = task.meta.get("sdk_form")
+    return form.get("name") if isinstance(form, dict) else None
+
 
 def result_url(base_url: str, task_id: str) -> str:
     return f"{base_url}/api/v3/predictions/{task_id}/result"
@@ -72,6 +86,12 @@ def prediction(task: Task, *, base_url: str, media_url: str) -> dict[str, Any]:
     }
     if failed:
         data["code"] = int(code)
+        terminal = TERMINAL_FORMS.get(sdk_form(task) or "")
+        if terminal is not None:
+            data["status"], data["error"], task_code = terminal
+            data.pop("code")
+            if task_code is not None:
+                data["code"] = task_code
     return data
 
 
@@ -83,6 +103,12 @@ def webhook(task: Task, *, base_url: str, media_url: str) -> list[dict[str, Any]
     """
     data = prediction(task, base_url=base_url, media_url=media_url)
     del data["timings"]
+    if data["status"] in ("cancelled", "timeout"):
+        # The webhook page: callbacks come "when the task reaches completed or failed".
+        data["status"] = STATUS[FAILED]
+    if task.state == FAILED and sdk_form(task) == "webhook-without-outputs":
+        # outputs is "Only present when status is completed" (how-to-use-webhooks).
+        del data["outputs"]
     return [{**data, "input": task.request}]
 
 

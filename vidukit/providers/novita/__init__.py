@@ -17,6 +17,9 @@ SPEC = member(
     quotas=Limits(per_minute=10),
     # "Up to 5 retries if the endpoint times out (5 s) or returns non-2xx".
     delivery=DeliveryPolicy(retries=5, timeout=5.0, documented=True),
+    # Forms the official SDKs are coded for (provider-docs §8): the JS SDK's
+    # TASK_STATUS_UNKNOWN and its billing reasons.
+    scenarios=frozenset({"status-unknown", "billing-refused"}),
 )
 
 __all__ = ["SPEC"]

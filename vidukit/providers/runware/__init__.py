@@ -49,8 +49,11 @@ SPEC = ProviderSpec(
         usd_per_second={"1080p": Decimal("0.0688"), "720p": Decimal("0.0306"),
                         "540p": Decimal("0.0168"), "360p": Decimal("0.0075")},
     ),
+    # Forms the official SDKs are coded for (provider-docs §8): a failure inside data
+    # (runware-sdk) and the non-terminal words runware 0.5.24 keeps polling on.
+    scenarios=frozenset({"data-error", "pending-status"}),
     failures={
-        "content-moderation": "contentModerated",
+        "content-moderation": "contentPolicyViolation",
         "invalid-parameter": "providerError",
         "media-access": "providerError",
         "timeout": "timeoutProvider",
@@ -58,12 +61,14 @@ SPEC = ProviderSpec(
     },
     failure_note=(
         "Runware documents timeoutProvider only: invalid-parameter, media-access and internal "
-        "use providerError (a mock convention), content-moderation contentModerated (likewise)"
+        "use providerError (a mock convention); content-moderation uses contentPolicyViolation, "
+        "from runware-sdk's error catalogue (runware/errors.py, filed as 'safety')"
     ),
     drift=DriftEdits(
         rename=("/data/*/videoUUID", "videoUuid"),
         new_value=("/data/*/taskType", "videoInferenceV2"),
-        new_status=("/data/*/status", "processing", "pending"),
+        # "running": a word no source uses ("pending" is one runware 0.5.24 polls on).
+        new_status=("/data/*/status", "processing", "running"),
     ),
 )
 

@@ -11,6 +11,7 @@ from typing import Any
 from vidukit.providers.wire import (
     FAILED,
     PROCESSING,
+    QUEUED,
     SUCCEEDED,
     Action,
     Call,
@@ -124,7 +125,9 @@ def request_message(body: Any) -> str | None:
 
 WIRE = Wire(
     # No queued word: a queued task polls as processing (task-polling page).
-    ranks={"processing": PROCESSING, "success": SUCCEEDED, "error": FAILED},
+    # queued, pending, scheduled, waiting: runware 0.5.24 keeps polling on them (README §8).
+    ranks={"processing": PROCESSING, "success": SUCCEEDED, "error": FAILED,
+           "queued": QUEUED, "pending": QUEUED, "scheduled": QUEUED, "waiting": QUEUED},
     submit=lambda body: Call("POST", "/v1", json=body),
     poll=lambda task_id: Call("POST", "/v1",
                               json=[{"taskType": "getResponse", "taskUUID": task_id}]),

@@ -51,6 +51,10 @@ SPEC = ProviderSpec(
         usd_per_second={"360p": Decimal("0.003"), "540p": Decimal("0.006"),
                         "720p": Decimal("0.013"), "1080p": Decimal("0.030")},
     ),
+    # Forms the official CLI (VtrixAI/vtrix-cli internal/generation/client.go) is coded for
+    # (provider-docs §8): error as a plain string, content duration as a string, usage with
+    # quantity, unit_price and extra_info. Rendered by mock_server/providers/vtrix/status.py.
+    scenarios=frozenset({"error-string", "duration-string", "usage-detail"}),
     failures={
         "content-moderation": "content_moderation",
         "invalid-parameter": "invalid_parameter",

@@ -49,7 +49,9 @@ SPEC = ProviderSpec(
                         "720p": Decimal("0.013"), "1080p": Decimal("0.030")},
     ),
     # has_nsfw_contents: [true] on a completed prediction.
-    scenarios=frozenset({"nsfw"}),
+    # cancelled, timeout-status, webhook-without-outputs: forms the official SDKs and the
+    # webhook page allow (provider-docs §8), rendered by mock_server/providers/wavespeed.
+    scenarios=frozenset({"nsfw", "cancelled", "timeout-status", "webhook-without-outputs"}),
     signing=SIGNING,
     webhook=webhook,
     failures={

@@ -81,5 +81,44 @@ SURFACE = Surface(
                 "vidukit mock answers {code: 200, message, data: {secret}})."
             ),
         ),
+        Operation(
+            operation_id="createMediaUpload",
+            method="post",
+            path="/api/v3/media/uploads",
+            summary="Create a media upload (the official Python SDK's upload(); provider-docs §8)",
+            requests=(),
+            body={"application/json": {
+                "schema": {"type": "object", "required": ["filename", "size"], "properties": {
+                    "filename": {"type": "string", "minLength": 1},
+                    "size": {"type": "integer", "minimum": 0},
+                    "content_type": {"type": "string"}}},
+                "examples": {"python-sdk": {"value": {
+                    "filename": "reference.png", "size": 67, "content_type": "image/png"}}},
+            }},
+            answers=(),
+            ok=(
+                "An upload ticket. The Python SDK posts {filename, size, content_type} and "
+                "reads {code: 200, data: {upload: {method: 'PUT', url, headers}, download_url}}: "
+                "it PUTs the file to upload.url and uses download_url as the file's URL "
+                "(UNCONFIRMED beyond the SDK: no page documents the bodies)."
+            ),
+        ),
+        Operation(
+            operation_id="uploadMediaBinary",
+            method="post",
+            path="/api/v3/media/upload/binary",
+            summary="Upload a file in one multipart request (the JS SDK 0.2.x; provider-docs §8)",
+            requests=(),
+            body={"multipart/form-data": {
+                "schema": {"type": "object", "required": ["file"], "properties": {
+                    "file": {"type": "string", "format": "binary"}}},
+            }},
+            answers=(),
+            ok=(
+                "The stored file: {code: 200, data: {type, download_url, filename, size}} "
+                "(a third-party client's reading, UNCONFIRMED). The file is the multipart part "
+                "named file."
+            ),
+        ),
     ),
 )

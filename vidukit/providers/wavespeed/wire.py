@@ -35,8 +35,9 @@ def _error_code(body: Any, _task: str | None) -> str | None:
 
 
 WIRE = Wire(
+    # cancelled and timeout: terminal in the official Python SDK's wait loop (README §8).
     ranks={"created": QUEUED, "processing": PROCESSING, "completed": SUCCEEDED,
-           "failed": FAILED},
+           "failed": FAILED, "cancelled": FAILED, "timeout": FAILED},
     submit=lambda body: Call("POST", SUBMIT_PATH, json=body),
     poll=lambda task_id: Call("GET", f"/api/v3/predictions/{task_id}/result"),
     task_id=lambda _req, body: text(get(body, "data", "id")),
