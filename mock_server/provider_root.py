@@ -1,8 +1,8 @@
 """What a provider's base URL itself answers: the routes a client can call under it.
 
-The start-up banner prints each provider's base URL (``/wavespeed``), so that is the
-first thing a person opens. It used to fall to the catch-all, whose "no provider serves
-/wavespeed; base paths: /wavespeed (wavespeed)" contradicted itself. A GET on the base
+The start-up banner prints each provider's base URL (``/<id>``), so that is the first
+thing a person opens. It used to fall to the catch-all, whose "no provider serves /<id>;
+base paths: /<id> (<id>), ..." contradicted itself. A GET on the base
 URL (with or without its final slash) now lists the provider's routes as a client calls
 them; any other method there still gets the provider's own error body from its
 catch-all, so a client that posts to the bare base URL sees what the provider would say.
