@@ -28,6 +28,11 @@ LINKS = ("vidukit/mock_server", "vidukit/contract_tests", "vidukit/_data")
 PROVIDER_FOLDERS = ("vidukit/providers", "mock_server/providers")
 _URL = re.compile(r"https?://\S+")
 _WORD = re.compile(r"[A-Za-z0-9]+")
+#: Names that are the model's as well as a provider's: Shengshu's own API sells *Vidu* Q2
+#: under the id ``vidu``, and "vidu" also names the model family everywhere (the
+#: ``vidu_mock`` fixture, ``vidu-q2`` model paths). Such an id counts only where it stands
+#: alone, as a whole identifier or a whole string, which is how a table would key it.
+MODEL_NAMES = frozenset({"vidu"})
 
 
 def _packages(folder: Path) -> set[str]:
@@ -61,21 +66,26 @@ def _docstring_lines(source: str) -> set[int]:
     return lines
 
 
-def provider_mentions(source: str, ids: frozenset[str]) -> list[tuple[int, str]]:
+def provider_mentions(source: str, ids: frozenset[str],
+                      whole: frozenset[str] = MODEL_NAMES) -> list[tuple[int, str]]:
     """(line, token) for every provider id named in code: an identifier with the id as one
     of its ``_``-separated parts (any case), or a string literal with the id as a word
-    (URLs and docstrings aside: an example host or a sentence is not a table)."""
+    (URLs and docstrings aside: an example host or a sentence is not a table). Ids in
+    ``whole`` match only a whole identifier or a whole string (see ``MODEL_NAMES``)."""
     skip = _docstring_lines(source)
+    parted = ids - whole
+    exact = ids & whole
     found: list[tuple[int, str]] = []
     for token in tokenize.generate_tokens(io.StringIO(source).readline):
         line = token.start[0]
         if token.type == tokenize.NAME:
             parts = {p.lower() for p in token.string.split("_")}
-            if parts & ids:
+            if parts & parted or token.string.lower() in exact:
                 found.append((line, token.string))
         elif token.type == tokenize.STRING and line not in skip:
             words = set(_WORD.findall(_URL.sub("", token.string)))
-            if words & ids:
+            bare = token.string.strip("\'\"").lower()
+            if words & parted or bare in exact:
                 found.append((line, token.string))
     return found
 
@@ -111,7 +121,21 @@ def test_no_library_or_bench_module_names_a_provider() -> None:
     ('URL = "https://api.acme.example/v1"\n', []),
     ('"""The acme provider, in prose."""\n', []),
     ("academy = 1  # acme in a comment\n", []),
+    ('PATH = "/v1/acme-q2"\n', ['"/v1/acme-q2"']),
 ])
 def test_the_scan_finds_ids_in_code_and_passes_prose(source: str, expected: list[str]) -> None:
     """Proves the check both ways on a made-up provider id."""
     assert [token for _, token in provider_mentions(source, frozenset({"acme"}))] == expected
+
+
+@pytest.mark.parametrize(("source", "expected"), [
+    ('X = {"acme": 1}\n', ['"acme"']),
+    ("acme = 1\n", ["acme"]),
+    ("def acme_mock() -> None:\n    pass\n", []),
+    ('PATH = "/v1/acme-q2"\n', []),
+    ('NAME = "acme-mock-key"\n', []),
+])
+def test_a_model_name_counts_only_when_it_stands_alone(source: str, expected: list[str]) -> None:
+    """An id that also names the model is a table key only as a whole token."""
+    found = provider_mentions(source, frozenset({"acme"}), whole=frozenset({"acme"}))
+    assert [token for _, token in found] == expected

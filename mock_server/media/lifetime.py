@@ -24,13 +24,13 @@ from typing import Any
 from vidukit.mock_server.engine.lifecycle import SUCCEEDED
 from vidukit.mock_server.tasks import Task
 from vidukit.providers import specs
-from vidukit.providers.policies import VIDU_URL_TTL, UrlPolicy
+from vidukit.providers.policies import UPSTREAM_URL_TTL, UrlPolicy
 
 XML_TYPE = "application/xml"
 
 
 #: For a provider whose spec cannot be found (a task from another version's store).
-DEFAULT_POLICY = UrlPolicy(VIDU_URL_TTL, 404)
+DEFAULT_POLICY = UrlPolicy(UPSTREAM_URL_TTL, 404)
 
 
 def policy(provider: str) -> UrlPolicy:
@@ -94,7 +94,7 @@ def _escape(text: str) -> str:
 
 __all__ = [
     "DEFAULT_POLICY",
-    "VIDU_URL_TTL",
+    "UPSTREAM_URL_TTL",
     "XML_TYPE",
     "UrlPolicy",
     "expired_answer",

@@ -46,7 +46,7 @@ from vidukit.providers.wire import (
     words,
 )
 from vidukit.rules._payload import strings
-from vidukit.rules._sources import VIDU_FACTS
+from vidukit.rules._sources import UPSTREAM_FACTS
 
 SUBMIT_PATH = "/v3/async/vidu-q2-reference2video"
 RESULT_PATH = "/v3/async/task-result"
@@ -212,15 +212,15 @@ def member(
         surface=surface(provider, title, origin),
         translation=translation(provider),
         media=MediaLimits(allowed={"image": None},
-                          source=f"{doc} (subjects[].images); {VIDU_FACTS}"),
+                          source=f"{doc} (subjects[].images); {UPSTREAM_FACTS}"),
         inline_refs=subject_images,
         rules={
-            "bgm-long-duration": f"{doc} (bgm, duration 1-10); {VIDU_FACTS}: bgm has no "
+            "bgm-long-duration": f"{doc} (bgm, duration 1-10); {UPSTREAM_FACTS}: bgm has no "
                                  "effect at 9-10 s",
-            "seed-zero-random": f"{doc} (seed); {VIDU_FACTS}: seed 0 = random",
+            "seed-zero-random": f"{doc} (seed); {UPSTREAM_FACTS}: seed 0 = random",
             "prompt-subject-placeholder": for_doc(
-                f"{doc} (prompt: '@1, @2, etc. placeholders'); {VIDU_FACTS}"),
-            "subjects-total-images": f"{VIDU_FACTS}: subject mode takes 1-7 images in total "
+                f"{doc} (prompt: '@1, @2, etc. placeholders'); {UPSTREAM_FACTS}"),
+            "subjects-total-images": f"{UPSTREAM_FACTS}: subject mode takes 1-7 images in total "
                                      "(README §7 item 15)",
         },
         policies=Policies(

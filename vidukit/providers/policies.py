@@ -14,7 +14,7 @@ from typing import Any
 
 #: Vidu's upstream lifetime of a creation URL (one hour on one page version), for
 #: providers that document none.
-VIDU_URL_TTL = 3600
+UPSTREAM_URL_TTL = 3600
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,7 +101,7 @@ class DriftEdits:
 
 @dataclass(frozen=True)
 class Policies:
-    url: UrlPolicy = field(default_factory=lambda: UrlPolicy(VIDU_URL_TTL, 404))
+    url: UrlPolicy = field(default_factory=lambda: UrlPolicy(UPSTREAM_URL_TTL, 404))
     delivery: DeliveryPolicy = UNDOCUMENTED_DELIVERY
     #: The limits the provider publishes (the ``documented`` quota profile).
     quotas: Limits = field(default_factory=Limits)
@@ -111,7 +111,7 @@ class Policies:
 
 __all__ = [
     "UNDOCUMENTED_DELIVERY",
-    "VIDU_URL_TTL",
+    "UPSTREAM_URL_TTL",
     "DeliveryPolicy",
     "DriftEdits",
     "Limits",

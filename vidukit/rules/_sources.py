@@ -9,5 +9,5 @@ holds every citation to it.
 from __future__ import annotations
 
 #: Facts about Vidu's own reference-to-video API, which every provider resells.
-VIDU_FACTS = ("https://platform.vidu.com/docs/reference-to-video "
+UPSTREAM_FACTS = ("https://platform.vidu.com/docs/reference-to-video "
               "(provider-docs/README.md §6: Vidu's official reference-to-video API)")

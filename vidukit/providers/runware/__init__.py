@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from vidukit.providers.policies import VIDU_URL_TTL, DriftEdits, Policies, UrlPolicy
+from vidukit.providers.policies import UPSTREAM_URL_TTL, DriftEdits, Policies, UrlPolicy
 from vidukit.providers.runware.rules import FACTS
 from vidukit.providers.runware.surface import SURFACE
 from vidukit.providers.runware.translate import TRANSLATION, generation_fields, inline_refs
@@ -42,7 +42,7 @@ SPEC = ProviderSpec(
     policies=Policies(
         # ``ttl`` is the result URL's lifetime when the task sends one (>= 60 s); its default
         # is undocumented, so Vidu's hour; a deleted object answers 404.
-        url=UrlPolicy(VIDU_URL_TTL, 404, request_field="ttl"),
+        url=UrlPolicy(UPSTREAM_URL_TTL, 404, request_field="ttl"),
         # Model page: $0.0688/s at 1080p ("1080p · 8s: $0.55"). Seed 003's example costs
         # disagree (README §7 item 22) and are not used. The lower resolutions are
         # UNCONFIRMED: the 1080p rate scaled by the pixel area of the row's 16:9 pair.
