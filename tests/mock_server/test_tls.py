@@ -51,10 +51,12 @@ def live_tls() -> Iterator[LiveServer]:
 
 
 def trusting(ca: Path | None) -> httpx.Client:
-    """A client that trusts *ca* and nothing from the environment."""
+    """A client that trusts *ca* and nothing from the environment, verifying as strictly as
+    Python 3.13's default (``VERIFY_X509_STRICT``: key usages and identifiers required)."""
     assert ca is not None
-    return httpx.Client(verify=ssl.create_default_context(cafile=str(ca)), trust_env=False,
-                        timeout=10)
+    context = ssl.create_default_context(cafile=str(ca))
+    context.verify_flags |= ssl.VERIFY_X509_STRICT
+    return httpx.Client(verify=context, trust_env=False, timeout=10)
 
 
 def first_valid_body(provider: str) -> Any:

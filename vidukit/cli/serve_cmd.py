@@ -3,6 +3,8 @@
 Binds the socket itself before printing anything, so the printed URLs are the
 ones really listening (``--port 0`` picks a free port) and a port in use is a
 one-line error. Refuses a non-loopback host without ``--admin-token``.
+With ``--tls`` it also answers HTTPS on ``--tls-port`` from the same server
+(`vidukit.cli.serve_tls`).
 
 Option values are checked while parsing (`vidukit.cli._options`); what only
 `MockConfig` can judge (progression, outcome, quotas) comes back as a
