@@ -86,7 +86,11 @@ def default_directory() -> Path:
             pass
         else:
             return Path(platformdirs.user_cache_dir("vidukit", appauthor=False)) / "tls"
-    return Path.home() / ".cache" / "vidukit" / "tls"
+    try:
+        return Path.home() / ".cache" / "vidukit" / "tls"
+    except RuntimeError:  # no HOME and no password entry: nowhere to keep a CA by default
+        raise TlsError("cannot find the home folder for the TLS files: give a folder "
+                       "(--tls-dir)") from None
 
 
 def check_name(name: str) -> str:
@@ -97,7 +101,10 @@ def check_name(name: str) -> str:
         return str(ipaddress.ip_address(bare))
     except ValueError:
         pass
-    if len(bare) > 253 or not _DNS_NAME.fullmatch(bare.removesuffix(".")):
+    labels = bare.removesuffix(".").split(".")
+    # All-numeric labels ("127.0.0.300") are a broken address, never a name.
+    if (len(bare) > 253 or not _DNS_NAME.fullmatch(bare.removesuffix("."))
+            or all(label.isdigit() for label in labels)):
         raise ValueError(f"{name!r} is not a DNS name or an IP address")
     return bare.removesuffix(".").lower()
 

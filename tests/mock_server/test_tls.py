@@ -189,7 +189,8 @@ def test_a_broken_ca_is_an_error_not_replaced(tmp_path: Path) -> None:
         tls.ensure_certificates(tmp_path)
 
 
-@pytest.mark.parametrize("name", ["", "a b", "-leading.example", "x" * 64 + ".example"])
+@pytest.mark.parametrize(
+    "name", ["", "a b", "-leading.example", "x" * 64 + ".example", "127.0.0.300"])
 def test_a_name_that_is_neither_dns_nor_ip_is_refused(name: str) -> None:
     with pytest.raises(ValueError, match="is not a DNS name or an IP address"):
         tls.check_name(name)
@@ -276,12 +277,14 @@ def test_a_tls_port_in_use_is_one_line_and_status_2(tmp_path: Path) -> None:
     [
         (["--port", "8443", "--tls"], "--tls-port: 8443 is also --port; choose another port"),
         (["--tls-name", "mock.test"], "--tls-name: only with --tls"),
+        (["--tls-port", "0", "--tls-dir", "{tmp}"], "--tls-port, --tls-dir: only with --tls"),
         (["--tls", "--workers", "2", "--store", "sqlite:{tmp}/s.db"],
          "--tls: serves from one process; leave out --workers"),
         (["--tls", "--tls-dir", "{tmp}/file/tls"], "cannot keep TLS files in {tmp}/file/tls: "),
         (["--tls", "--tls-name", "a b"], "--tls-name: 'a b' is not a DNS name or an IP address"),
     ],
-    ids=["same-port", "name-without-tls", "workers", "unwritable-dir", "bad-name"],
+    ids=["same-port", "name-without-tls", "port-without-tls", "workers", "unwritable-dir",
+         "bad-name"],
 )
 def test_bad_tls_input_is_one_line_and_status_2(
     argv: list[str], expected: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]

@@ -235,7 +235,8 @@ def run(args: argparse.Namespace) -> int:
     sock = _bind(args.host, args.port)
     port = sock.getsockname()[1]
     try:
-        secure = None if tls is None else TlsListener(*tls, _bind(args.host, args.tls_port))
+        secure = (None if tls is None
+                  else TlsListener(tls.files, tls.names, _bind(args.host, tls.port)))
     except ToolkitError:
         sock.close()
         raise

@@ -81,29 +81,39 @@ class TlsListener:
         return TlsServer(config, tls_sockets=[self.sock], context=server_context(self.files))
 
 
-def prepare_tls(args: argparse.Namespace) -> tuple[TlsFiles, tuple[str, ...]] | None:
-    """The certificates ``--tls`` needs (made or reused now, before anything listens), with
-    the names they carry; None without ``--tls``."""
+@dataclass(frozen=True)
+class TlsPlan:
+    """What ``--tls`` asks for, with its certificates ready: the files, the names they
+    carry and the port to bind."""
+
+    files: TlsFiles
+    names: tuple[str, ...]
+    port: int
+
+
+def prepare_tls(args: argparse.Namespace) -> TlsPlan | None:
+    """The certificates ``--tls`` needs (made or reused now, before anything listens);
+    None without ``--tls``."""
     if not args.tls:
         given = [flag for flag, value in (("--tls-port", args.tls_port),
-                                          ("--tls-dir", args.tls_dir),
-                                          ("--tls-name", args.tls_name)) if value]
+                                          ("--tls-dir", args.tls_dir)) if value is not None]
+        given += ["--tls-name"] if args.tls_name else []
         if given:
             raise ToolkitError(f"{', '.join(given)}: only with --tls")
         return None
     if args.workers != 1:
         raise ToolkitError("--tls: serves from one process; leave out --workers")
-    if args.tls_port is None:
-        args.tls_port = DEFAULT_TLS_PORT
-    if args.tls_port == args.port and args.port != 0:
-        raise ToolkitError(f"--tls-port: {args.tls_port} is also --port; choose another port")
+    port = DEFAULT_TLS_PORT if args.tls_port is None else args.tls_port
+    if port == args.port and port != 0:
+        raise ToolkitError(f"--tls-port: {port} is also --port; choose another port")
     from vidukit.mock_server.tls import default_directory, ensure_certificates, server_names
 
     extra = list(args.tls_name)
     if args.host not in _ANY_ADDRESS:
         extra.append(args.host)  # what a client dials when the mock is bound to one address
-    folder = Path(args.tls_dir).expanduser() if args.tls_dir else default_directory()
-    return ensure_certificates(folder, extra), server_names(extra)
+    # Absolute: the banner's export lines must work from any folder they are pasted in.
+    folder = (Path(args.tls_dir).expanduser() if args.tls_dir else default_directory()).absolute()
+    return TlsPlan(ensure_certificates(folder, extra), server_names(extra), port)
 
 
 def tls_banner(listener: TlsListener, origin: str, provider_lines: list[str]) -> list[str]:
@@ -121,4 +131,11 @@ def tls_banner(listener: TlsListener, origin: str, provider_lines: list[str]) ->
     return lines
 
 
-__all__ = ["DEFAULT_TLS_PORT", "TlsListener", "add_tls_options", "prepare_tls", "tls_banner"]
+__all__ = [
+    "DEFAULT_TLS_PORT",
+    "TlsListener",
+    "TlsPlan",
+    "add_tls_options",
+    "prepare_tls",
+    "tls_banner",
+]
