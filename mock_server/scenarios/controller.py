@@ -49,7 +49,7 @@ from vidukit.mock_server.errors import BadRequest
 from vidukit.mock_server.http import Reply
 from vidukit.mock_server.providers import Provider
 from vidukit.mock_server.quotas import QuotaExceeded
-from vidukit.mock_server.scenarios import SCENARIO_HEADER
+from vidukit.mock_server.scenarios import REPLAY_HEADER, SCENARIO_HEADER
 from vidukit.mock_server.scenarios.bodies import EXTRA_FIELDS, fault_reply, with_extra_fields
 from vidukit.mock_server.scenarios.catalogue import (
     CATEGORY_CODES,
@@ -112,6 +112,8 @@ class RequestPlan:
     tasks: list[str] = field(default_factory=list)
     #: The answer concerns an ``extra-fields`` task: add undeclared fields on the way out.
     decorate: bool = False
+    #: The submit's ``X-Mock-Replay`` header (mock_server.replay reads it when tasks are made).
+    replay: str | None = None
 
 
 _CURRENT: ContextVar[RequestPlan | None] = ContextVar("vidukit_scenario_plan", default=None)
@@ -301,7 +303,8 @@ class Scenarios:
 
     async def _plan(self, provider: Provider, request: Request) -> RequestPlan:
         operation = await self._operation(provider, request)
-        plan = RequestPlan(self, provider, operation, request.scope["path"])
+        plan = RequestPlan(self, provider, operation, request.scope["path"],
+                           replay=request.headers.get(REPLAY_HEADER))
         raw = request.headers.get(SCENARIO_HEADER)
         if raw is not None:  # the header takes the whole request: no admin choice, no rule
             self._from_header(plan, raw)
@@ -365,6 +368,11 @@ class Scenarios:
                 if marker in body:
                     return "poll"
         return "submit"
+
+    def replay_choice(self) -> str | None:
+        """The ``X-Mock-Replay`` header of the request in flight, if any."""
+        plan = self._current()
+        return plan.replay if plan is not None else None
 
     # -- engine hooks ------------------------------------------------------------------
 

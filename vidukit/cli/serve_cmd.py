@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import socket
 import sys
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from vidukit.cli import _options as opt
@@ -139,6 +140,34 @@ def register(subparsers: Any) -> None:
         "rename-terminal) or a YAML/JSON profile file",
     )
     parser.add_argument(
+        "--record-tasks",
+        type=opt.output_path,
+        metavar="DIR",
+        help="write every finished task as a task recording under DIR/<provider>/tasks/ "
+        "(docs/guide/replay.md)",
+    )
+    parser.add_argument(
+        "--replay",
+        type=_folder,
+        metavar="DIR",
+        help="new tasks follow the task recordings under DIR (their statuses at the "
+        "recorded offsets, failure codes and output shapes)",
+    )
+    parser.add_argument(
+        "--replay-match",
+        choices=("order", "shape"),
+        default="order",
+        help="which recording a new task follows: the next in name order (order), or the "
+        "next with the same request shape (shape); X-Mock-Replay: NAME picks one",
+    )
+    parser.add_argument(
+        "--replay-speed",
+        type=_speed,
+        default=1.0,
+        metavar="FACTOR",
+        help="play recorded durations this many times faster (1; for a real clock)",
+    )
+    parser.add_argument(
         "--store",
         type=_store,
         default="memory",
@@ -160,6 +189,19 @@ def register(subparsers: Any) -> None:
 
 #: uvicorn's log levels (``uvicorn.config.LOG_LEVELS``), named here so parsing imports nothing.
 LOG_LEVELS = ("critical", "error", "warning", "info", "debug", "trace")
+def _folder(text: str) -> str:
+    if not text or not Path(text).is_dir():
+        raise argparse.ArgumentTypeError(f"{text}: no such folder")
+    return text
+
+
+def _speed(text: str) -> float:
+    value = opt.number(0)(text)
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"expected a number above 0, got {text!r}")
+    return value
+
+
 def _store(text: str) -> str:
     """``--store``: the URL grammar, and for ``sqlite:PATH`` a folder that exists."""
     from vidukit.mock_server.storage.url import parse_store_url

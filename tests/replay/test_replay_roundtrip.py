@@ -1,0 +1,190 @@
+"""Record through ``vidukit proxy`` against a mock with known timings, replay on the virtual clock.
+
+The source mock runs each task with timings fixed by its headers: task A queues 3 s
+and processes 40 s; task B queues 3 s and fails 9 s later (at 12 s) with the
+provider's default failure code. The proxy's observer reads the source mock's
+virtual clock, so the recorded offsets are exact. A replay mock (no timing headers:
+only the recordings decide) must show the client the same status word at every
+checkpoint and the same failure code, for every provider.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from vidukit.canonical import to_wire
+from vidukit.drift.observer import Observer
+from vidukit.drift.scrub import Scrubber
+from vidukit.mock_server import MockConfig, create_app
+from vidukit.mock_server.replay import ReplaySettings
+from vidukit.mock_server.testing import serving
+from vidukit.providers import provider_ids, spec
+from vidukit.proxy import create_proxy_app
+from vidukit.recordings import load_recordings, write_recording
+from vidukit.recordings.exchanges import recordings_from
+
+KEY = "replay-test-key-0001"
+AUTH = {"Authorization": f"Bearer {KEY}"}
+PROVIDERS = provider_ids()
+#: Seconds after the submits at which the client polls both tasks.
+CHECKPOINTS = (0.0, 2.999, 3.0, 11.999, 12.0, 42.999, 43.0, 50.0)
+#: (progression, outcome) of task A and task B on the source mock.
+TIMINGS = (("time=3,40", "succeed"), ("time=3,9", "fail"))
+REQUEST = {"images": ["https://example.com/cat.png"], "duration": 5, "resolution": "720p",
+           "aspect_ratio": "16:9", "movement_amplitude": "auto", "seed": None}
+
+
+@dataclass
+class Seen:
+    """What the client saw of two tasks: (checkpoint, word) each, and B's failure code."""
+
+    words: list[list[tuple[float, str | None]]]
+    failure: str | None
+
+
+def body(provider: str, prompt: str) -> Any:
+    return to_wire(provider, {**REQUEST, "prompt": prompt})  # type: ignore[typeddict-item]
+
+
+def drive(http: httpx.Client, admin: str, provider: str, *, phase: str,
+          timed: bool) -> Seen:
+    wire = spec(provider).wire
+    ids = []
+    for name, (progression, outcome) in zip("AB", TIMINGS, strict=True):
+        sent = body(provider, f"{phase} task {name}")
+        headers = {"X-Mock-Progression": progression, "X-Mock-Outcome": outcome} if timed else {}
+        answer = http.post(wire.submit(sent).path, json=sent, headers=headers)
+        assert answer.status_code == 200, answer.text
+        task_id = wire.task_id(sent, answer.json())
+        assert task_id is not None
+        ids.append(task_id)
+    words: list[list[tuple[float, str | None]]] = [[], []]
+    last: Any = None
+    now = 0.0
+    for at in CHECKPOINTS:
+        if at > now:
+            httpx.post(f"{admin}/_mock/clock/advance", json={"seconds": round(at - now, 3)})
+            now = at
+        for index, task_id in enumerate(ids):
+            call = wire.poll(task_id)
+            answer = http.request(call.method, call.path, params=call.params, json=call.json)
+            assert answer.status_code == 200, answer.text
+            words[index].append((at, wire.status("result-response", answer.json(), task_id)))
+            last = answer.json()
+    return Seen(words, wire.error_code(last, ids[1]))
+
+
+@pytest.fixture(scope="module")
+def recorded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, dict[str, Seen]]]:
+    folder = tmp_path_factory.mktemp("recordings")
+    seen: dict[str, Seen] = {}
+    source = create_app(MockConfig(clock="virtual", jitter=0.0))
+    clock = source.state.mock.clock
+    with serving(source) as live:
+        for provider in PROVIDERS:
+            live.state.reset()
+            observer = Observer(provider, clock=clock.monotonic)
+            proxy = create_proxy_app(provider, live.base_url(provider), observer)
+            with serving(proxy) as front, httpx.Client(base_url=front.url, headers=AUTH) as http:
+                seen[provider] = drive(http, live.url, provider, phase="record", timed=True)
+            observer.scrubber.add_secret(KEY)
+            for document in recordings_from(observer.exchanges, provider, source="proxy",
+                                             tool="test", scrubber=observer.scrubber,
+                                             when=_when()):
+                write_recording(document, folder)
+    yield folder, seen
+
+
+def _when() -> Any:
+    from datetime import UTC, datetime
+
+    return datetime(2026, 12, 1, tzinfo=UTC)
+
+
+@pytest.fixture(scope="module")
+def replayed(recorded: tuple[Path, dict[str, Seen]]) -> dict[str, Seen]:
+    folder, _ = recorded
+    settings = ReplaySettings(tuple(load_recordings(folder)))
+    app = create_app(MockConfig(clock="virtual", jitter=0.0, replay=settings,
+                                check_responses=True))
+    seen: dict[str, Seen] = {}
+    with serving(app) as live, httpx.Client(headers=AUTH) as http:
+        for provider in PROVIDERS:
+            live.state.reset()
+            http.base_url = httpx.URL(live.base_url(provider))
+            seen[provider] = drive(http, live.url, provider, phase="replay", timed=False)
+    return seen
+
+
+@pytest.mark.parametrize("provider", PROVIDERS)
+def test_the_recording_holds_the_known_timings(
+    provider: str, recorded: tuple[Path, dict[str, Seen]]
+) -> None:
+    """Each word the client saw change, at the checkpoint it changed; terminal at 43 s / 12 s.
+
+    Where a provider shows one word for queued and processing, the change at 3 s is not
+    visible to a client and so not in the recording.
+    """
+    folder, seen = recorded
+    documents = [r.document for r in load_recordings(folder) if r.provider == provider]
+    assert len(documents) == 2
+    ranks = spec(provider).wire.ranks
+    for document, words, ended, rank in zip(documents, seen[provider].words, (43.0, 12.0),
+                                             (2, 3), strict=True):
+        changes = [(at, word) for i, (at, word) in enumerate(words)
+                   if i == 0 or words[i - 1][1] != word]
+        assert [(s["at"], s["status"]) for s in document["statuses"]] == changes
+        last = document["statuses"][-1]
+        assert (last["at"], ranks[last["status"]]) == (ended, rank)
+        if ranks[words[0][1] or ""] == 0:  # the queue is visible: it ends at exactly 3 s
+            assert (3.0, 1) in [(s["at"], ranks[s["status"]]) for s in document["statuses"]]
+    assert [d["outcome"]["kind"] for d in documents] == ["succeeded", "failed"]
+    assert documents[1]["outcome"]["error_code"] is not None
+    assert all(KEY not in p.read_text("utf-8") for p in folder.rglob("*.json"))
+
+
+@pytest.mark.parametrize("provider", PROVIDERS)
+def test_a_replay_shows_the_same_statuses_at_the_same_offsets(
+    provider: str, recorded: tuple[Path, dict[str, Seen]], replayed: dict[str, Seen]
+) -> None:
+    _, original = recorded
+    assert replayed[provider].words == original[provider].words
+    assert replayed[provider].failure == original[provider].failure is not None
+
+
+def test_a_named_recording_is_chosen_by_header_and_an_unknown_name_is_refused(
+    recorded: tuple[Path, dict[str, Seen]],
+) -> None:
+    folder, _ = recorded
+    provider = PROVIDERS[0]
+    recordings = [r for r in load_recordings(folder) if r.provider == provider]
+    failing = next(r for r in recordings if r.document["outcome"]["kind"] == "failed")
+    app = create_app(MockConfig(clock="virtual", jitter=0.0, provider=provider,
+                                replay=ReplaySettings(tuple(recordings))))
+    wire = spec(provider).wire
+    sent = body(provider, "named")
+    with serving(app) as live, httpx.Client(base_url=live.url, headers=AUTH) as http:
+        named = http.post(wire.submit(sent).path, json=sent,
+                          headers={"X-Mock-Replay": failing.name})
+        task_id = wire.task_id(sent, named.json())
+        assert task_id is not None
+        httpx.post(f"{live.url}/_mock/clock/advance", json={"seconds": 12})
+        call = wire.poll(task_id)
+        answer = http.request(call.method, call.path, params=call.params, json=call.json)
+        other = body(provider, "unknown name")
+        refused = http.post(wire.submit(other).path, json=other,
+                            headers={"X-Mock-Replay": "no-such-recording"})
+    assert wire.ranks[wire.status("result-response", answer.json(), task_id) or ""] == 3
+    assert wire.error_code(answer.json(), task_id) == failing.document["outcome"]["error_code"]
+    assert refused.status_code == 400 and "no-such-recording" in refused.text
+
+
+def test_recordings_from_ignores_a_task_never_polled() -> None:
+    assert recordings_from([], PROVIDERS[0], source="proxy", tool="t", scrubber=Scrubber(),
+                           when=_when()) == []
