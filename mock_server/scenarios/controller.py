@@ -48,6 +48,7 @@ from vidukit.mock_server.engine import QUEUED, Engine
 from vidukit.mock_server.errors import BadRequest
 from vidukit.mock_server.http import Reply
 from vidukit.mock_server.providers import Provider
+from vidukit.mock_server.providers.context import OUTCOME_HEADER, PROGRESSION_HEADER
 from vidukit.mock_server.quotas import QuotaExceeded
 from vidukit.mock_server.scenarios import REPLAY_HEADER, SCENARIO_HEADER
 from vidukit.mock_server.scenarios.bodies import EXTRA_FIELDS, fault_reply, with_extra_fields
@@ -114,6 +115,11 @@ class RequestPlan:
     decorate: bool = False
     #: The submit's ``X-Mock-Replay`` header (mock_server.replay reads it when tasks are made).
     replay: str | None = None
+    #: The submit chose its own progression (``X-Mock-Progression``): the file's
+    #: ``progressions`` leave its tasks alone.
+    timed: bool = False
+    #: The submit chose its own outcome (``X-Mock-Outcome``).
+    outcome_asked: bool = False
 
 
 _CURRENT: ContextVar[RequestPlan | None] = ContextVar("vidukit_scenario_plan", default=None)
@@ -150,6 +156,7 @@ class Scenarios:
             random.Random(f"vidukit-scenarios:{self.seed}:{i}") for i in range(len(self.rules))
         ]
         self._latency_rng = random.Random(f"vidukit-latency:{self.seed}")
+        self._progression_rng = random.Random(f"vidukit-progressions:{self.seed}")
 
     @property
     def rules(self) -> tuple[Rule, ...]:
@@ -198,7 +205,8 @@ class Scenarios:
     def view(self) -> dict[str, Any]:
         return {
             "pending": [p.view() for p in self.pending],
-            "rules": {"seed": self.seed, "rules": [r.view() for r in self.rules]},
+            "rules": {"seed": self.seed, "rules": [r.view() for r in self.rules],
+                      "progressions": [p.view() for p in self.file.progressions]},
             "history": list(self.history),
             "catalogue": catalogue_view(),
             "categories": CATEGORY_CODES,
@@ -304,7 +312,9 @@ class Scenarios:
     async def _plan(self, provider: Provider, request: Request) -> RequestPlan:
         operation = await self._operation(provider, request)
         plan = RequestPlan(self, provider, operation, request.scope["path"],
-                           replay=request.headers.get(REPLAY_HEADER))
+                           replay=request.headers.get(REPLAY_HEADER),
+                           timed=PROGRESSION_HEADER in request.headers,
+                           outcome_asked=OUTCOME_HEADER in request.headers)
         raw = request.headers.get(SCENARIO_HEADER)
         if raw is not None:  # the header takes the whole request: no admin choice, no rule
             self._from_header(plan, raw)
@@ -402,7 +412,7 @@ class Scenarios:
                 if self._rule_rngs[index].random() < rule.probability:
                     chosen, source = rule.scenario, f"rule#{index}"
                     break
-        changed = False
+        changed = self._draw_progression(task, plan)
         if chosen is not None:
             self._apply(task, chosen)
             self._record(plan, chosen, source, task=task)
@@ -414,6 +424,20 @@ class Scenarios:
             plan.decorate = True
         if changed:
             self.store.put(task)
+
+    def _draw_progression(self, task: Task, plan: RequestPlan | None) -> bool:
+        """A progression from the file's ``progressions``, unless the task has its own."""
+        if (plan is not None and plan.timed) or "replay" in task.meta:
+            return False
+        choices = [c for c in self.file.progressions
+                   if c.provider is None or c.provider == task.provider]
+        if not choices:
+            return False
+        drawn = self._progression_rng.choices(choices, weights=[c.weight for c in choices])[0]
+        task.progression = drawn.progression
+        if drawn.outcome is not None and not (plan is not None and plan.outcome_asked):
+            task.outcome = drawn.outcome
+        return True
 
     def _apply(self, task: Task, scenario: Scenario) -> None:
         name = scenario.name

@@ -23,11 +23,13 @@ from vidukit.drift.observer import Observer
 from vidukit.drift.scrub import Scrubber
 from vidukit.mock_server import MockConfig, create_app
 from vidukit.mock_server.replay import ReplaySettings
+from vidukit.mock_server.scenarios import parse_scenario_config
 from vidukit.mock_server.testing import serving
 from vidukit.providers import provider_ids, spec
 from vidukit.proxy import create_proxy_app
 from vidukit.recordings import load_recordings, write_recording
 from vidukit.recordings.exchanges import recordings_from
+from vidukit.recordings.summary import scenario_file
 
 KEY = "replay-test-key-0001"
 AUTH = {"Authorization": f"Bearer {KEY}"}
@@ -188,3 +190,29 @@ def test_a_named_recording_is_chosen_by_header_and_an_unknown_name_is_refused(
 def test_recordings_from_ignores_a_task_never_polled() -> None:
     assert recordings_from([], PROVIDERS[0], source="proxy", tool="t", scrubber=Scrubber(),
                            when=_when()) == []
+
+
+def test_a_scenario_file_from_recordings_drives_the_default_progression(
+    recorded: tuple[Path, dict[str, Seen]],
+) -> None:
+    """summarize --scenario-out of the failing recording alone: an untimed task fails at 12 s."""
+    folder, original = recorded
+    provider = PROVIDERS[-1]
+    failing = [r for r in load_recordings(folder)
+               if r.provider == provider and r.document["outcome"]["kind"] == "failed"]
+    scenarios = parse_scenario_config(scenario_file(failing))
+    app = create_app(MockConfig(clock="virtual", jitter=0.0, provider=provider,
+                                scenarios=scenarios, check_responses=True))
+    wire = spec(provider).wire
+    sent = body(provider, "from the scenario file")
+    with serving(app) as live, httpx.Client(base_url=live.url, headers=AUTH) as http:
+        task_id = wire.task_id(sent, http.post(wire.submit(sent).path, json=sent).json())
+        assert task_id is not None
+        words = []
+        for step in (11.999, 0.001):
+            httpx.post(f"{live.url}/_mock/clock/advance", json={"seconds": step})
+            call = wire.poll(task_id)
+            answer = http.request(call.method, call.path, params=call.params, json=call.json)
+            words.append(wire.ranks[wire.status("result-response", answer.json(), task_id) or ""])
+    assert words == [1, 3]
+    assert wire.error_code(answer.json(), task_id) == original[provider].failure

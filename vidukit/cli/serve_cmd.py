@@ -237,6 +237,15 @@ def banner(state: MockState, origin: str) -> list[str]:
         from vidukit.mock_server.storage import parse_store_url
 
         lines.append(f"  store: {parse_store_url(state.config.store).display()}")
+    if state.replayer is not None:
+        replay = state.replayer.settings
+        lines.append(f"  replay: {len(state.replayer.plans)} task recording(s), match "
+                     f"{replay.match}, speed {replay.speed:g}")
+    if state.config.record_tasks is not None:
+        lines.append(f"  recording finished tasks under {state.config.record_tasks}")
+    if state.scenarios.file.progressions:
+        lines.append(f"  progressions: {len(state.scenarios.file.progressions)} from "
+                     f"{state.scenarios.file.source}")
     if state.scenarios.rules or state.quotas.settings.active:
         lines.append(
             f"  faults: {len(state.scenarios.rules)} scenario rule(s), seed "
