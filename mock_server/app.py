@@ -195,6 +195,12 @@ def _replay(state: MockState) -> None:
         state.replayer = Replayer(engine=state.engine, store=state.store,
                                   providers=state.providers, settings=config.replay,
                                   chosen=state.scenarios.replay_choice)
+        state.scenarios.replayer = state.replayer
+    for rule in state.scenarios.rules:
+        try:
+            state.scenarios.check_replay(rule.scenario, rule.provider)
+        except ValueError as exc:
+            raise ConfigError(f"{state.scenarios.file.source}: {exc}") from None
     if config.record_tasks is not None:
         state.recorder = TaskRecorder(engine=state.engine, providers=state.providers,
                                       folder=Path(config.record_tasks))

@@ -4,9 +4,13 @@ When a task is created, a recording of its provider is chosen:
 
 - ``X-Mock-Replay: <name>`` on the submit names one (``none``: this task is not replayed);
 - otherwise by the server's rule: ``order`` (the provider's recordings in name order, one
-  per new task, starting over after the last) or ``shape`` (the next recording whose
+  per new task, starting over after the last), ``shape`` (the next recording whose
   request had the same shape: resolution, duration, aspect ratio, image count; a task
-  of a shape never recorded keeps the server's defaults).
+  of a shape never recorded keeps the server's defaults) or ``named`` (no task is
+  replayed unless it names a recording);
+- or by the ``replay`` task scenario (``X-Mock-Scenario: replay;name=NAME``, an admin
+  choice for the next tasks, a scenario-file rule with a probability), which picks by
+  name or, without one, by the server's rule (``order`` under ``named``).
 
 The task then queues for the recorded queue wait, processes for the recorded
 processing time (both divided by ``speed``, for a real clock) and ends as the
@@ -36,8 +40,8 @@ from vidukit.mock_server.tasks import Outcome, Progression, Task
 from vidukit.recordings.document import Recording, request_shape
 from vidukit.recordings.timeline import Timeline, timeline
 
-MatchRule = Literal["order", "shape"]
-MATCH_RULES: tuple[str, ...] = ("order", "shape")
+MatchRule = Literal["order", "shape", "named"]
+MATCH_RULES: tuple[str, ...] = ("order", "shape", "named")
 #: A recording that never left the queue queues this long (the engine's longest progression).
 _NEVER = 7 * 24 * 3600.0
 
@@ -101,13 +105,28 @@ class Replayer:
             ],
         }
 
+    def names(self, provider: str) -> list[str]:
+        """The recordings a task of *provider* can replay, in name order."""
+        return list(self._by_provider.get(provider, []))
+
+    def apply(self, task: Task, name: str | None) -> bool:
+        """Replay *name* (or the next by the rule) on *task*; False when none fits it."""
+        found = self.plans.get(name) if name is not None else self._matched(task, scenario=True)
+        if found is None or found.recording.provider != task.provider:
+            return False
+        self._give(task, found)
+        return True
+
     def _on_create(self, task: Task) -> None:
         asked = self.chosen()
         if asked is not None and asked.strip().lower() == "none":
             return
         found = self._named(task, asked.strip()) if asked else self._matched(task)
-        if found is None:
-            return
+        if found is not None:
+            self._give(task, found)
+
+    @staticmethod
+    def _give(task: Task, found: Plan) -> None:
         task.progression = found.progression
         task.outcome = found.outcome
         task.meta["replay"] = {"name": found.recording.name, "notes": list(found.notes)}
@@ -122,7 +141,9 @@ class Replayer:
                              f"recorded: {known}")
         return found
 
-    def _matched(self, task: Task) -> Plan | None:
+    def _matched(self, task: Task, *, scenario: bool = False) -> Plan | None:
+        if self.settings.match == "named" and not scenario:
+            return None
         names = self._by_provider.get(task.provider, [])
         key = f"replay:{task.provider}"
         if self.settings.match == "shape":

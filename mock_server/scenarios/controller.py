@@ -38,7 +38,7 @@ from collections import deque
 from collections.abc import Awaitable, Callable, Mapping
 from contextvars import ContextVar
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -79,6 +79,14 @@ if TYPE_CHECKING:
 REPLACING = frozenset({"status", "not-json", "closed"})
 _SCOPE_KEY = "vidukit.scenario"
 _HISTORY = 500
+
+
+class ReplayHook(Protocol):
+    """What the ``replay`` task scenario needs from `vidukit.mock_server.replay.Replayer`."""
+
+    def names(self, provider: str) -> list[str]: ...
+
+    def apply(self, task: Task, name: str | None) -> bool: ...
 
 
 class PollFault(Exception):
@@ -146,6 +154,8 @@ class Scenarios:
         #: In the store: shared by every worker and instance, used up atomically.
         self.pending = PendingChoices(store)
         self.history: deque[dict[str, Any]] = deque(maxlen=_HISTORY)
+        #: Set by the app when it replays recordings (the ``replay`` task scenario).
+        self.replayer: ReplayHook | None = None
         self._seq = 0
         self._rewind()
         engine.on_enter(QUEUED, self._on_created)
@@ -187,6 +197,7 @@ class Scenarios:
                 f"{scenario.spec()} 'for': 'tasks' strikes the tasks' polls; for submits "
                 "choose it 'for': 'requests'"
             )
+        self.check_replay(scenario, provider)
         if provider is not None:
             if provider not in self.providers:
                 mounted = ", ".join(self.providers)
@@ -196,6 +207,21 @@ class Scenarios:
         pending = Pending(self.pending.next_id(), scenario, target, count, provider)
         self.pending.append(pending)
         return pending
+
+    def check_replay(self, scenario: Scenario, provider: str | None) -> None:
+        """`ValueError` for a ``replay`` choice this server cannot honour."""
+        if scenario.name != "replay":
+            return
+        if self.replayer is None:
+            raise ValueError("replay needs task recordings: start the mock with --replay DIR")
+        name = scenario["name"]
+        if name is None:
+            return
+        known = [n for pid in ([provider] if provider else list(self.providers))
+                 for n in self.replayer.names(pid)]
+        if name not in known:
+            raise ValueError(f"replay: no recording {name!r}; recorded: "
+                             f"{', '.join(known) or 'none'}")
 
     def clear(self) -> int:
         count = len(self.pending)
@@ -348,6 +374,10 @@ class Scenarios:
                 f"{scenario.entry.doc}"
             )
         if scenario.family == "task":
+            try:
+                self.check_replay(scenario, pid)
+            except ValueError as exc:
+                raise BadRequest(f"X-Mock-Scenario: {exc}") from None
             if plan.operation != "submit":
                 raise BadRequest(
                     f"X-Mock-Scenario: {scenario.name} is a task scenario; send it on the "
@@ -453,6 +483,9 @@ class Scenarios:
             task.outcome = Outcome("fail", code)
         elif name == "stuck":
             task.outcome = Outcome("stay-processing")
+        elif name == "replay":
+            if self.replayer is None or not self.replayer.apply(task, scenario["name"]):
+                return  # nothing recorded for this task: it keeps what it had
         elif name == "nsfw":
             task.meta["nsfw"] = True
         elif name == "expired-url":

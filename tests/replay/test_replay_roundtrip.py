@@ -216,3 +216,52 @@ def test_a_scenario_file_from_recordings_drives_the_default_progression(
             words.append(wire.ranks[wire.status("result-response", answer.json(), task_id) or ""])
     assert words == [1, 3]
     assert wire.error_code(answer.json(), task_id) == original[provider].failure
+
+
+def _rank_at(http: httpx.Client, admin: str, provider: str, task_id: str, seconds: float) -> int:
+    wire = spec(provider).wire
+    httpx.post(f"{admin}/_mock/clock/advance", json={"seconds": seconds})
+    call = wire.poll(task_id)
+    answer = http.request(call.method, call.path, params=call.params, json=call.json)
+    return wire.ranks[wire.status("result-response", answer.json(), task_id) or ""]
+
+
+def test_the_replay_scenario_replays_only_the_tasks_that_ask_under_match_named(
+    recorded: tuple[Path, dict[str, Seen]],
+) -> None:
+    folder, _ = recorded
+    provider = PROVIDERS[0]
+    recordings = tuple(r for r in load_recordings(folder) if r.provider == provider)
+    failing = next(r for r in recordings if r.document["outcome"]["kind"] == "failed")
+    replaying = create_app(MockConfig(clock="virtual", jitter=0.0, provider=provider,
+                                      progression="time=1,4",
+                                      replay=ReplaySettings(recordings, match="named")))
+    wire = spec(provider).wire
+    asked, plain, unknown = (body(provider, f"scenario {n}") for n in ("a", "b", "c"))
+    with serving(replaying) as live, httpx.Client(base_url=live.url, headers=AUTH) as http:
+        first = http.post(wire.submit(asked).path, json=asked,
+                          headers={"X-Mock-Scenario": f"replay;name={failing.name}"})
+        second = http.post(wire.submit(plain).path, json=plain)
+        refused = http.post(wire.submit(unknown).path, json=unknown,
+                            headers={"X-Mock-Scenario": "replay;name=nothing-like-it"})
+        ids = [wire.task_id(asked, first.json()), wire.task_id(plain, second.json())]
+        # At 5 s the plain task has run its default time=1,4; the replayed one still runs.
+        ranks_at_5 = [_rank_at(http, live.url, provider, str(t), 5.0 if i == 0 else 0.0)
+                      for i, t in enumerate(ids)]
+        rank_at_12 = _rank_at(http, live.url, provider, str(ids[0]), 7.0)
+    assert ranks_at_5 == [1, 2] and rank_at_12 == 3
+    assert refused.status_code == 400 and "nothing-like-it" in refused.text
+    plain_mock = create_app(MockConfig(clock="virtual", provider=provider))
+    with serving(plain_mock) as live, httpx.Client(base_url=live.url, headers=AUTH) as http:
+        without = http.post(wire.submit(unknown).path, json=unknown,
+                            headers={"X-Mock-Scenario": "replay"})
+    assert without.status_code == 400 and "--replay" in without.text
+
+
+def test_the_pytest_fixture_takes_a_replay_folder(recorded: tuple[Path, dict[str, Seen]]) -> None:
+    from vidukit.contract_tests.pytest_plugin._mock import make_config
+
+    folder, _ = recorded
+    config = make_config({"replay": str(folder), "replay_match": "shape", "clock": "virtual"})
+    assert config.replay is not None and config.replay.match == "shape"
+    assert len(config.replay.recordings) == 2 * len(PROVIDERS)

@@ -155,10 +155,11 @@ def register(subparsers: Any) -> None:
     )
     parser.add_argument(
         "--replay-match",
-        choices=("order", "shape"),
+        choices=("order", "shape", "named"),
         default="order",
-        help="which recording a new task follows: the next in name order (order), or the "
-        "next with the same request shape (shape); X-Mock-Replay: NAME picks one",
+        help="which recording a new task follows: the next in name order (order), the "
+        "next with the same request shape (shape), or only the one it names (named); "
+        "X-Mock-Replay: NAME picks one",
     )
     parser.add_argument(
         "--replay-speed",
