@@ -11,8 +11,6 @@ the key) is not kept at all.
 
 from __future__ import annotations
 
-import itertools
-import threading
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -33,6 +31,8 @@ RANK: Mapping[str, int] = {
     SUCCEEDED: ranks.SUCCEEDED, FAILED: ranks.FAILED,
 }
 TOOL = "vidukit serve --record-tasks"
+#: ``meta`` key and store counter of the submit order.
+SEQ = "recorded_seq"
 
 
 def wire_body(provider: str, request: Any) -> Any:
@@ -44,18 +44,21 @@ class TaskRecorder:
     def __init__(self, *, engine: Engine, providers: Mapping[str, Provider], folder: Path) -> None:
         self.folder = folder
         self.providers = providers
+        self.store = engine.store
         self.written: list[Path] = []
-        self._seq = itertools.count(1)
-        self._lock = threading.Lock()
+        engine.before_create(self._created)
         engine.on_enter(SUCCEEDED, self._finished)
         engine.on_enter(FAILED, self._finished)
+
+    def _created(self, task: Task) -> None:
+        """Number tasks as they are submitted: names sort in submit order, as replays read them."""
+        task.meta[SEQ] = int(self.store.add_number(SEQ, 1))
 
     def _finished(self, task: Task, state: str, at: float) -> None:
         provider = self.providers.get(task.provider)
         if provider is None:
             return
-        with self._lock:
-            seq = next(self._seq)
+        seq = int(task.meta.get(SEQ, 0))
         name = safe_name(f"{task.provider}-{seq:05d}-{task.id}")
         document = recording_of(task, provider, name=name)
         self.written.append(write_recording(document, self.folder))
