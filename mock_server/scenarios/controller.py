@@ -88,6 +88,8 @@ class ReplayHook(Protocol):
 
     def apply(self, task: Task, name: str | None) -> bool: ...
 
+    def view(self) -> dict[str, Any]: ...
+
 
 class PollFault(Exception):
     """Raised from the engine's poll check: this poll is answered by a fault instead."""
@@ -237,6 +239,7 @@ class Scenarios:
             "catalogue": catalogue_view(),
             "categories": CATEGORY_CODES,
             "category_notes": CATEGORY_NOTES,
+            "replay": self.replayer.view() if self.replayer is not None else None,
         }
 
     # -- requests ----------------------------------------------------------------------

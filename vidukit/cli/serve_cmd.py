@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import socket
 import sys
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from vidukit.cli import _options as opt
@@ -148,7 +147,6 @@ def register(subparsers: Any) -> None:
     )
     parser.add_argument(
         "--replay",
-        type=_folder,
         metavar="DIR",
         help="new tasks follow the task recordings under DIR (their statuses at the "
         "recorded offsets, failure codes and output shapes)",
@@ -190,12 +188,6 @@ def register(subparsers: Any) -> None:
 
 #: uvicorn's log levels (``uvicorn.config.LOG_LEVELS``), named here so parsing imports nothing.
 LOG_LEVELS = ("critical", "error", "warning", "info", "debug", "trace")
-def _folder(text: str) -> str:
-    if not text or not Path(text).is_dir():
-        raise argparse.ArgumentTypeError(f"{text}: no such folder")
-    return text
-
-
 def _speed(text: str) -> float:
     value = opt.number(0)(text)
     if value <= 0:

@@ -109,10 +109,13 @@ def _replay_settings(args: argparse.Namespace) -> Any:
 
     from vidukit.mock_server.providers import load_providers
     from vidukit.mock_server.replay import ReplaySettings
-    from vidukit.recordings import load_recordings
+    from vidukit.recordings import RecordingError, load_recordings
 
     served = (args.provider,) if args.provider else tuple(load_providers())
-    recordings = load_recordings(Path(args.replay), providers=served)
+    try:
+        recordings = load_recordings(Path(args.replay), providers=served)
+    except RecordingError as exc:
+        raise RecordingError(f"--replay: {exc}") from None
     return ReplaySettings(tuple(recordings), match=args.replay_match, speed=args.replay_speed)
 
 
