@@ -255,18 +255,19 @@ def make_config(options: Mapping[str, Any]) -> MockConfig:
 
 
 def _replay_option(fields: dict[str, Any]) -> None:
-    """``replay="DIR"`` (with ``replay_match``, ``replay_speed``): the recordings under DIR.
+    """``replay="DIR"`` (``replay_match``, ``replay_speed``, ``replay_verbatim``): its recordings.
 
     A folder is what a test has at hand; `MockConfig` takes the loaded `ReplaySettings`.
     """
     match = fields.pop("replay_match", "order")
     speed = fields.pop("replay_speed", 1.0)
+    verbatim = bool(fields.pop("replay_verbatim", False))
     folder = fields.get("replay")
     if not isinstance(folder, str | os.PathLike):
         return
     try:
         fields["replay"] = ReplaySettings(tuple(load_recordings(Path(folder))), match=match,
-                                          speed=float(speed))
+                                          speed=float(speed), verbatim=verbatim)
     except (RecordingError, ValueError) as exc:
         raise ViduMockError(f"vidu_mock: replay: {exc}") from None
 

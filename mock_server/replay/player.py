@@ -17,7 +17,9 @@ processing time (both divided by ``speed``, for a real clock) and ends as the
 recording did: success, or failure with the recorded error code; a recording that
 never finished stays processing. Its output file has the recorded width, height
 and length. Answers are rendered by the provider's own code, so they validate
-against its schemas even when the recording came from a drifted provider: what a
+against its schemas even when the recording came from a drifted provider, unless
+``verbatim`` asks for the recorded poll answers themselves (`Replayer.verbatim`, sent
+by the scenario layer in place of the provider's answer: a drift reproduced). What a
 replay could not reproduce (a recorded final body that broke the schema, an error
 code the provider does not document) is listed in ``meta["replay"]["notes"]`` and in
 `Replayer.view`, naming the rule.
@@ -25,6 +27,7 @@ code the provider does not document) is listed in ``meta["replay"]["notes"]`` an
 
 from __future__ import annotations
 
+import json
 import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -52,6 +55,9 @@ class ReplaySettings:
     match: MatchRule = "order"
     #: Recorded durations are divided by this (2.0: twice as fast).
     speed: float = 1.0
+    #: Answer a replayed task's polls with the recorded answers themselves (a drift
+    #: reproduced), where the recording kept them, instead of the provider's rendering.
+    verbatim: bool = False
 
     def __post_init__(self) -> None:
         if not (math.isfinite(self.speed) and self.speed > 0):
@@ -85,7 +91,7 @@ class Replayer:
         self.store = store
         self.settings = settings
         self.chosen = chosen
-        self.plans = {r.name: plan(r, providers[r.provider], settings.speed)
+        self.plans = {r.name: plan(r, providers[r.provider], settings.speed, settings.verbatim)
                       for r in settings.recordings if r.provider in providers}
         self._by_provider: dict[str, list[str]] = {}
         for name, found in self.plans.items():
@@ -97,6 +103,7 @@ class Replayer:
         return {
             "match": self.settings.match,
             "speed": self.settings.speed,
+            "verbatim": self.settings.verbatim,
             "recordings": [
                 {"name": name, "provider": p.recording.provider, "shape": p.recording.shape,
                  "progression": p.progression.spec(), "outcome": p.outcome.spec(),
@@ -116,6 +123,29 @@ class Replayer:
             return False
         self._give(task, found)
         return True
+
+    def verbatim(self, task: Task, now: float) -> tuple[int, Any] | None:
+        """The recorded answer a poll of *task* gets now (``--replay-verbatim``), if any.
+
+        The last recorded answer at or before the task's offset (scaled back by the speed),
+        with the recorded task id replaced by this task's; None where the recording kept
+        no answer so far, and without ``verbatim``.
+        """
+        if not self.settings.verbatim:
+            return None
+        found = self.plans.get(str(task.meta.get("replay", {}).get("name")))
+        if found is None:
+            return None
+        offset = (now - task.created_at) * self.settings.speed + 1e-6
+        kept = [s for s in found.recording.document["statuses"]
+                if "body" in s and float(s["at"]) <= offset]
+        if not kept:
+            return None
+        body = kept[-1]["body"]
+        recorded_id = found.recording.document.get("task_id")
+        if recorded_id:
+            body = json.loads(json.dumps(body).replace(recorded_id, task.id))
+        return int(kept[-1].get("http_status") or 200), body
 
     def _on_create(self, task: Task) -> None:
         asked = self.chosen()
@@ -156,7 +186,7 @@ class Replayer:
         return self.plans[names[index % len(names)]]
 
 
-def plan(recording: Recording, provider: Provider, speed: float) -> Plan:
+def plan(recording: Recording, provider: Provider, speed: float, verbatim: bool = False) -> Plan:
     """How *recording* replays on *provider* at *speed*, with what it cannot reproduce."""
     line = timeline(recording)
     notes: list[str] = []
@@ -178,9 +208,13 @@ def plan(recording: Recording, provider: Provider, speed: float) -> Plan:
                 code = provider.default_failure_code
             outcome = Outcome("fail", code)
     final = recording.document.get("final") or {}
+    kept = any("body" in s for s in recording.document["statuses"])
     for rule in final.get("breaks") or ():
-        notes.append(f"the recorded final body broke rule {rule}; the replay answers with "
-                     "a body valid against the provider's schema")
+        if verbatim and kept:
+            notes.append(f"the recorded final body broke rule {rule}; replayed verbatim")
+        else:
+            notes.append(f"the recorded final body broke rule {rule}; the replay answers "
+                         "with a body valid against the provider's schema")
     output = recording.document.get("output") or {}
     shape = None
     if output.get("width") and output.get("height") and output.get("duration"):

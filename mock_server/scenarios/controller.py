@@ -90,6 +90,8 @@ class ReplayHook(Protocol):
 
     def view(self) -> dict[str, Any]: ...
 
+    def verbatim(self, task: Task, now: float) -> tuple[int, Any] | None: ...
+
 
 class PollFault(Exception):
     """Raised from the engine's poll check: this poll is answered by a fault instead."""
@@ -130,6 +132,8 @@ class RequestPlan:
     timed: bool = False
     #: The submit chose its own outcome (``X-Mock-Outcome``).
     outcome_asked: bool = False
+    #: The replayed task this poll asks about (a verbatim replay answers with its recording).
+    replayed: Task | None = None
 
 
 _CURRENT: ContextVar[RequestPlan | None] = ContextVar("vidukit_scenario_plan", default=None)
@@ -305,6 +309,10 @@ class Scenarios:
         except QuotaExceeded as refused:
             self._record(plan, None, "quota", note=str(refused))
             return fault_reply(plan.provider, 429, retry_after=refused.retry_after)
+        if plan.replayed is not None and self.replayer is not None and reply.status < 300:
+            recorded = self.replayer.verbatim(plan.replayed, self.clock.now())
+            if recorded is not None:  # unvalidated on purpose: it reproduces what was sent
+                reply = Reply(recorded[0], recorded[1], headers=reply.headers)
         for late in (plan.deferred, fault):
             if late is None:
                 continue
@@ -512,6 +520,8 @@ class Scenarios:
 
     def _on_poll(self, task: Task) -> None:
         plan = self._current()
+        if plan is not None and self.replayer is not None and "replay" in task.meta:
+            plan.replayed = task
         if plan is not None and not plan.silent and task.meta.get(EXTRA_FIELDS):
             plan.decorate = True
         faults = task.meta.get("poll_faults")

@@ -10,6 +10,7 @@ checkpoint and the same failure code, for every provider.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,9 +20,11 @@ import httpx
 import pytest
 
 from vidukit.canonical import to_wire
+from vidukit.cli.drift_cmd import save_recording
 from vidukit.drift.observer import Observer
 from vidukit.drift.scrub import Scrubber
 from vidukit.mock_server import MockConfig, create_app
+from vidukit.mock_server.drift import load_drift_profile
 from vidukit.mock_server.replay import ReplaySettings
 from vidukit.mock_server.scenarios import parse_scenario_config
 from vidukit.mock_server.testing import serving
@@ -30,6 +33,7 @@ from vidukit.proxy import create_proxy_app
 from vidukit.recordings import load_recordings, write_recording
 from vidukit.recordings.exchanges import recordings_from
 from vidukit.recordings.summary import scenario_file
+from vidukit.validation import validate
 
 KEY = "replay-test-key-0001"
 AUTH = {"Authorization": f"Bearer {KEY}"}
@@ -95,11 +99,9 @@ def recorded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, d
             proxy = create_proxy_app(provider, live.base_url(provider), observer)
             with serving(proxy) as front, httpx.Client(base_url=front.url, headers=AUTH) as http:
                 seen[provider] = drive(http, live.url, provider, phase="record", timed=True)
-            observer.scrubber.add_secret(KEY)
-            for document in recordings_from(observer.exchanges, provider, source="proxy",
-                                             tool="test", scrubber=observer.scrubber,
-                                             when=_when()):
-                write_recording(document, folder)
+            # What `vidukit proxy --record DIR` does on exit (its key learnt from the traffic).
+            save_recording(observer, folder, live.base_url(provider), (KEY,), say=lambda _: None,
+                           kind="proxy")
     yield folder, seen
 
 
@@ -147,6 +149,7 @@ def test_the_recording_holds_the_known_timings(
         if ranks[words[0][1] or ""] == 0:  # the queue is visible: it ends at exactly 3 s
             assert (3.0, 1) in [(s["at"], ranks[s["status"]]) for s in document["statuses"]]
     assert [d["outcome"]["kind"] for d in documents] == ["succeeded", "failed"]
+    assert {d["source"] for d in documents} == {"proxy"}
     assert documents[1]["outcome"]["error_code"] is not None
     assert all(KEY not in p.read_text("utf-8") for p in folder.rglob("*.json"))
 
@@ -265,3 +268,65 @@ def test_the_pytest_fixture_takes_a_replay_folder(recorded: tuple[Path, dict[str
     config = make_config({"replay": str(folder), "replay_match": "shape", "clock": "virtual"})
     assert config.replay is not None and config.replay.match == "shape"
     assert len(config.replay.recordings) == 2 * len(PROVIDERS)
+
+
+def _bodies(http: httpx.Client, admin: str, provider: str, task_ids: list[str],
+            words: list[dict[str, Any]]) -> None:
+    """Poll each task at every checkpoint; keep the first body of each word per task."""
+    wire = spec(provider).wire
+    now = 0.0
+    for at in CHECKPOINTS:
+        if at > now:
+            httpx.post(f"{admin}/_mock/clock/advance", json={"seconds": round(at - now, 3)})
+            now = at
+        for index, task_id in enumerate(task_ids):
+            call = wire.poll(task_id)
+            answer = http.request(call.method, call.path, params=call.params, json=call.json)
+            text = answer.text.replace(task_id, "<task>")
+            words[index].setdefault(str(wire.status("result-response", answer.json(), task_id)),
+                                    (answer.status_code, json.loads(text)))
+
+
+def test_a_verbatim_replay_reproduces_a_drifted_provider(tmp_path: Path) -> None:
+    """A provider that renamed a field: verbatim replays its answers; otherwise they are valid."""
+    provider = PROVIDERS[-1]
+    wire = spec(provider).wire
+    source = create_app(MockConfig(clock="virtual", jitter=0.0, provider=provider,
+                                   drift=load_drift_profile("rename-field")))
+    observer = Observer(provider, clock=source.state.mock.clock.monotonic)
+    recorded: list[dict[str, Any]] = [{}, {}]
+    with serving(source) as live:
+        proxy = create_proxy_app(provider, live.url, observer)
+        with serving(proxy) as front, httpx.Client(base_url=front.url, headers=AUTH) as http:
+            ids = []
+            for name, (progression, outcome) in zip("AB", TIMINGS, strict=True):
+                sent = body(provider, f"drifted {name}")
+                answer = http.post(wire.submit(sent).path, json=sent, headers={
+                    "X-Mock-Progression": progression, "X-Mock-Outcome": outcome})
+                ids.append(str(wire.task_id(sent, answer.json())))
+            _bodies(http, live.url, provider, ids, recorded)
+    for document in recordings_from(observer.exchanges, provider, source="proxy", tool="test",
+                                    scrubber=observer.scrubber, when=_when()):
+        write_recording(document, tmp_path)
+    recordings = tuple(load_recordings(tmp_path))
+    assert all(r.document["final"]["breaks"] for r in recordings)  # the drift was recorded
+
+    replays: dict[bool, list[dict[str, Any]]] = {}
+    for verbatim in (True, False):
+        app = create_app(MockConfig(clock="virtual", jitter=0.0, provider=provider,
+                                    replay=ReplaySettings(recordings, verbatim=verbatim)))
+        replays[verbatim] = [{}, {}]
+        with serving(app) as live, httpx.Client(base_url=live.url, headers=AUTH) as http:
+            ids = []
+            for name in "AB":
+                sent = body(provider, f"replayed {name} {verbatim}")
+                ids.append(str(wire.task_id(sent, http.post(wire.submit(sent).path,
+                                                             json=sent).json())))
+            _bodies(http, live.url, provider, ids, replays[verbatim])
+            view = httpx.get(f"{live.url}/_mock/scenarios").json()["replay"]
+        assert all(any("broke rule" in n for n in r["notes"]) for r in view["recordings"])
+    assert replays[True] == recorded
+    for per_task in replays[False]:
+        for status, answer in per_task.values():
+            found = validate(provider, "result-response", answer, notes=False)
+            assert status == 200 and [v for v in found if v.severity == "error"] == []

@@ -167,6 +167,12 @@ def register(subparsers: Any) -> None:
         help="play recorded durations this many times faster (1; for a real clock)",
     )
     parser.add_argument(
+        "--replay-verbatim",
+        action="store_true",
+        help="answer replayed tasks' polls with the recorded answers themselves (reproduce a "
+        "drift), where the recording kept them, instead of the provider's valid rendering",
+    )
+    parser.add_argument(
         "--store",
         type=_store,
         default="memory",
@@ -233,7 +239,8 @@ def banner(state: MockState, origin: str) -> list[str]:
     if state.replayer is not None:
         replay = state.replayer.settings
         lines.append(f"  replay: {len(state.replayer.plans)} task recording(s), match "
-                     f"{replay.match}, speed {replay.speed:g}")
+                     f"{replay.match}, speed {replay.speed:g}"
+                     + (", verbatim" if replay.verbatim else ""))
     if state.config.record_tasks is not None:
         lines.append(f"  recording finished tasks under {state.config.record_tasks}")
     if state.scenarios.file.progressions:

@@ -116,7 +116,8 @@ def _replay_settings(args: argparse.Namespace) -> Any:
         recordings = load_recordings(Path(args.replay), providers=served)
     except RecordingError as exc:
         raise RecordingError(f"--replay: {exc}") from None
-    return ReplaySettings(tuple(recordings), match=args.replay_match, speed=args.replay_speed)
+    return ReplaySettings(tuple(recordings), match=args.replay_match, speed=args.replay_speed,
+                          verbatim=args.replay_verbatim)
 
 
 __all__ = ["FLAGS", "as_flag", "build_config"]

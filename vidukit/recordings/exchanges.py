@@ -5,7 +5,8 @@ time it was seen on the observer's clock. A task starts at the submit that
 acknowledged it (its ids read through the provider's `Wire`); each poll about it
 adds its status word when the word changes, with the offset from the submit; the
 first terminal answer gives the outcome, the error code, the output URL and the
-final body (with the rules it broke); an HTTP error on a poll is kept in
+final body (with the rules it broke); the first poll answer of each status is kept
+with it, for a verbatim replay; an HTTP error on a poll is kept in
 ``errors``. A status word the provider's wire does not rank (a drifted provider's
 new word) keeps the rank of the word before it. A task never polled is not
 written: it has no timeline. Everything is scrubbed with the observer's scrubber,
@@ -81,7 +82,7 @@ def recordings_from(exchanges: Iterable[Observed], provider: str, *, source: str
                 tasks[task_id] = task
                 word = wire.status("submit-response", answer, task_id)
                 if word is not None:
-                    _seen(task, wire.ranks, word, 0.0)
+                    _seen(task, wire.ranks, word, 0.0, None)
         elif action == "poll":
             polled = wire.polled_task(exchange.path, dict(exchange.query), request)
             found = tasks.get(polled) if polled is not None else None
@@ -95,7 +96,7 @@ def recordings_from(exchanges: Iterable[Observed], provider: str, *, source: str
             word = wire.status("result-response", answer, found.task_id)
             if word is None:
                 continue
-            rank = _seen(found, wire.ranks, word, at)
+            rank = _seen(found, wire.ranks, word, at, (exchange.status, scrubber.value(answer)))
             if rank in TERMINAL:
                 _ended(found, provider, rank, at, exchange.status, answer, scrubber)
     stamp = when.strftime("%Y%m%dT%H%M%SZ")
@@ -105,12 +106,19 @@ def recordings_from(exchanges: Iterable[Observed], provider: str, *, source: str
             for t in tasks.values() if t.statuses]
 
 
-def _seen(task: _Task, ranks: Any, word: str, at: float) -> int:
+def _seen(task: _Task, ranks: Any, word: str, at: float,
+          answer: tuple[int, Any] | None) -> int:
+    """Add *word* when it changes; a poll answer is kept with it (what a verbatim replay sends)."""
     previous = task.statuses[-1] if task.statuses else None
     if previous is not None and previous["status"] == word:
+        if answer is not None and "body" not in previous:
+            previous["http_status"], previous["body"] = answer
         return int(previous["rank"])
     rank = ranks.get(word, previous["rank"] if previous is not None else 0)
-    task.statuses.append({"at": max(0.0, at), "status": word, "rank": rank, "progress": None})
+    entry = {"at": max(0.0, at), "status": word, "rank": rank, "progress": None}
+    if answer is not None:
+        entry["http_status"], entry["body"] = answer
+    task.statuses.append(entry)
     return int(rank)
 
 
