@@ -11,6 +11,7 @@ checkpoint and the same failure code, for every provider.
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,7 +21,9 @@ import httpx
 import pytest
 
 from vidukit.canonical import to_wire
+from vidukit.cli import build_parser
 from vidukit.cli.drift_cmd import save_recording
+from vidukit.cli.serve_config import build_config
 from vidukit.drift.observer import Observer
 from vidukit.drift.scrub import Scrubber
 from vidukit.mock_server import MockConfig, create_app
@@ -330,3 +333,35 @@ def test_a_verbatim_replay_reproduces_a_drifted_provider(tmp_path: Path) -> None
         for status, answer in per_task.values():
             found = validate(provider, "result-response", answer, notes=False)
             assert status == 200 and [v for v in found if v.severity == "error"] == []
+
+
+def test_serve_replay_on_the_real_clock_keeps_the_offsets_within_a_poll_interval(
+    recorded: tuple[Path, dict[str, Seen]], tmp_path: Path
+) -> None:
+    """``vidukit serve --replay DIR --replay-speed 10``: the failing task's 3 s and 12 s land at
+    0.3 s and 1.2 s of real time, each seen within one poll interval (plus a load margin)."""
+    folder, _ = recorded
+    provider = PROVIDERS[0]
+    failing = next(r for r in load_recordings(folder) if r.provider == provider
+                   and r.document["outcome"]["kind"] == "failed")
+    write_recording(failing.document, tmp_path)
+    args = build_parser().parse_args(["serve", "--provider", provider, "--replay", str(tmp_path),
+                                      "--replay-speed", "10", "--jitter", "0"])
+    wire = spec(provider).wire
+    interval, margin = 0.02, 0.5
+    sent = body(provider, "real clock")
+    first_seen: dict[int, float] = {}
+    with serving(create_app(build_config(args))) as live, \
+            httpx.Client(base_url=live.url, headers=AUTH) as http:
+        started = time.monotonic()
+        task_id = wire.task_id(sent, http.post(wire.submit(sent).path, json=sent).json())
+        assert task_id is not None
+        while 3 not in first_seen and time.monotonic() - started < 5:
+            call = wire.poll(task_id)
+            answer = http.request(call.method, call.path, params=call.params, json=call.json)
+            rank = wire.ranks[wire.status("result-response", answer.json(), task_id) or ""]
+            first_seen.setdefault(rank, time.monotonic() - started)
+            time.sleep(interval)
+    recorded_at = {int(s["rank"]): float(s["at"]) / 10 for s in failing.document["statuses"]}
+    for rank in (1, 3):
+        assert recorded_at[rank] - 0.01 <= first_seen[rank] <= recorded_at[rank] + interval + margin
