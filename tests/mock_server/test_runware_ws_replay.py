@@ -46,6 +46,7 @@ def session(live: LiveServer, phase: int, *, steered: bool) -> list[list[tuple[f
     with contextlib.ExitStack() as stack:
         sockets = [stack.enter_context(connect(ws_url(live), additional_headers=h if steered
                                                else {})) for h in HANDSHAKES]
+        clock = stack.enter_context(httpx.Client(base_url=live.url))
         for n, ws in enumerate(sockets):
             ws.send(json.dumps([{"taskType": "authentication", "apiKey": KEY}]))
             ws.recv(timeout=5)
@@ -56,7 +57,7 @@ def session(live: LiveServer, phase: int, *, steered: bool) -> list[list[tuple[f
         now = 0.0
         for at in CHECKPOINTS:
             if at > now:
-                httpx.post(f"{live.url}/_mock/clock/advance", json={"seconds": round(at - now, 3)})
+                clock.post("/_mock/clock/advance", json={"seconds": round(at - now, 3)})
                 now = at
             for n, ws in enumerate(sockets):
                 ws.send(json.dumps([{"taskType": "getResponse", "taskUUID": uid(phase, n)}]))

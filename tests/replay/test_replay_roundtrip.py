@@ -10,6 +10,7 @@ checkpoint and the same failure code, for every provider.
 
 from __future__ import annotations
 
+import io
 import json
 import time
 from collections.abc import Iterator
@@ -17,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import av
 import httpx
 import pytest
 
@@ -76,9 +78,10 @@ def drive(http: httpx.Client, admin: str, provider: str, *, phase: str,
     words: list[list[tuple[float, str | None]]] = [[], []]
     last: Any = None
     now = 0.0
+    clock = httpx.Client(base_url=admin)
     for at in CHECKPOINTS:
         if at > now:
-            httpx.post(f"{admin}/_mock/clock/advance", json={"seconds": round(at - now, 3)})
+            clock.post("/_mock/clock/advance", json={"seconds": round(at - now, 3)})
             now = at
         for index, task_id in enumerate(ids):
             call = wire.poll(task_id)
@@ -86,6 +89,7 @@ def drive(http: httpx.Client, admin: str, provider: str, *, phase: str,
             assert answer.status_code == 200, answer.text
             words[index].append((at, wire.status("result-response", answer.json(), task_id)))
             last = answer.json()
+    clock.close()
     return Seen(words, wire.error_code(last, ids[1]))
 
 
@@ -276,18 +280,24 @@ def test_the_pytest_fixture_takes_a_replay_folder(recorded: tuple[Path, dict[str
 def _bodies(http: httpx.Client, admin: str, provider: str, task_ids: list[str],
             words: list[dict[str, Any]]) -> None:
     """Poll each task at every checkpoint; keep the first body of each word per task."""
-    wire = spec(provider).wire
     now = 0.0
-    for at in CHECKPOINTS:
-        if at > now:
-            httpx.post(f"{admin}/_mock/clock/advance", json={"seconds": round(at - now, 3)})
-            now = at
-        for index, task_id in enumerate(task_ids):
-            call = wire.poll(task_id)
-            answer = http.request(call.method, call.path, params=call.params, json=call.json)
-            text = answer.text.replace(task_id, "<task>")
-            words[index].setdefault(str(wire.status("result-response", answer.json(), task_id)),
-                                    (answer.status_code, json.loads(text)))
+    with httpx.Client(base_url=admin) as clock:
+        for at in CHECKPOINTS:
+            if at > now:
+                clock.post("/_mock/clock/advance", json={"seconds": round(at - now, 3)})
+                now = at
+            _first_bodies(http, provider, task_ids, words)
+
+
+def _first_bodies(http: httpx.Client, provider: str, task_ids: list[str],
+                  words: list[dict[str, Any]]) -> None:
+    wire = spec(provider).wire
+    for index, task_id in enumerate(task_ids):
+        call = wire.poll(task_id)
+        answer = http.request(call.method, call.path, params=call.params, json=call.json)
+        text = answer.text.replace(task_id, "<task>")
+        words[index].setdefault(str(wire.status("result-response", answer.json(), task_id)),
+                                (answer.status_code, json.loads(text)))
 
 
 def test_a_verbatim_replay_reproduces_a_drifted_provider(tmp_path: Path) -> None:
@@ -365,3 +375,35 @@ def test_serve_replay_on_the_real_clock_keeps_the_offsets_within_a_poll_interval
     recorded_at = {int(s["rank"]): float(s["at"]) / 10 for s in failing.document["statuses"]}
     for rank in (1, 3):
         assert recorded_at[rank] - 0.01 <= first_seen[rank] <= recorded_at[rank] + interval + margin
+
+
+def test_a_replayed_task_serves_an_output_of_the_recorded_shape(
+    recorded: tuple[Path, dict[str, Seen]], tmp_path: Path
+) -> None:
+    """The recorded output was 320x180 and 1 s long: the replay's file is too, whatever
+    the request asked for (720p, 5 s)."""
+    folder, _ = recorded
+    provider = PROVIDERS[-1]
+    success = next(r for r in load_recordings(folder) if r.provider == provider
+                   and r.document["outcome"]["kind"] == "succeeded")
+    document = {**success.document, "output": {"url": None, "width": 320, "height": 180,
+                                               "duration": 1.0, "size": None}}
+    write_recording(document, tmp_path)
+    app = create_app(MockConfig(clock="virtual", jitter=0.0, provider=provider,
+                                replay=ReplaySettings(tuple(load_recordings(tmp_path)))))
+    wire = spec(provider).wire
+    sent = body(provider, "shape")
+    with serving(app) as live, httpx.Client(base_url=live.url, headers=AUTH) as http:
+        task_id = wire.task_id(sent, http.post(wire.submit(sent).path, json=sent).json())
+        assert task_id is not None
+        httpx.post(f"{live.url}/_mock/clock/advance", json={"seconds": 43})
+        call = wire.poll(task_id)
+        answer = http.request(call.method, call.path, params=call.params, json=call.json)
+        url = wire.output_url(answer.json(), task_id)
+        assert url is not None
+        content = httpx.get(url).content
+    with av.open(io.BytesIO(content)) as container:
+        stream = container.streams.video[0]
+        assert (stream.codec_context.width, stream.codec_context.height) == (320, 180)
+        assert container.duration is not None
+        assert container.duration / 1_000_000 == pytest.approx(1.0, abs=0.05)
