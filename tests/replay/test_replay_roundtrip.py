@@ -407,3 +407,30 @@ def test_a_replayed_task_serves_an_output_of_the_recorded_shape(
         assert (stream.codec_context.width, stream.codec_context.height) == (320, 180)
         assert container.duration is not None
         assert container.duration / 1_000_000 == pytest.approx(1.0, abs=0.05)
+
+
+def test_an_http_error_on_a_poll_is_recorded_with_its_offset() -> None:
+    """A 503 on the first poll (a scenario on the source) lands in ``errors``, not the timeline."""
+    provider = PROVIDERS[0]
+    wire = spec(provider).wire
+    source = create_app(MockConfig(clock="virtual", jitter=0.0, provider=provider))
+    observer = Observer(provider, clock=source.state.mock.clock.monotonic)
+    sent = body(provider, "an error")
+    with serving(source) as live:
+        proxy = create_proxy_app(provider, live.url, observer)
+        with serving(proxy) as front, httpx.Client(base_url=front.url, headers=AUTH) as http:
+            answer = http.post(wire.submit(sent).path, json=sent, headers={
+                "X-Mock-Scenario": "http-503;on=poll;times=1", "X-Mock-Progression": "time=0,2"})
+            task_id = wire.task_id(sent, answer.json())
+            assert task_id is not None
+            call = wire.poll(task_id)
+            statuses = [http.request(call.method, call.path, params=call.params,
+                                     json=call.json).status_code]
+            httpx.post(f"{live.url}/_mock/clock/advance", json={"seconds": 2})
+            statuses.append(http.request(call.method, call.path, params=call.params,
+                                         json=call.json).status_code)
+    assert statuses == [503, 200]
+    (document,) = recordings_from(observer.exchanges, provider, source="proxy", tool="test",
+                                  scrubber=observer.scrubber, when=_when())
+    assert [(e["at"], e["http_status"]) for e in document["errors"]] == [(0.0, 503)]
+    assert document["outcome"] == {"kind": "succeeded", "at": 2.0, "error_code": None}
