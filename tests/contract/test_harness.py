@@ -149,7 +149,8 @@ def test_a_client_without_a_deadline_is_stopped_at_twice_its_deadline_and_named(
     assert report.failed_checks == ("gives-up",), report.to_text()
     assert "never gave up on a task that never finishes" in report.to_text()
     assert "it was given a deadline of 1 s" in report.to_text()
-    assert 2.0 <= time.perf_counter() - started < 8.0  # stopped at 2 s, not the 30 s budget
+    # stopped at twice the 1 s deadline, not at the 30 s budget (a loaded machine adds seconds)
+    assert 2.0 <= time.perf_counter() - started < 20.0
 
 
 def test_an_async_adapter_is_awaited() -> None:
