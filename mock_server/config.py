@@ -23,6 +23,7 @@ from vidukit.mock_server.webhooks.policy import DEFAULT_SECRET, TARGETS
 
 if TYPE_CHECKING:
     from vidukit.mock_server.drift.profile import DriftProfile
+    from vidukit.mock_server.replay import ReplaySettings
 
 #: A fast real provider: a second in the queue, four seconds of generation.
 DEFAULT_PROGRESSION = "time=1,4"
@@ -77,6 +78,10 @@ class MockConfig:
     quotas: str | None = None
     #: A drift profile (mock_server.drift): answers rewritten as a changed provider would.
     drift: DriftProfile | None = None
+    #: Task recordings (mock_server.replay): a folder every finished task is written to, and
+    #: the recordings new tasks follow.
+    record_tasks: str | None = None
+    replay: ReplaySettings | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "api_keys", tuple(self.api_keys))

@@ -216,7 +216,10 @@ def _schemas() -> dict[str, Schema]:
                 "rules": {"type": "array", "items": _obj({
                     "scenario": STRING, "probability": NUMBER, "provider": _nullable(STRING),
                 })},
-            }),
+            }, progressions={"type": "array", "items": _obj({
+                "progression": STRING, "outcome": _nullable(STRING), "weight": NUMBER,
+                "provider": _nullable(STRING),
+            })}),
             "history": {"type": "array", "items": _obj(
                 {"seq": INT, "at": TIME, "provider": _nullable(STRING), "scenario": STRING},
                 source=STRING, path=_nullable(STRING), operation=_nullable(STRING),
@@ -232,7 +235,14 @@ def _schemas() -> dict[str, Schema]:
             })},
             "categories": {"type": "object", "additionalProperties": STRINGS},
             "category_notes": STRINGS,
-        }),
+        }, replay=_nullable(_obj({
+            "match": STRING,
+            "speed": NUMBER,
+            "recordings": {"type": "array", "items": _obj({
+                "name": STRING, "provider": STRING, "shape": STRING, "progression": STRING,
+                "outcome": STRING, "notes": {"type": "array", "items": STRING},
+            })},
+        }))),
         "Cleared": _obj({"cleared": INT}),
         "Quotas": _obj({
             "profile": STRING,

@@ -12,6 +12,7 @@ task scenarios
     forever), ``expired-url`` (succeeds, but its output URL answers as
     expired storage at once; `vidukit.mock_server.media` serves that) and
     ``extra-fields`` (every answer about the task carries undeclared fields),
+    ``replay`` (the task follows a task recording: `vidukit.mock_server.replay`),
     and the SDK forms of `FORM_OUTCOMES` (answers an official SDK is coded
     for, on the providers that have them).
 
@@ -97,6 +98,12 @@ def _times(text: str) -> int:
     if not 1 <= value <= 1_000_000:
         raise ValueError("expected a count >= 1 or 'all'")
     return value
+
+
+def _recording_name(text: str) -> str:
+    if not text or not all(c.isalnum() or c in "._-" for c in text):
+        raise ValueError("expected a recording name (letters, digits, '.', '_', '-')")
+    return text
 
 
 def _choice(*allowed: str) -> Callable[[str], str]:
@@ -242,6 +249,15 @@ _ENTRIES: tuple[Entry, ...] = (
     _form("duration-string", "the finished task's output duration is a string"),
     _form("usage-detail", "the finished task's usage carries quantity, unit_price and extra_info"),
     Entry("stuck", "task", "task", "the task reaches processing and stays there forever"),
+    Entry(
+        "replay",
+        "task",
+        "task",
+        "the task follows a task recording (serve --replay DIR): its statuses at the "
+        "recorded offsets, its failure code and output shape",
+        {"name": Param(_recording_name, None, "the recording's name (default: the next one "
+                       "by the server's --replay-match rule)")},
+    ),
     Entry(
         "expired-url",
         "task",

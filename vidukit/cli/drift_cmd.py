@@ -100,7 +100,8 @@ def register(subparsers: Any) -> None:
                         help="print what would be sent (key redacted) and stop")
     parser.add_argument("--record", metavar="DIR", type=opt.output_path,
                         help="save scrubbed exchanges under DIR/<provider>/recorded/ "
-                             "(DIR is a fixtures root)")
+                             "(DIR is a fixtures root) and each task's timeline under "
+                             "DIR/<provider>/tasks/ (docs/guide/replay.md)")
     parser.add_argument("--propose-patch", metavar="DIR", type=opt.output_path,
                         help="write one JSON Patch per schema file that would accept what "
                              "was observed (for review; never applied)")
@@ -279,12 +280,24 @@ def _probe(args: argparse.Namespace, plan: Plan, base_url: str, key: str) -> int
 
 
 def save_recording(observer: Any, root: Path, source: str, secrets: tuple[str, ...],
-                   say: Callable[[str], None] = _say) -> None:
+                   say: Callable[[str], None] = _say, *, kind: str = "drift") -> None:
+    """The exchanges as fixtures, and each task they followed as a task recording."""
     from vidukit.drift.record import record
+    from vidukit.recordings.document import TASKS_DIR, write_recording
+    from vidukit.recordings.exchanges import recordings_from
 
     written = record(observer.exchanges, root, provider=observer.provider, source=source,
                      secrets=secrets)
     say(f"recorded {len(written)} exchange(s) under {root / observer.provider / 'recorded'}")
+    for secret in secrets:
+        observer.scrubber.add_secret(secret)
+    documents = recordings_from(observer.exchanges, observer.provider, source=kind,
+                                tool=f"vidukit {kind} --record", scrubber=observer.scrubber,
+                                when=datetime.now(UTC))
+    for document in documents:
+        write_recording(document, root)
+    say(f"recorded {len(documents)} task timeline(s) under "
+        f"{root / observer.provider / TASKS_DIR}")
 
 
 def save_patches(observer: Any, directory: Path, say: Callable[[str], None] = _say) -> None:

@@ -142,6 +142,40 @@ def register(subparsers: Any) -> None:
         "rename-terminal) or a YAML/JSON profile file",
     )
     parser.add_argument(
+        "--record-tasks",
+        type=opt.output_path,
+        metavar="DIR",
+        help="write every finished task as a task recording under DIR/<provider>/tasks/ "
+        "(docs/guide/replay.md)",
+    )
+    parser.add_argument(
+        "--replay",
+        metavar="DIR",
+        help="new tasks follow the task recordings under DIR (their statuses at the "
+        "recorded offsets, failure codes and output shapes)",
+    )
+    parser.add_argument(
+        "--replay-match",
+        choices=("order", "shape", "named"),
+        default="order",
+        help="which recording a new task follows: the next in name order (order), the "
+        "next with the same request shape (shape), or only the one it names (named); "
+        "X-Mock-Replay: NAME picks one",
+    )
+    parser.add_argument(
+        "--replay-speed",
+        type=_speed,
+        default=1.0,
+        metavar="FACTOR",
+        help="play recorded durations this many times faster (1; for a real clock)",
+    )
+    parser.add_argument(
+        "--replay-verbatim",
+        action="store_true",
+        help="answer replayed tasks' polls with the recorded answers themselves (reproduce a "
+        "drift), where the recording kept them, instead of the provider's valid rendering",
+    )
+    parser.add_argument(
         "--store",
         type=_store,
         default="memory",
@@ -164,6 +198,13 @@ def register(subparsers: Any) -> None:
 
 #: uvicorn's log levels (``uvicorn.config.LOG_LEVELS``), named here so parsing imports nothing.
 LOG_LEVELS = ("critical", "error", "warning", "info", "debug", "trace")
+def _speed(text: str) -> float:
+    value = opt.number(0)(text)
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"expected a number above 0, got {text!r}")
+    return value
+
+
 def _store(text: str) -> str:
     """``--store``: the URL grammar, and for ``sqlite:PATH`` a folder that exists."""
     from vidukit.mock_server.storage.url import parse_store_url
@@ -198,6 +239,16 @@ def banner(state: MockState, origin: str) -> list[str]:
         from vidukit.mock_server.storage import parse_store_url
 
         lines.append(f"  store: {parse_store_url(state.config.store).display()}")
+    if state.replayer is not None:
+        replay = state.replayer.settings
+        lines.append(f"  replay: {len(state.replayer.plans)} task recording(s), match "
+                     f"{replay.match}, speed {replay.speed:g}"
+                     + (", verbatim" if replay.verbatim else ""))
+    if state.config.record_tasks is not None:
+        lines.append(f"  recording finished tasks under {state.config.record_tasks}")
+    if state.scenarios.file.progressions:
+        lines.append(f"  progressions: {len(state.scenarios.file.progressions)} from "
+                     f"{state.scenarios.file.source}")
     if state.scenarios.rules or state.quotas.settings.active:
         lines.append(
             f"  faults: {len(state.scenarios.rules)} scenario rule(s), seed "
