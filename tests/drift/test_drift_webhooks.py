@@ -17,7 +17,10 @@ from typing import Any
 import pytest
 from drift_support import ENV, KEY, PROVIDERS, load, mock_app, named
 
+from vidukit.catalogue import data_root
 from vidukit.cli import main
+from vidukit.drift.analyse import Analyser
+from vidukit.drift.callbacks import Arrival, CallbackSettings, judge
 from vidukit.mock_server import MockConfig, create_app
 from vidukit.mock_server.drift import parse_profile
 from vidukit.mock_server.testing import serving
@@ -137,3 +140,35 @@ def test_the_dry_run_shows_where_the_callback_goes(capsys: pytest.CaptureFixture
     out = capsys.readouterr().out
     assert "# submit (with the callback URL)" in out
     assert "webhook=https://tunnel.example/cb" in out
+
+
+# --------------------------------------------------------------------------- judge, alone
+
+def _arrival(body: bytes, headers: dict[str, str] | None = None, at: float = 1.0) -> Arrival:
+    return Arrival("/hooks", headers or {}, body, at)
+
+
+def _judge(provider: str, *arrivals: Arrival, secret: str | None = None) -> set[Any]:
+    settings = CallbackSettings(url="https://tunnel.example/hooks", wait=5.0, late=30.0)
+    found = judge(provider, list(arrivals), 0.0, settings, secret, Analyser(provider))
+    return {(f.message, f.kind, f.path) for f in found}
+
+
+def test_an_off_schema_callback_is_named_with_the_usual_kinds() -> None:
+    body = load(data_root("fixtures") / "novita" / "webhook" / "valid" / "succeed.json")
+    assert _judge("novita", _arrival(json.dumps(body).encode())) == set()
+    del body["event_type"]  # required by the webhook page's event shape
+    body["payload"]["task"]["status"] = "TASK_STATUS_FINISHED"
+    assert _judge("novita", _arrival(json.dumps(body).encode())) == {
+        (WEBHOOK, "missing-field", "/event_type"),
+        (WEBHOOK, "status-value", "/payload/task/status")}
+    assert _judge("novita", _arrival(b"<html>ok</html>")) == {(WEBHOOK, "not-json", "")}
+
+
+def test_an_unsigned_callback_of_a_provider_that_signs_is_named() -> None:
+    body = (data_root("fixtures") / "wavespeed" / "webhook" / "valid" / "completed.json"
+            ).read_bytes()
+    assert _judge("wavespeed", _arrival(body), secret=DEFAULT_SECRET) == {
+        (WEBHOOK, "webhook-unsigned", "")}
+    assert _judge("wavespeed", _arrival(body)) == set()  # no secret: not checked (a note)
+    assert _judge("novita", _arrival(body, at=31.0)) >= {(WEBHOOK, "webhook-late", "")}
