@@ -93,7 +93,8 @@ def test_the_callback_wait_suggested_fits_in_the_deadline() -> None:
 
 
 def test_verify_names_a_lost_callback_in_its_report() -> None:
-    """(The catches and their controls, on every provider: tests/contract/test_broken_clients.py.)"""
+    """The report names the lost callback (catches and controls on every provider:
+    tests/contract/test_broken_clients.py)."""
     from examples.broken.wavespeed_webhook import webhook_without_fallback
 
     caught = verify_client("wavespeed", webhook_without_fallback, mode="webhook", examples=1,
