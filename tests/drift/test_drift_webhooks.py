@@ -87,6 +87,7 @@ def test_a_badly_signed_callback_is_named_and_no_secret_shows(
     assert status == 1
     text = json.dumps(report) + output.out + output.err
     assert KEY not in text and DEFAULT_SECRET not in text
+    assert "t0k3n" not in text  # the public callback URL is scrubbed like a key
 
 
 def test_a_late_callback_is_named(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
