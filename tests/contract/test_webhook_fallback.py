@@ -6,10 +6,12 @@ as ``GET /_mock/webhooks`` shows it (a ``lost`` delivery has no attempts).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from hypothesis import strategies as st
 
+from examples.wavespeed_webhook_client import WebhookInbox, run_webhook_adapter
 from vidukit.contract_tests.checks import REGISTRY, AdapterRun, CheckContext
 from vidukit.contract_tests.harness import Behaviour, verify_client
 from vidukit.contract_tests.harness._webhook import MAX_CALLBACK_WAIT, callback_wait
@@ -104,3 +106,34 @@ def test_verify_names_a_lost_callback_in_its_report() -> None:
     text = caught.to_text()
     assert "callback delivery: lost" in text
     assert "no callback reached the client (lost: the provider never sent it)" in text
+
+
+class _AcksAndDrops(WebhookInbox):
+    """A receiver that answers 200 and loses the body (it 'queues' it nowhere)."""
+
+    def receive(self, headers: Mapping[str, str], raw_body: bytes) -> int:
+        return 200
+
+
+def test_a_receiver_that_answers_200_and_drops_the_body_is_judged_as_documented() -> None:
+    """The journal shows the callback delivered: webhook-fallback stays out of it. A client
+    that still polls after its wait passes (it loses time, not the video); one that trusts
+    the callback alone reports failed against an accepted success: webhook-outcome."""
+    from examples.broken.wavespeed_webhook import _CallbackOnly
+
+    plain = st.just(Behaviour())
+    options: dict[str, Any] = {"mode": "webhook", "examples": 1, "seed": 1,
+                               "transient_faults": False, "shrink_seconds": 0,
+                               "behaviour_strategy": plain}
+
+    def polls_after(request: dict[str, Any], endpoint: dict[str, Any]) -> dict[str, Any]:
+        return run_webhook_adapter(request, endpoint, _AcksAndDrops)
+
+    def trusts_callback(request: dict[str, Any], endpoint: dict[str, Any]) -> dict[str, Any]:
+        return run_webhook_adapter(request, endpoint, _AcksAndDrops, _CallbackOnly)
+
+    survived = verify_client("wavespeed", polls_after, **options)
+    assert survived.passed, survived.to_text()
+    lost = verify_client("wavespeed", trusts_callback, **options)
+    assert "webhook-outcome" in lost.failed_checks, lost.to_text()
+    assert "webhook-fallback" not in lost.failed_checks
