@@ -102,6 +102,8 @@ class _WithCallback:
 def callback_secret(client: PollingClient, provider: str) -> str | None:
     """The secret that verifies *provider*'s callbacks, where it serves one; else None."""
     signing = spec(provider).signing
+    if signing is not None and not signing.needs_secret:
+        return ""  # verified with the provider's published key, no shared secret
     if signing is None or signing.secret_path is None:
         return None
     node = client.api.call("GET", signing.secret_path)

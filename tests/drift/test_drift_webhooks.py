@@ -173,3 +173,22 @@ def test_an_unsigned_callback_of_a_provider_that_signs_is_named() -> None:
         (WEBHOOK, "webhook-unsigned", "")}
     assert _judge("wavespeed", _arrival(body)) == set()  # no secret: not checked (a note)
     assert _judge("novita", _arrival(body, at=31.0)) >= {(WEBHOOK, "webhook-late", "")}
+
+
+def test_a_provider_verified_by_public_key_needs_no_secret(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A spec whose signing needs no shared secret (a published key) is verified with ''."""
+    from types import SimpleNamespace
+
+    import vidukit.drift.probe as probe_module
+    from vidukit.drift.observer import Observer
+    from vidukit.drift.probe import Plan, Probe
+
+    plan = Plan(provider="wavespeed", submit_body={}, invalid=(), estimated_cost_usd=None,
+                summary="")
+    settings = CallbackSettings(url="https://tunnel.example/hooks")
+    keyless = SimpleNamespace(signing=SimpleNamespace(needs_secret=False))
+    monkeypatch.setattr(probe_module, "spec", lambda provider: keyless)
+    probe = Probe(plan, "http://127.0.0.1:9", KEY, Observer("wavespeed"), callbacks=settings)
+    assert probe._callback_secret() == ""
+    assert probe.notes == []

@@ -252,6 +252,8 @@ class Probe:
         signing = spec(self.plan.provider).signing
         if signing is None:
             return None
+        if not signing.needs_secret:
+            return ""
         secret = self.callbacks.secret if self.callbacks is not None else None
         if secret is None and signing.secret_path is not None:
             assert self.http is not None

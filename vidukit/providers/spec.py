@@ -73,6 +73,9 @@ class Signing:
     #: (the drift probe then takes it from ``--webhook-secret-env``).
     secret_path: str | None = None
     secret_pointer: str = ""
+    #: False where a callback verifies without a shared secret (a public key the provider
+    #: publishes): `verify` is then called with an empty secret.
+    needs_secret: bool = True
 
 
 @dataclass(frozen=True)
