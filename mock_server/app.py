@@ -134,6 +134,7 @@ def create_app(config: MockConfig | None = None) -> MockApp:
             timeout=config.webhook_timeout,
             targets=config.webhook_targets,
             max_deliveries=max(config.journal_max_entries, 100),
+            drift=config.drift.callbacks() if config.drift is not None else None,
         ),
         quotas=Quotas(engine=engine, store=store, clock=clock, settings=config.quota_settings),
         scenarios=Scenarios(

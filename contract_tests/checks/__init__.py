@@ -20,6 +20,9 @@ from vidukit.contract_tests.checks import _discipline  # noqa: F401
 from vidukit.contract_tests.checks import _webhook  # noqa: F401
 
 # isort: split
+from vidukit.contract_tests.checks import _fallback  # noqa: F401
+
+# isort: split
 from vidukit.contract_tests.checks._context import (
     RETRYABLE_FAULTS,
     STUCK,

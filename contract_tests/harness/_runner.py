@@ -46,6 +46,7 @@ from vidukit.contract_tests.harness._watch import PollWatch
 from vidukit.contract_tests.harness._webhook import (
     MODES,
     WebhookReceiver,
+    callback_wait,
     settle,
     webhook_behaviours,
 )
@@ -53,6 +54,7 @@ from vidukit.errors import ToolkitError, UnknownProvider
 
 STRICT_RETRIES = "strict-retries"
 WEBHOOK_OUTCOME = "webhook-outcome"
+WEBHOOK_FALLBACK = "webhook-fallback"
 DEFAULT_EXAMPLES = 25
 #: Seconds one adapter call may take: room for a few retries with 1-2 s back-off.
 DEFAULT_BUDGET = 30.0
@@ -139,7 +141,7 @@ def select_checks(
 ) -> list[Check]:
     """The checks a run uses; `UnknownCheck` (a `ToolkitError`) for an unknown name."""
     enable = ((STRICT_RETRIES,) if strict_retries else ()) + (
-        (WEBHOOK_OUTCOME,) if mode == "webhook" else ())
+        (WEBHOOK_OUTCOME, WEBHOOK_FALLBACK) if mode == "webhook" else ())
     return REGISTRY.select(checks, skip, enable=enable)
 
 
@@ -171,8 +173,9 @@ def run_example(
     client for its task; on a stuck task, a client still waiting after `give_up_after`
     is stopped. ``seen["poll_timeout"]`` is the deadline given.
 
-    With a *receiver* (webhook mode) the endpoint also carries ``webhook_url`` and
-    ``webhook_receiver``, and ``seen["options"]`` the mock's webhook journal.
+    With a *receiver* (webhook mode) the endpoint also carries ``webhook_url``,
+    ``webhook_receiver`` and ``callback_timeout`` (`callback_wait`), and
+    ``seen["options"]`` the mock's webhook journal.
     """
     mock.reset()
     mock.arrange(provider, behaviour)
@@ -181,7 +184,8 @@ def run_example(
                 "poll_interval": poll_interval, "poll_timeout": deadline}
     slot = receiver.open() if receiver is not None else None
     if slot is not None:
-        endpoint.update(webhook_url=slot.url, webhook_receiver=slot)
+        endpoint.update(webhook_url=slot.url, webhook_receiver=slot,
+                        callback_timeout=callback_wait(deadline))
     watch = PollWatch(mock, provider, give_up_after=give_up_after(behaviour, deadline))
     run = call_adapter(adapter, request, endpoint, budget, watch=watch)
     seen: dict[str, Any] = {"exchange": mock.journal(provider), "tasks": mock.tasks(provider),
@@ -234,7 +238,8 @@ def verify_client(
     already running on the real clock; by default one is started on a socket
     in this process. *mode* ``"webhook"`` verifies a webhook-driven client: the
     endpoint carries a callback URL on a loopback receiver the harness runs
-    (`vidukit.contract_tests.harness._webhook`) and ``webhook-outcome`` joins the checks.
+    (`vidukit.contract_tests.harness._webhook`) and ``webhook-outcome`` and
+    ``webhook-fallback`` join the checks.
     Raises `ToolkitError` subclasses for usage errors and `HarnessError` when
     the mock cannot be driven.
     """

@@ -88,7 +88,8 @@ OUTCOME: Schema = {
     "description": "succeed, stay-processing, fail or fail:<the provider's error code>",
 }
 #: `WebhookOptions.parse`'s comma-separated list ("" for none).
-_OPTION = r"(duplicate(=([1-9]|10))?|delay=[0-9]{1,4}|out-of-order(=[0-9]{1,4})?|bad-signature)"
+_OPTION = (r"(duplicate(=([1-9]|10))?|delay=[0-9]{1,4}|out-of-order(=[0-9]{1,4})?"
+           r"|bad-signature|lost)")
 WEBHOOK_OPTIONS: Schema = {
     "type": "string",
     "pattern": rf"^({_OPTION}(,{_OPTION})*)?$",
@@ -143,7 +144,7 @@ def _schemas() -> dict[str, Schema]:
         "url": STRING,
         "part": INT,
         "parts": INT,
-        "state": {"enum": ["scheduled", "held", "delivered", "gave-up"]},
+        "state": {"enum": ["scheduled", "held", "delivered", "gave-up", "lost"]},
         "options": STRING,
         "finished_at": TIME,
         "next_attempt_at": _nullable(TIME),

@@ -13,6 +13,8 @@ task scenarios
     expired storage at once; `vidukit.mock_server.media` serves that) and
     ``extra-fields`` (every answer about the task carries undeclared fields),
     ``replay`` (the task follows a task recording: `vidukit.mock_server.replay`),
+    ``webhook-lost`` (the callback URL is taken, the callback never sent) and
+    ``webhook-late`` (the callback is sent long after the task ended),
     and the SDK forms of `FORM_OUTCOMES` (answers an official SDK is coded
     for, on the providers that have them).
 
@@ -74,6 +76,13 @@ def _milliseconds(text: str) -> float:
     value = float(text)
     if not math.isfinite(value) or not 0 <= value <= MAX_LATENCY_SECONDS * 1000:
         raise ValueError(f"expected milliseconds in [0, {MAX_LATENCY_SECONDS * 1000:g}]")
+    return value
+
+
+def _late_seconds(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value) or not 0 <= value <= 86_400:
+        raise ValueError("expected seconds in [0, 86400]")
     return value
 
 
@@ -263,6 +272,23 @@ _ENTRIES: tuple[Entry, ...] = (
         "task",
         "task",
         "the task succeeds but its output URL answers as expired storage at once",
+    ),
+    Entry(
+        "webhook-lost",
+        "task",
+        "task",
+        "the task takes its callback URL as usual and its callback is never sent (the "
+        "webhook journal shows it lost): a client must learn the outcome by polling",
+        providers=frozenset(pid for pid, s in specs().items() if s.webhook is not None),
+    ),
+    Entry(
+        "webhook-late",
+        "task",
+        "task",
+        "the task's callback is sent only after= seconds (mock clock) after the task ended: "
+        "past the deadline a client waits for it",
+        {"after": Param(_late_seconds, 900.0, "seconds after the task ended (0-86400)")},
+        providers=frozenset(pid for pid, s in specs().items() if s.webhook is not None),
     ),
     Entry(
         "extra-fields",

@@ -71,6 +71,7 @@ from vidukit.mock_server.scenarios.transport import (
 )
 from vidukit.mock_server.storage import TaskStore
 from vidukit.mock_server.tasks import Outcome, Task
+from vidukit.mock_server.webhooks.dispatcher import QUIRK_META
 
 if TYPE_CHECKING:
     from vidukit.mock_server.providers.context import Exchange, Handler
@@ -503,6 +504,10 @@ class Scenarios:
             task.meta["expired"] = True
         elif name == EXTRA_FIELDS:
             task.meta[EXTRA_FIELDS] = True
+        elif name == "webhook-lost":
+            task.meta[QUIRK_META] = "lost"
+        elif name == "webhook-late":
+            task.meta[QUIRK_META] = f"delay={scenario['after']:g}"
         elif name in FORM_OUTCOMES:
             if FORM_OUTCOMES[name] == "fail" and task.outcome.kind != "fail":
                 # A failure code already chosen (X-Mock-Outcome: fail:<code>) is kept.

@@ -78,6 +78,9 @@ class _Watch:
     options: WebhookOptions
 
 
+#: The task meta key a task scenario writes its callback quirk into (options text form).
+QUIRK_META = "webhook_quirk"
+
 #: Set by `Webhooks.prepare` on the submit path, read by the creation hook in the same
 #: request (one submit may create several tasks: Runware's arrays).
 _PENDING: ContextVar[_Pending | None] = ContextVar("vidukit_webhook_pending", default=None)
@@ -100,6 +103,7 @@ class Webhooks:
         timeout: float | None = None,
         targets: str = "any",
         max_deliveries: int = 1000,
+        drift: Mapping[str, WebhookOptions] | None = None,
     ) -> None:
         if targets not in TARGETS:
             raise ValueError(f"webhook targets must be one of {TARGETS}, not {targets!r}")
@@ -110,6 +114,9 @@ class Webhooks:
         self.timeout = timeout
         self.targets = targets
         self.max_deliveries = max_deliveries
+        #: Provider -> the quirks a drift profile gives every callback of that provider (a
+        #: provider that drops or mis-signs its callbacks: `vidukit.mock_server.drift`).
+        self.drift: Mapping[str, WebhookOptions] = dict(drift or {})
         self._configured = (secret, WebhookOptions())
         self.secret, self.default_options = self._configured
         #: Watched tasks and deliveries live in the store: a persistent store keeps them
@@ -163,6 +170,7 @@ class Webhooks:
         if taken is None:  # another instance saw it end first and schedules it (or a reset)
             return
         watch = _Watch(*taken)
+        watch.options = self._effective(task, watch.options)
         provider = self.providers.get(task.provider)
         if provider is None or provider.render_webhook is None:
             return
@@ -196,11 +204,28 @@ class Webhooks:
                 finished_at=at,
                 due=at + watch.options.delay,
                 copies_left=watch.options.duplicates,
+                state="lost" if watch.options.lost else "scheduled",
             )
             self._book.add(delivery)  # once per event id, whoever else saw the task end
         if seq and seq % 32 == 0:  # the journal bound, checked now and then: it reads all
             self._trim()
         self._poke()
+
+    def _effective(self, task: Task, options: WebhookOptions) -> WebhookOptions:
+        """*options* with the task scenario's quirk (``meta["webhook_quirk"]``, the
+        ``webhook-lost`` and ``webhook-late`` scenarios) and the drift profile's added."""
+        quirk = task.meta.get(QUIRK_META)
+        if isinstance(quirk, str) and quirk:
+            try:
+                options = options.merged(WebhookOptions.parse(quirk))
+            except ValueError:  # written by the scenario controller: cannot happen
+                logger.exception("task %s carries a bad webhook quirk %r", task.id, quirk)
+        drifted = self.drift.get(task.provider)
+        if drifted is not None:
+            options = options.merged(drifted)
+        if options.bad_signature and not policy_for(task.provider).signed:
+            options = dataclasses.replace(options, bad_signature=False)
+        return options
 
     def _fallback_origin(self) -> str:
         return self._last_origin or _FALLBACK_ORIGIN
@@ -468,4 +493,4 @@ class Webhooks:
         }
 
 
-__all__ = ["EPSILON", "Webhooks", "event_id"]
+__all__ = ["EPSILON", "QUIRK_META", "Webhooks", "event_id"]

@@ -113,6 +113,20 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--expected-duration", type=_seconds, default=300.0, metavar="S",
                         help="how long a task is expected to take: a status vidukit does not "
                              "know, still repeating after this long, ends the polls (300)")
+    parser.add_argument("--webhook-url", metavar="PUBLIC_URL", type=opt.http_url,
+                        help="also register this callback URL on the probe task and report a "
+                             "callback that never came, came late, unsigned, badly signed or "
+                             "off-schema (PUBLIC_URL must reach --webhook-port, e.g. a tunnel)")
+    parser.add_argument("--webhook-port", type=opt.port, default=8787, metavar="PORT",
+                        help="the local port (127.0.0.1) the callback receiver listens on, "
+                             "where PUBLIC_URL is forwarded (8787)")
+    parser.add_argument("--webhook-wait", type=_seconds, default=120.0, metavar="S",
+                        help="how long after the task's end to wait for the callback (120)")
+    parser.add_argument("--webhook-late", type=_seconds, default=30.0, metavar="S",
+                        help="a callback later than this after the task's end is late (30)")
+    parser.add_argument("--webhook-secret-env", metavar="VAR",
+                        help="environment variable holding the secret that verifies callbacks "
+                             "(default: fetched with the key where the provider serves it)")
     add_report_options(parser)
     parser.add_argument("--html", metavar="FILE", type=opt.output_path,
                         help="also write a self-contained HTML report (findings, exchanges, "
@@ -202,13 +216,19 @@ def _estimate(plan: Plan, args: argparse.Namespace) -> None:
                            f"${args.max_cost:g}")
 
 
-def _dry_run(plan: Plan, base_url: str) -> str:
+def _dry_run(plan: Plan, base_url: str, webhook_url: str | None = None) -> str:
+    from vidukit.drift.callbacks import place
     from vidukit.drift.wire import wire
 
     facts = wire(plan.provider)
     calls = [(f"invalid:{rule}", facts.submit(body), True) for rule, body in plan.invalid]
     calls.append(("no-key", facts.submit(plan.submit_body), False))
-    calls.append(("submit", facts.submit(plan.submit_body), True))
+    submit = facts.submit(plan.submit_body)
+    if webhook_url:
+        body, extra = place(plan.provider, plan.submit_body, webhook_url)
+        submit = facts.submit(body)
+        submit = replace(submit, params={**(submit.params or {}), **extra} or None)
+    calls.append(("submit" + (" (with the callback URL)" if webhook_url else ""), submit, True))
     calls.append(("poll (until finished, then once more)", facts.poll("<task id>"), True))
     calls.append(("unknown-task", facts.poll("<random uuid>"), True))
     lines = []
@@ -249,9 +269,11 @@ def run(args: argparse.Namespace) -> int:
 
         check_writable(args.html)
     plan = build_plan(provider, args.image)
+    if args.webhook_url and spec(provider).webhook is None:
+        raise ToolkitError(f"{provider} takes no callback URL: --webhook-url does not apply")
     _estimate(plan, args)
     if args.dry_run:
-        sys.stdout.write(_dry_run(plan, base_url))
+        sys.stdout.write(_dry_run(plan, base_url, args.webhook_url))
         return 0
     return _probe(args, plan, base_url, key)
 
@@ -261,12 +283,17 @@ def _probe(args: argparse.Namespace, plan: Plan, base_url: str, key: str) -> int
     from vidukit.drift.probe import Polling, Probe
     from vidukit.drift.render import render
 
-    observer = Observer(args.provider, secrets=(key,), mock_timings=mock_timings())
+    callbacks = _callback_settings(args)
+    secrets = (key,) if callbacks is None or callbacks.secret is None else (key, callbacks.secret)
+    observer = Observer(args.provider, secrets=secrets, mock_timings=mock_timings())
     polling = replace(Polling(), interval=args.poll_interval,
                       max_interval=max(args.poll_interval, 30.0), timeout=args.timeout,
                       expected=args.expected_duration)
-    Probe(plan, base_url, key, observer, polling=polling, progress=_say).run()
+    probe = Probe(plan, base_url, key, observer, polling=polling, progress=_say,
+                  callbacks=callbacks)
+    probe.run()
     report = observer.report(mode="probe", source=base_url, cost=plan.estimated_cost_usd)
+    report.notes.extend(probe.notes)
     write_report(render(report, args.format, args.fail_on), args.output)
     if args.html:
         from vidukit.reports import drift_html, write_html
@@ -277,6 +304,21 @@ def _probe(args: argparse.Namespace, plan: Plan, base_url: str, key: str) -> int
     if args.propose_patch:
         save_patches(observer, Path(args.propose_patch))
     return 1 if report.fails(args.fail_on) else 0
+
+
+def _callback_settings(args: argparse.Namespace) -> Any:
+    """``--webhook-*`` as `CallbackSettings`; None without ``--webhook-url``."""
+    from vidukit.drift.callbacks import CallbackSettings
+
+    if not args.webhook_url:
+        return None
+    secret = None
+    if args.webhook_secret_env:
+        secret = os.environ.get(args.webhook_secret_env, "")
+        if not secret:
+            raise ToolkitError(f"--webhook-secret-env: {args.webhook_secret_env} is not set")
+    return CallbackSettings(url=args.webhook_url, port=args.webhook_port, wait=args.webhook_wait,
+                            late=args.webhook_late, secret=secret)
 
 
 def save_recording(observer: Any, root: Path, source: str, secrets: tuple[str, ...],

@@ -138,8 +138,9 @@ def register(subparsers: Any) -> None:
         "--drift",
         metavar="PROFILE|FILE",
         help="answer as a drifted provider: rename-field, new-enum-value, new-status, "
-        "error-shape, reorder-states, rename-terminal, all (comma list; all leaves out "
-        "rename-terminal) or a YAML/JSON profile file",
+        "error-shape, reorder-states, rename-terminal, drop-callbacks, bad-callback-signature, "
+        "all (comma list; all leaves out rename-terminal and the callback profiles) or a "
+        "YAML/JSON profile file",
     )
     parser.add_argument(
         "--record-tasks",

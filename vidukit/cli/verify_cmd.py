@@ -65,7 +65,8 @@ def register(subparsers: Any) -> None:
                              "strike a few times")
     parser.add_argument("--mode", choices=("poll", "webhook"), default="poll",
                         help="webhook: the client registers a callback on the harness's "
-                             "loopback receiver (adds the webhook-outcome check)")
+                             "loopback receiver (adds the webhook-outcome and webhook-fallback "
+                             "checks)")
     parser.add_argument("--poll-rate-limit", type=_positive(float), default=None, metavar="R",
                         help="highest sustained polls per second (default 10)")
     parser.add_argument("--budget", type=_positive(float), default=None, metavar="SECONDS",

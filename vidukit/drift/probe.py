@@ -14,6 +14,11 @@ What it sends, in order, each judged by the `Observer`:
    timeout would only delay the report;
 4. a poll for a task id that does not exist (expected: refused).
 
+With `CallbackSettings` (``--webhook-url``) the valid request also carries the
+callback URL, a loopback receiver runs for the whole probe, and once the task
+has finished the probe waits for the callback and judges it
+(`vidukit.drift.callbacks`).
+
 The plan (bodies and cost) is built by the caller from the capability matrix
 and the fixtures, so this module only talks HTTP. Transient answers (429,
 5xx, dropped connections) are retried a bounded number of times, like the
@@ -27,16 +32,19 @@ from __future__ import annotations
 import time
 import uuid
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from contextlib import ExitStack
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import httpx
 
+from vidukit.drift.callbacks import CallbackReceiver, CallbackSettings, judge, place, secret_from
 from vidukit.drift.mock_clock import virtual_clock_hint
 from vidukit.drift.observer import Exchange, Expect, Observer
 from vidukit.drift.report import Finding
 from vidukit.drift.wire import SUCCEEDED, TERMINAL, Call
 from vidukit.errors import ToolkitError
+from vidukit.providers import spec
 
 _TRANSIENT = frozenset({429, 500, 502, 503, 504})
 
@@ -83,19 +91,30 @@ class Probe:
     sleep: Callable[[float], None] = time.sleep
     attempts: int = 4
     http: httpx.Client | None = None
+    #: ``--webhook-url``: register a callback on the task and judge what comes.
+    callbacks: CallbackSettings | None = None
+    #: What the report should say beside its findings (a check that could not run).
+    notes: list[str] = field(default_factory=list)
+    _finished_at: float | None = field(default=None, init=False)
 
     def run(self) -> None:
         own = self.http is None
         self.http = self.http or httpx.Client(timeout=60.0, follow_redirects=True)
+        stack = ExitStack()
         try:
+            receiver = (stack.enter_context(CallbackReceiver(self.callbacks.port))
+                        if self.callbacks is not None else None)
             self._invalid_requests()
             task_id = self._submit()
             if task_id is not None:
                 last = self._poll(task_id)
                 if last is not None:
                     self._fetch_output(task_id, last)
+            if receiver is not None:
+                self._judge_callbacks(receiver)
             self._unknown_task()
         finally:
+            stack.close()
             if own:
                 self.http.close()
 
@@ -112,7 +131,15 @@ class Probe:
     def _submit(self) -> str | None:
         wire = self.observer.wire
         self.progress(f"submitting the cheapest request ({self.plan.summary})")
-        exchange = self._send(wire.submit(self.plan.submit_body), "accept", "submit")
+        call = wire.submit(self.plan.submit_body)
+        if self.callbacks is not None:
+            body, query = place(self.plan.provider, self.plan.submit_body, self.callbacks.url)
+            call = wire.submit(body)
+            call = replace(call, params={**(call.params or {}), **query} or None)
+            # A public callback URL is a door into the user's machine: kept out of the report.
+            self.observer.scrubber.add_secret(self.callbacks.url)
+            self.progress("registering the callback URL (--webhook-url) on the task")
+        exchange = self._send(call, "accept", "submit")
         if not 200 <= exchange.status < 300:
             return None
         task_id = wire.task_id(exchange.request_json, exchange.response_json)
@@ -139,6 +166,7 @@ class Probe:
             elapsed = max(time.monotonic() - started, waited)
             self.progress(f"task {task_id}: {word or '(no status)'} after {elapsed:.1f} s")
             if wire.ranks.get(word or "") in TERMINAL:
+                self._finished_at = time.monotonic()
                 self.progress("confirming the finished status")
                 self._send(wire.poll(task_id), "accept", "confirm")
                 return exchange
@@ -203,6 +231,46 @@ class Probe:
                 f"the output URL answered {reason} with {size} bytes"))
         else:
             self.progress(f"output: {size} bytes")
+
+    def _judge_callbacks(self, receiver: CallbackReceiver) -> None:
+        settings = self.callbacks
+        assert settings is not None
+        if self._finished_at is None:
+            self.notes.append("callbacks not judged: the task never showed a finished status")
+            return
+        self.progress(f"waiting up to {settings.wait:g} s for the callback")
+        arrivals = receiver.wait(self._finished_at + settings.wait)
+        self.progress(f"callbacks received: {len(arrivals)}")
+        self.observer.messages.add("webhook")
+        secret = self._callback_secret()
+        for finding in judge(self.plan.provider, arrivals, self._finished_at, settings, secret,
+                             self.observer.analyser):
+            self.observer.add(finding)
+
+    def _callback_secret(self) -> str | None:
+        """The secret that verifies callbacks: given, or fetched with the key (never shown)."""
+        signing = spec(self.plan.provider).signing
+        if signing is None:
+            return None
+        if not signing.needs_secret:
+            return ""
+        secret = self.callbacks.secret if self.callbacks is not None else None
+        if secret is None and signing.secret_path is not None:
+            assert self.http is not None
+            try:
+                answer = self.http.get(self.base_url.rstrip("/") + signing.secret_path,
+                                       headers={"Authorization": f"Bearer {self.api_key}",
+                                                "Accept": "application/json"})
+                secret = secret_from(answer.json(), signing.secret_pointer) \
+                    if answer.status_code == 200 else None
+            except (httpx.HTTPError, ValueError):
+                secret = None
+        if secret is None:
+            self.notes.append("callback signatures not checked: no secret (the provider "
+                              "serves none here; pass --webhook-secret-env)")
+            return None
+        self.observer.scrubber.add_secret(secret)
+        return secret
 
     def _unknown_task(self) -> None:
         self.progress("polling a task that does not exist")

@@ -67,6 +67,15 @@ class Signing:
     verify: Verify
     #: Largest age in seconds the provider tells receivers to accept.
     max_age: float
+    #: Where a client gets the secret that verifies its callbacks: a GET path on the
+    #: provider's base URL, called with the API key (`vidukit drift --webhook-url` asks it),
+    #: and the JSON pointer of the secret in the answer. None: the secret is not served
+    #: (the drift probe then takes it from ``--webhook-secret-env``).
+    secret_path: str | None = None
+    secret_pointer: str = ""
+    #: False where a callback verifies without a shared secret (a public key the provider
+    #: publishes): `verify` is then called with an empty secret.
+    needs_secret: bool = True
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,196 @@
+"""Live webhook drift: receive the probe task's callback and judge it.
+
+``vidukit drift --webhook-url PUBLIC_URL`` registers PUBLIC_URL on the probe's
+one paid task (where the provider reads it: its spec's ``webhook``) and runs a
+`CallbackReceiver` on 127.0.0.1 at ``--webhook-port``, the port the user's
+tunnel forwards PUBLIC_URL to. Nothing else is exposed: the receiver answers
+every POST with 200 and keeps it, and only on loopback.
+
+Once the probe's polls have seen the task finish, it waits for the callback up
+to `CallbackSettings.wait` seconds (120 by default: the task's end as the polls
+saw it can lag the real one by a poll interval, and a first attempt that failed
+is retried after a back-off), then `judge` reports, per provider:
+
+- ``webhook-missing``: no callback within that bound;
+- ``webhook-late``: one came more than `CallbackSettings.late` seconds (30) after
+  the polls saw the task finish;
+- ``webhook-unsigned`` / ``webhook-bad-signature``: a provider that signs (its
+  spec's ``signing``) sent one without its signature headers, or with a
+  signature that does not verify with the account's secret (fetched with the
+  key from ``signing.secret_path``, or read from ``--webhook-secret-env``);
+- off-schema: the body against the provider's ``webhook`` schema, with the
+  same finding kinds as every other message (``missing-field``, ``unknown-field``...).
+
+The secret, like the key, is handed to the scrubber and never printed.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from types import TracebackType
+from typing import Any
+
+from vidukit.drift.analyse import Analyser
+from vidukit.drift.report import Finding
+from vidukit.errors import ToolkitError
+from vidukit.providers import spec
+from vidukit.webhooks import WebhookVerificationError, verify
+
+MESSAGE = "webhook"
+DEFAULT_PORT = 8787
+DEFAULT_WAIT = 120.0
+DEFAULT_LATE = 30.0
+_MAX_BODY = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class CallbackSettings:
+    """What ``--webhook-url`` and its companions asked for."""
+
+    url: str
+    port: int = DEFAULT_PORT
+    #: Seconds to wait for a callback once the polls saw the task finish.
+    wait: float = DEFAULT_WAIT
+    #: A callback arriving more than this many seconds after that is late.
+    late: float = DEFAULT_LATE
+    #: The verifying secret, when given (``--webhook-secret-env``); else fetched.
+    secret: str | None = None
+
+
+@dataclass(frozen=True)
+class Arrival:
+    """One callback as it reached the receiver (``at``: `time.monotonic`)."""
+
+    path: str
+    headers: Mapping[str, str]
+    body: bytes
+    at: float
+
+
+class CallbackReceiver:
+    """A loopback HTTP server keeping every POST: ``with CallbackReceiver(port) as r: ...``."""
+
+    def __init__(self, port: int, clock: Callable[[], float] = time.monotonic) -> None:
+        self.port = port
+        self.clock = clock
+        self.arrivals: list[Arrival] = []
+        self._arrived = threading.Condition()
+        self._server: ThreadingHTTPServer | None = None
+
+    def __enter__(self) -> CallbackReceiver:
+        receiver = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                length = min(int(self.headers.get("content-length") or 0), _MAX_BODY)
+                body = self.rfile.read(length)
+                headers = {k.lower(): v for k, v in self.headers.items()}
+                with receiver._arrived:
+                    receiver.arrivals.append(Arrival(self.path, headers, body, receiver.clock()))
+                    receiver._arrived.notify_all()
+                self.send_response(200)
+                self.send_header("content-length", "0")
+                self.end_headers()
+
+            def log_message(self, format: str, *args: Any) -> None:
+                """Quiet: a callback's URL may carry a token; the report says what came."""
+
+        try:
+            server = ThreadingHTTPServer(("127.0.0.1", self.port), Handler)
+        except OSError as exc:
+            raise ToolkitError(f"cannot receive callbacks on 127.0.0.1:{self.port}: "
+                               f"{exc.strerror or exc} (choose another --webhook-port)") from None
+        server.daemon_threads = True
+        self._server = server
+        threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05},
+                         name="vidukit-drift-callbacks", daemon=True).start()
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+            self._server = None
+
+    def wait(self, until: float) -> list[Arrival]:
+        """Block until a callback has come or the clock passes *until*; what has come."""
+        with self._arrived:
+            self._arrived.wait_for(lambda: bool(self.arrivals),
+                                   max(0.0, until - self.clock()))
+            return list(self.arrivals)
+
+
+def place(provider: str, body: Any, url: str) -> tuple[Any, Mapping[str, str]]:
+    """*body* carrying the callback *url* where *provider* reads it, and any query to add."""
+    webhook = spec(provider).webhook
+    if webhook is None:
+        raise ToolkitError(f"{provider} takes no callback URL: --webhook-url does not apply")
+    placed, params = webhook(body, url)
+    return placed, dict(params or {})
+
+
+def secret_from(answer: Any, pointer: str) -> str | None:
+    """The string at JSON *pointer* in *answer* (None when absent or not a string)."""
+    node = answer
+    for part in filter(None, pointer.split("/")):
+        if not isinstance(node, Mapping) or part not in node:
+            return None
+        node = node[part]
+    return node if isinstance(node, str) and node else None
+
+
+def _finding(provider: str, kind: str, detail: str, path: str = "") -> Finding:
+    return Finding(kind=kind, provider=provider, message=MESSAGE, path=path, detail=detail)
+
+
+def judge(provider: str, arrivals: list[Arrival], finished_at: float,
+          settings: CallbackSettings, secret: str | None, analyser: Analyser) -> list[Finding]:
+    """The findings about the callbacks that came for the probe's task (see the module doc)."""
+    if not arrivals:
+        return [_finding(provider, "webhook-missing",
+                         f"no callback came within {settings.wait:g} s of the task's end "
+                         "(as the polls saw it); the task was registered with --webhook-url")]
+    found: list[Finding] = []
+    signing = spec(provider).signing
+    for number, arrival in enumerate(arrivals, 1):
+        delay = arrival.at - finished_at
+        if delay > settings.late:
+            found.append(_finding(provider, "webhook-late",
+                                  f"callback {number} came {delay:.1f} s after the polls saw "
+                                  f"the task finish (late after {settings.late:g} s)"))
+        if signing is not None and secret is not None:
+            try:
+                verify(provider, secret, arrival.headers, arrival.body)
+            except WebhookVerificationError as exc:
+                kind = "webhook-unsigned" if exc.reason == "missing-header" \
+                    else "webhook-bad-signature"
+                found.append(_finding(provider, kind, analyser.scrubber.text(
+                    f"callback {number}: {exc.reason}: {exc}")))
+        try:
+            body = json.loads(arrival.body)
+        except ValueError:
+            found.append(_finding(provider, "not-json",
+                                  f"callback {number}'s body is not JSON"))
+            continue
+        found.extend(analyser.findings(MESSAGE, body))
+    return found
+
+
+__all__ = [
+    "DEFAULT_LATE",
+    "DEFAULT_PORT",
+    "DEFAULT_WAIT",
+    "MESSAGE",
+    "Arrival",
+    "CallbackReceiver",
+    "CallbackSettings",
+    "judge",
+    "place",
+    "secret_from",
+]
