@@ -20,6 +20,9 @@ from vidukit.contract_tests.checks import _discipline  # noqa: F401
 from vidukit.contract_tests.checks import _webhook  # noqa: F401
 
 # isort: split
+from vidukit.contract_tests.checks import _charges  # noqa: F401
+
+# isort: split
 from vidukit.contract_tests.checks._context import (
     RETRYABLE_FAULTS,
     STUCK,
@@ -38,6 +41,7 @@ from vidukit.contract_tests.checks._registry import (
     UnknownCheck,
     check,
 )
+from vidukit.contract_tests.checks._risks import RISKS, find_risks
 
 
 def readme_table() -> str:
@@ -50,6 +54,7 @@ def readme_table() -> str:
 __all__ = [
     "REGISTRY",
     "RETRYABLE_FAULTS",
+    "RISKS",
     "STUCK",
     "TRANSIENT_FAULTS",
     "AdapterRun",
@@ -59,6 +64,7 @@ __all__ = [
     "Registry",
     "UnknownCheck",
     "check",
+    "find_risks",
     "is_poll",
     "polls_after_terminal",
     "readme_table",
