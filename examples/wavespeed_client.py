@@ -122,13 +122,15 @@ class WaveSpeedClient(PollingClient):
     """Submit a generation, then poll its prediction until it is finished."""
 
     default_base_url: ClassVar[str] = DEFAULT_BASE_URL
+    #: The client's clock, for "created since the submit began" (a test may set it).
+    now: Callable[[], datetime] = staticmethod(lambda: datetime.now(UTC))
 
     def submit(self, request: Mapping[str, Any]) -> dict[str, Any]:
         """Start a task; its prediction as the submit answered it, or as the list shows it
         when the answer was lost."""
         body = to_wire(request)
         for attempt in range(RESUBMITS + 1):
-            began = datetime.now(UTC)
+            began = self.now()
             try:
                 return prediction(self.api.call("POST", SUBMIT_PATH, json=body,
                                                 ambiguous="raise"))
