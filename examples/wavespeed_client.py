@@ -125,14 +125,15 @@ class WaveSpeedClient(PollingClient):
     #: The client's clock, for "created since the submit began" (a test may set it).
     now: Callable[[], datetime] = staticmethod(lambda: datetime.now(UTC))
 
-    def submit(self, request: Mapping[str, Any]) -> dict[str, Any]:
+    def submit(self, request: Mapping[str, Any], *,
+               params: Mapping[str, str] | None = None) -> dict[str, Any]:
         """Start a task; its prediction as the submit answered it, or as the list shows it
-        when the answer was lost."""
+        when the answer was lost. *params*: the query (``webhook``)."""
         body = to_wire(request)
         for attempt in range(RESUBMITS + 1):
             began = self.now()
             try:
-                return prediction(self.api.call("POST", SUBMIT_PATH, json=body,
+                return prediction(self.api.call("POST", SUBMIT_PATH, json=body, params=params,
                                                 ambiguous="raise"))
             except AmbiguousSubmit:
                 found = started(self.api.call("GET", LIST_PATH, params=since(began)))

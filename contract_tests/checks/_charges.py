@@ -29,7 +29,6 @@ from vidukit.contract_tests.checks._exchange import (
 from vidukit.contract_tests.checks._outcome import shape_problem
 from vidukit.contract_tests.checks._registry import check
 from vidukit.contract_tests.checks._risks import risk
-from vidukit.contract_tests.checks._webhook import _genuine_accepts
 from vidukit.mock_server.engine import SUCCEEDED
 from vidukit.providers import spec
 
@@ -110,6 +109,11 @@ def _mentions(value: Any, task_id: str) -> bool:
     return False
 
 
+def _accepted(delivery: Mapping[str, Any]) -> bool:
+    """The receiver answered 2xx to a genuine attempt (one whose signature did not fail)."""
+    return any(a.get("ok") and a.get("signature") != "bad" for a in delivery.get("attempts", ()))
+
+
 def reached(ctx: CheckContext, task_id: str) -> str | None:
     """How *task_id* reached the client (an answer it read whole, or a callback its
     receiver accepted); None when it never did."""
@@ -117,7 +121,7 @@ def reached(ctx: CheckContext, task_id: str) -> str | None:
         if delivered(entry) and _mentions(entry["response"]["body"], task_id):
             return describe(entry)
     for delivery in ctx.options.get("webhooks", ()):
-        if str(delivery.get("task_id")) == task_id and _genuine_accepts(delivery):
+        if str(delivery.get("task_id")) == task_id and _accepted(delivery):
             return f"a callback its receiver accepted ({delivery.get('url')})"
     return None
 
