@@ -15,6 +15,7 @@ import pytest
 from vidukit.contract_tests.canonical import CanonicalRequest, to_wire
 from vidukit.contract_tests.checks import REGISTRY, AdapterRun, CheckContext, find_risks
 from vidukit.contract_tests.harness import Report
+from vidukit.reports import verify_html
 
 REQUEST = CanonicalRequest(prompt="a cat", images=["https://img.example/cat.png"], duration=5,
                            resolution="720p", aspect_ratio="16:9", movement_amplitude="large",
@@ -142,3 +143,5 @@ def test_a_passing_report_lists_its_risks_in_text_and_junit() -> None:
     assert report.passed and "all checks held: no-double-charge" in text
     assert "risks (reported, not failed): 1" in text and "risk no-double-charge (in 2 of 3" in text
     assert '<property name="risk" value="no-double-charge (in 2 of 3' in report.to_junit_xml()
+    page = verify_html(report)
+    assert "Risks (reported, not failed)" in page and "blind resubmit: ..." in page
