@@ -62,9 +62,9 @@ def _paid(ids: list[str], submits: int) -> str:
 @check(NO_DOUBLE_CHARGE,
        "one request leaves at most one paid task: after a submit whose answer was lost (closed "
        "connection, cut body, 5xx) the client finds out what happened where the provider "
-       "documents a way (Runware's taskUUID, WaveSpeed's prediction list) instead of "
-       "submitting again; where it documents none, the blind resubmit is a reported risk "
-       "(a failure under --strict-charges)")
+       "documents a way (a client-chosen task id, a task list) instead of submitting again; "
+       "where it documents none, the blind resubmit is a reported risk (a failure under "
+       "--strict-charges)")
 def no_double_charge(ctx: CheckContext) -> Iterator[str]:
     found = _duplicate(ctx)
     if found is None:
