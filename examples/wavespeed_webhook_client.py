@@ -39,11 +39,8 @@ from .common import (
     wait,
 )
 from .wavespeed_client import (
-    SUBMIT_PATH,
     WaveSpeedClient,
-    prediction,
     read_prediction,
-    to_wire,
 )
 
 SECRET_PATH = "/api/v3/webhook/secret"
@@ -107,9 +104,9 @@ class WaveSpeedWebhookClient(WaveSpeedClient):
 
     def submit_with_callback(self, request: Mapping[str, Any], webhook_url: str
                              ) -> dict[str, Any]:
-        body = self.api.call("POST", SUBMIT_PATH, json=to_wire(request),
-                             params={"webhook": webhook_url})
-        return prediction(body)
+        # The lost-answer handling of `WaveSpeedClient.submit`: the prediction list, not a
+        # blind resubmit (a second paid task, and a second callback).
+        return self.submit(request, params={"webhook": webhook_url})
 
     def generate_via_webhook(self, request: Mapping[str, Any], webhook_url: str,
                              inbox: WebhookInbox, callback_timeout: float = CALLBACK_TIMEOUT

@@ -17,6 +17,9 @@ from vidukit.contract_tests.checks import _outcome  # noqa: F401
 from vidukit.contract_tests.checks import _discipline  # noqa: F401
 
 # isort: split
+from vidukit.contract_tests.checks import _charges  # noqa: F401
+
+# isort: split
 from vidukit.contract_tests.checks import _webhook  # noqa: F401
 
 # isort: split
@@ -41,6 +44,7 @@ from vidukit.contract_tests.checks._registry import (
     UnknownCheck,
     check,
 )
+from vidukit.contract_tests.checks._risks import RISKS, find_risks
 
 
 def readme_table() -> str:
@@ -53,6 +57,7 @@ def readme_table() -> str:
 __all__ = [
     "REGISTRY",
     "RETRYABLE_FAULTS",
+    "RISKS",
     "STUCK",
     "TRANSIENT_FAULTS",
     "AdapterRun",
@@ -62,6 +67,7 @@ __all__ = [
     "Registry",
     "UnknownCheck",
     "check",
+    "find_risks",
     "is_poll",
     "polls_after_terminal",
     "readme_table",

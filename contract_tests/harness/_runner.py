@@ -32,7 +32,7 @@ from hypothesis.errors import HypothesisDeprecationWarning
 from vidukit.catalogue import PROVIDERS
 from vidukit.contract_tests.canonical import CanonicalRequest
 from vidukit.contract_tests.canonical_strategies import canonical_requests
-from vidukit.contract_tests.checks import REGISTRY, AdapterRun, Check, CheckContext
+from vidukit.contract_tests.checks import REGISTRY, AdapterRun, Check, CheckContext, find_risks
 from vidukit.contract_tests.harness._adapter import (
     Adapter,
     call_adapter,
@@ -110,6 +110,14 @@ class _Run:
     stopped_shrinking: bool = False
     error: BaseException | None = None
     notes: list[str] = field(default_factory=list)
+    #: Check name -> (examples it saw a risk in, the first message).
+    risks: dict[str, tuple[int, str]] = field(default_factory=dict)
+
+    def note_risks(self, found: Sequence[tuple[str, str]]) -> None:
+        for name in dict(found):  # one count per check and example
+            seen, first = self.risks.get(name, (0, ""))
+            message = first or next(m for n, m in found if n == name)
+            self.risks[name] = (seen + 1, message)
 
     def should_skip(self) -> bool:
         if self.error is not None:
@@ -220,6 +228,7 @@ def verify_client(
     mock_url: str | None = None,
     behaviour_strategy: st.SearchStrategy[Behaviour] | None = None,
     mode: str = "poll",
+    strict_charges: bool = False,
 ) -> Report:
     """Explore *adapter* against the mock of *provider*; a `Report` of what held.
 
@@ -240,6 +249,9 @@ def verify_client(
     endpoint carries a callback URL on a loopback receiver the harness runs
     (`vidukit.contract_tests.harness._webhook`) and ``webhook-outcome`` and
     ``webhook-fallback`` join the checks.
+    *strict_charges* makes ``no-double-charge`` fail a blind resubmit on a provider that
+    documents no way to find out what a lost submit did; without it such a resubmit is a
+    risk, listed in `Report.risks` (`vidukit.contract_tests.checks._risks`).
     Raises `ToolkitError` subclasses for usage errors and `HarnessError` when
     the mock cannot be driven.
     """
@@ -291,9 +303,10 @@ def verify_client(
                     fired=tuple(seen["fired"]), origin=mock.origin,
                     behaviour=behaviour.describe(), planned_outcome=behaviour.outcome,
                     poll_rate_limit=poll_rate_limit, poll_timeout=seen["poll_timeout"],
-                    options=seen["options"],
+                    options={**seen["options"], "strict_charges": strict_charges},
                 )
                 failures = run_checks(selected, ctx)
+                state.note_risks(find_risks([c.name for c in selected], ctx))
             except Exception as exc:  # the harness's own trouble: stop, raise it afterwards
                 state.error = exc
                 return
@@ -332,6 +345,8 @@ def verify_client(
         example=state.best,
         shrunk=not state.stopped_shrinking,
         notes=tuple(state.notes),
+        risks=tuple(f"{name} (in {count} of {state.runs} example(s)): {message}"
+                    for name, (count, message) in state.risks.items()),
     )
 
 

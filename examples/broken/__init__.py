@@ -28,6 +28,9 @@ from examples.broken import wavespeed_webhook  # noqa: F401
 from examples.broken import webhook_hint  # noqa: F401
 
 # isort: split
+from examples.broken import charges  # noqa: F401
+
+# isort: split
 from examples.broken._catch import Catch, catch, catch_rate, control, judge
 from examples.broken._registry import (
     BROKEN,

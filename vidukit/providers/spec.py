@@ -99,6 +99,24 @@ class MediaLimits:
     decoded_source: str = ""
 
 
+@dataclass(frozen=True)
+class Recovery:
+    """How a client finds out what a submit whose answer was lost did, where the provider
+    documents a way: then resubmitting blindly is avoidable, and a second paid task for one
+    request is the client's bug (`vidukit verify`'s ``no-double-charge``).
+
+    ``client-id``: the client chooses the task id, and resending the same id cannot start a
+    second task. ``task-list``: the provider lists the key's recent tasks, so the client can
+    look for the one its lost submit started before it submits again.
+    """
+
+    kind: Literal["client-id", "task-list"]
+    #: What a correct client does, in one sentence (shown in verify's findings).
+    how: str
+    #: The document it rests on (an https URL first).
+    source: str
+
+
 #: (submit body, callback URL or None) -> (a new body, the query parameters to send with it).
 Webhook = Callable[[Any, str | None], tuple[Any, Mapping[str, str] | None]]
 
@@ -166,6 +184,10 @@ class ProviderSpec:
     #: from the body (a key there wins over the header, so a fixture's key would make the
     #: task another owner's); the body itself where keys go in headers only.
     credentials: Callable[[Any, str], Any] = key_in_header
+    #: How a client learns what a submit whose answer was lost did; None (the safe default
+    #: for a provider whose documents offer no way) makes a blind resubmit a reported risk
+    #: rather than a failure of ``no-double-charge`` (a failure under --strict-charges).
+    recovery: Recovery | None = None
 
     def __post_init__(self) -> None:
         missing = set(CATEGORIES) - set(self.failures)
@@ -185,6 +207,7 @@ __all__ = [
     "MediaKind",
     "MediaLimits",
     "ProviderSpec",
+    "Recovery",
     "Signing",
     "Translation",
     "Webhook",
