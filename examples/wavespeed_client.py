@@ -3,6 +3,7 @@
     POST {base}/api/v3/vidu/reference-to-video-q2   -> {"code": 200, "data": {"id", "status", ...}}
     GET  {base}/api/v3/predictions/{id}/result      -> data.status: created | processing
                                                        | completed (data.outputs[0]) | failed
+                                                       | cancelled | timeout
     GET  {base}/api/v3/predictions?model=&created_after=  -> data.items, newest first
 
 A submit whose answer is lost (a 5xx, a dropped connection, a cut body) may have
@@ -14,7 +15,9 @@ make that match ambiguous: give each such client its own key.
 
 Every answer, a failed task's included, is HTTP 200 with the prediction in
 ``data``; the failure shows only in ``data.status``, ``data.error`` and
-(placement UNCONFIRMED) ``data.code``. WaveSpeed asks for at least 5 s between
+(placement UNCONFIRMED) ``data.code``. ``cancelled`` and ``timeout`` end a
+task too: the official Python SDK stops on them (its wait loop once "polled
+forever" on them), so this client reports them failed. WaveSpeed asks for at least 5 s between
 checks of a video task, with back-off: `PollPolicy`'s defaults.
 """
 
@@ -67,6 +70,9 @@ def started(body: Any) -> dict[str, Any] | None:
     found = [i for i in items if isinstance(i, dict) and isinstance(i.get("id"), str)] \
         if isinstance(items, list) else []
     return found[-1] if found else None  # newest first: the last is the first started
+#: Statuses that end a task without an output: WaveSpeedAI/wavespeed-python,
+#: src/wavespeed/api/client.py ``_wait`` stops on all three.
+FAILED_STATUSES = frozenset({"failed", "cancelled", "timeout"})
 
 
 def to_wire(request: Mapping[str, Any]) -> dict[str, Any]:
@@ -107,8 +113,8 @@ def read_prediction(data: Mapping[str, Any]) -> Result | None:
         if not isinstance(url, str) or not url:
             return Result.failed(task_id, "completed without an output URL")
         return Result.succeeded(task_id, url)
-    if status == "failed":
-        error = str(data.get("error") or "task failed")
+    if status in FAILED_STATUSES:
+        error = str(data.get("error") or f"task {status}")
         code = data.get("code")
         return Result.failed(task_id, f"{error} (code {code})" if code is not None else error)
     return None

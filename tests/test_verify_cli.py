@@ -25,7 +25,7 @@ BROKEN = textwrap.dedent('''
         with httpx.Client(base_url=endpoint["base_url"], headers=headers) as http:
             data = http.post("/api/v3/vidu/reference-to-video-q2",
                              json=to_wire("wavespeed", request)).json()["data"]
-            while data["status"] not in ("completed", "failed"):
+            while data["status"] not in ("completed", "failed", "cancelled", "timeout"):
                 time.sleep(endpoint["poll_interval"])
                 data = http.get(f"/api/v3/predictions/{data['id']}/result").json()["data"]
         return {"status": "succeeded", "video_url": (data["outputs"] or ["https://x/v.mp4"])[0]}

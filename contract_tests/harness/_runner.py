@@ -39,7 +39,12 @@ from vidukit.contract_tests.harness._adapter import (
     describe_adapter,
     load_adapter,
 )
-from vidukit.contract_tests.harness._behaviour import STUCK_OUTCOME, Behaviour, behaviours
+from vidukit.contract_tests.harness._behaviour import (
+    STUCK_OUTCOME,
+    Behaviour,
+    behaviours,
+    task_forms,
+)
 from vidukit.contract_tests.harness._mock import HarnessError, MockHandle
 from vidukit.contract_tests.harness._report import CheckFailure, Example, Report
 from vidukit.contract_tests.harness._watch import PollWatch
@@ -269,7 +274,7 @@ def verify_client(
     elif mode == "webhook":
         strategy = webhook_behaviours(provider, transient_faults=transient_faults)
     else:
-        strategy = behaviours(transient_faults=transient_faults)
+        strategy = behaviours(transient_faults=transient_faults, forms=task_forms(provider))
     state = _Run(shrink_seconds=shrink_seconds)
     started = time.perf_counter()
     client: Adapter = adapter

@@ -31,6 +31,9 @@ from examples.broken import webhook_hint  # noqa: F401
 from examples.broken import charges  # noqa: F401
 
 # isort: split
+from examples.broken import sdk_forms  # noqa: F401
+
+# isort: split
 from examples.broken._catch import Catch, catch, catch_rate, control, judge
 from examples.broken._registry import (
     BROKEN,
