@@ -37,6 +37,7 @@ from vidukit.drift.observer import Exchange, Expect, Observer
 from vidukit.drift.report import Finding
 from vidukit.drift.wire import SUCCEEDED, TERMINAL, Call
 from vidukit.errors import ToolkitError
+from vidukit.providers import spec
 
 _TRANSIENT = frozenset({429, 500, 502, 503, 504})
 
@@ -219,7 +220,8 @@ class Probe:
         assert self.http is not None
         headers = {"Accept": "application/json"}
         if auth:
-            headers["Authorization"] = f"Bearer {self.api_key}"
+            surface = spec(self.plan.provider).surface
+            headers["Authorization"] = surface.authorization(self.api_key)
         request = self.http.build_request(
             call.method, self.base_url.rstrip("/") + call.path, params=call.params,
             json=call.json, headers=headers)
