@@ -26,10 +26,12 @@ from vidukit.mock_server import create_app
 from vidukit.mock_server.config import MockConfig
 from vidukit.mock_server.errors import ConfigError
 from vidukit.mock_server.storage.sqlite import SqliteTaskStore
+from vidukit.providers import provider_ids
 from vidukit.validation import _enum_choices, validate
 
-#: Each provider id, as named in ARCHITECTURE.md ("One provider id everywhere").
-PROVIDERS = ("wavespeed", "vtrix", "novita", "myrouter", "runware")
+#: Each provider id: the providers are discovered from their folders (ARCHITECTURE.md, "One
+#: provider, one place"), so a new provider's folders add it here too.
+PROVIDERS = provider_ids()
 #: What a user types when they mistype a path: a folder that is not there, then a name.
 MISSING = "{tmp}/no-such-folder/out"
 

@@ -48,6 +48,7 @@ from vidukit.mock_server.webhooks.book import Book
 from vidukit.mock_server.webhooks.options import WebhookOptions
 from vidukit.mock_server.webhooks.policy import DEFAULT_SECRET, POLICIES, TARGETS, policy_for
 from vidukit.mock_server.webhooks.records import Delivery
+from vidukit.providers import spec
 
 if TYPE_CHECKING:
     from vidukit.mock_server.providers import Provider
@@ -70,6 +71,8 @@ class _Pending:
     provider: str
     origin: str
     options: WebhookOptions | None
+    #: The API key of the submit, for a provider that signs callbacks with it.
+    key: str | None = None
 
 
 @dataclass(slots=True)
@@ -84,6 +87,12 @@ QUIRK_META = "webhook_quirk"
 #: Set by `Webhooks.prepare` on the submit path, read by the creation hook in the same
 #: request (one submit may create several tasks: Runware's arrays).
 _PENDING: ContextVar[_Pending | None] = ContextVar("vidukit_webhook_pending", default=None)
+
+
+def _signs_with_key(provider: str) -> bool:
+    """The provider signs its callbacks with the API key that created the task."""
+    signing = spec(provider).signing
+    return signing is not None and signing.key == "api-key"
 
 
 def event_id(seed: int, task_id: str, part: int) -> str:
@@ -122,6 +131,10 @@ class Webhooks:
         #: Watched tasks and deliveries live in the store: a persistent store keeps them
         #: across a restart, a shared one lets several instances serve one schedule.
         self._book = Book(engine.store)
+        #: Task id -> the API key that created it, for providers that sign callbacks with
+        #: it. Held in memory only (never written to the store, where keys never go): after
+        #: a restart, or on another instance, such callbacks are signed with the secret.
+        self._keys: dict[str, str] = {}
         self._last_origin: str | None = None
         self._stopwatch = SystemClock()  # real latency, even on a virtual clock
         self._lock = asyncio.Lock()
@@ -133,7 +146,9 @@ class Webhooks:
 
     # -- the submit path -----------------------------------------------------------------
 
-    def prepare(self, provider: str, origin: str, header: str | None) -> None:
+    def prepare(
+        self, provider: str, origin: str, header: str | None, key: str | None = None
+    ) -> None:
         """Note the origin and ``X-Mock-Webhook`` options for tasks this request creates.
 
         Raises `ValueError` (the caller's 400) for options that do not parse or
@@ -148,7 +163,7 @@ class Webhooks:
                     f"bad-signature: {provider} does not sign its callbacks (signed: {signed})"
                 )
         self._last_origin = origin
-        _PENDING.set(_Pending(provider, origin, options))
+        _PENDING.set(_Pending(provider, origin, options, key))
 
     def _on_created(self, task: Task, state: str, at: float) -> None:
         if not task.meta.get("webhook"):
@@ -160,6 +175,10 @@ class Webhooks:
         else:
             watch = _Watch(self._fallback_origin(), self.default_options)
         self._book.watch(task.id, watch.origin, watch.options)
+        if pending is not None and pending.key is not None and _signs_with_key(task.provider):
+            if len(self._keys) >= self.max_deliveries:
+                self._keys.pop(next(iter(self._keys)))
+            self._keys[task.id] = pending.key
         self._poke()
 
     def _on_finished(self, task: Task, state: str, at: float) -> None:
@@ -259,6 +278,7 @@ class Webhooks:
     def reset(self) -> None:
         """Forget every watched task and delivery; back to the configured secret."""
         self._book.clear()
+        self._keys.clear()
         self.secret, self.default_options = self._configured
 
     # -- what is due -----------------------------------------------------------------------
@@ -422,7 +442,7 @@ class Webhooks:
         attempt = functools.partial(
             sender.attempt,
             now=now,
-            secret=self.secret,
+            secret=self._keys.get(delivery.task_id, self.secret),
             stopwatch=self._stopwatch,
             loopback_only=self.targets == "loopback",
         )

@@ -34,6 +34,7 @@ from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
 from typing import Any
+from urllib.parse import urlsplit
 
 from vidukit.drift.analyse import Analyser
 from vidukit.drift.report import Finding
@@ -145,6 +146,14 @@ def secret_from(answer: Any, pointer: str) -> str | None:
     return node if isinstance(node, str) and node else None
 
 
+def called_url(public_url: str, path: str) -> str:
+    """The URL a callback was POSTed to: the public URL's origin and the path (with its
+    query) the receiver saw. A provider that signs the callback's URL needs it, and only
+    the public side of a tunnel is the URL the provider called."""
+    parts = urlsplit(public_url)
+    return f"{parts.scheme}://{parts.netloc}{path}"
+
+
 def _finding(provider: str, kind: str, detail: str, path: str = "") -> Finding:
     return Finding(kind=kind, provider=provider, message=MESSAGE, path=path, detail=detail)
 
@@ -166,7 +175,8 @@ def judge(provider: str, arrivals: list[Arrival], finished_at: float,
                                   f"the task finish (late after {settings.late:g} s)"))
         if signing is not None and secret is not None:
             try:
-                verify(provider, secret, arrival.headers, arrival.body)
+                verify(provider, secret, arrival.headers, arrival.body,
+                       url=called_url(settings.url, arrival.path))
             except WebhookVerificationError as exc:
                 kind = "webhook-unsigned" if exc.reason == "missing-header" \
                     else "webhook-bad-signature"

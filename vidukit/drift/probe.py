@@ -255,11 +255,15 @@ class Probe:
         if not signing.needs_secret:
             return ""
         secret = self.callbacks.secret if self.callbacks is not None else None
+        if secret is None and signing.key == "api-key":
+            secret = self.api_key  # signed with the key that created the task: scrubbed already
         if secret is None and signing.secret_path is not None:
             assert self.http is not None
             try:
                 answer = self.http.get(self.base_url.rstrip("/") + signing.secret_path,
-                                       headers={"Authorization": f"Bearer {self.api_key}",
+                                       headers={"Authorization":
+                                                spec(self.plan.provider).surface.authorization(
+                                                    self.api_key),
                                                 "Accept": "application/json"})
                 secret = secret_from(answer.json(), signing.secret_pointer) \
                     if answer.status_code == 200 else None
@@ -287,7 +291,8 @@ class Probe:
         assert self.http is not None
         headers = {"Accept": "application/json"}
         if auth:
-            headers["Authorization"] = f"Bearer {self.api_key}"
+            surface = spec(self.plan.provider).surface
+            headers["Authorization"] = surface.authorization(self.api_key)
         request = self.http.build_request(
             call.method, self.base_url.rstrip("/") + call.path, params=call.params,
             json=call.json, headers=headers)
