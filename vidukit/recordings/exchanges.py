@@ -11,11 +11,16 @@ with it, for a verbatim replay; an HTTP error on a poll is kept in
 new word) keeps the rank of the word before it. A task never polled is not
 written: it has no timeline. Everything is scrubbed with the observer's scrubber,
 which has learnt every key the traffic carried.
+
+The callbacks a probe received for a task (``drift --webhook-url``, built by
+`vidukit.drift.callbacks.recorded` with offsets from the task's end as the
+polls saw it) are placed on the same timeline: ``at`` is the recorded end plus
+that offset.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
@@ -63,8 +68,13 @@ def _json(value: Any) -> Any:
 
 
 def recordings_from(exchanges: Iterable[Observed], provider: str, *, source: str, tool: str,
-                    scrubber: Scrubber, when: datetime) -> list[dict[str, Any]]:
-    """One recording per task the exchanges submitted and polled, in submit order."""
+                    scrubber: Scrubber, when: datetime,
+                    callbacks: Mapping[str, Sequence[Mapping[str, Any]]] | None = None,
+                    ) -> list[dict[str, Any]]:
+    """One recording per task the exchanges submitted and polled, in submit order.
+
+    *callbacks*: task id -> the callback entries received for it (``after_end`` offsets).
+    """
     wire = spec(provider).wire
     tasks: dict[str, _Task] = {}
     for exchange in exchanges:
@@ -102,8 +112,19 @@ def recordings_from(exchanges: Iterable[Observed], provider: str, *, source: str
     stamp = when.strftime("%Y%m%dT%H%M%SZ")
     recorded_at = when.isoformat(timespec="seconds").replace("+00:00", "Z")
     return [_document(t, provider, source, tool, scrubber, recorded_at,
-                      safe_name(f"{provider}-{stamp}-{t.seq:03d}-{t.task_id}"))
+                      safe_name(f"{provider}-{stamp}-{t.seq:03d}-{t.task_id}"),
+                      _placed((callbacks or {}).get(t.task_id, ()), t.outcome["at"]))
             for t in tasks.values() if t.statuses]
+
+
+def _placed(entries: Iterable[Mapping[str, Any]], end: float | None) -> list[dict[str, Any]]:
+    """Callback entries on the task's timeline: ``after_end`` becomes ``at`` from the submit."""
+    placed = []
+    for entry in entries:
+        after = entry.get("after_end")
+        at = None if after is None or end is None else round(max(0.0, end + float(after)), 3)
+        placed.append({"at": at, **{k: v for k, v in entry.items() if k != "after_end"}})
+    return placed
 
 
 def _seen(task: _Task, ranks: Any, word: str, at: float,
@@ -138,7 +159,7 @@ def _ended(task: _Task, provider: str, rank: int, at: float, status: int, answer
 
 
 def _document(task: _Task, provider: str, source: str, tool: str, scrubber: Scrubber,
-              recorded_at: str, name: str) -> dict[str, Any]:
+              recorded_at: str, name: str, webhooks: list[dict[str, Any]]) -> dict[str, Any]:
     return {
         "format": FORMAT,
         "version": VERSION,
@@ -154,7 +175,7 @@ def _document(task: _Task, provider: str, source: str, tool: str, scrubber: Scru
         "outcome": task.outcome,
         "final": task.final,
         "output": task.output,
-        "webhooks": [],
+        "webhooks": webhooks,
         "errors": task.errors,
         "scrubbing": sorted({"Authorization header not recorded", *scrubber.applied}),
     }
