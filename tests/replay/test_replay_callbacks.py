@@ -22,12 +22,16 @@ import httpx
 import pytest
 
 from vidukit.canonical import to_wire
+from vidukit.cli import main
 from vidukit.drift.callbacks import CallbackReceiver
 from vidukit.mock_server import MockConfig, create_app
-from vidukit.mock_server.replay import ReplaySettings
+from vidukit.mock_server.drift import builtin
+from vidukit.mock_server.replay import ReplaySettings, callback_quirk
 from vidukit.mock_server.testing import serving
+from vidukit.mock_server.webhooks import DEFAULT_SECRET
 from vidukit.providers import provider_ids, spec
-from vidukit.recordings import load_recordings
+from vidukit.recordings import load_recordings, write_recording
+from vidukit.recordings.document import problems
 
 KEY = "replay-callbacks-key-0001"
 AUTH = {"Authorization": f"Bearer {KEY}"}
@@ -162,3 +166,72 @@ def test_a_replay_calls_back_at_the_recorded_offset_or_never(
     assert sorted(d["state"] for d in journal) == ["delivered", "delivered", "lost"]
     view = {r["name"]: r["webhook"] for r in app.state.mock.replayer.view()["recordings"]}
     assert view == {names["A"]: "delay=7.0", names["B"]: "lost"}
+
+
+# --------------------------------------------------------------------- drift --record
+
+
+def drift_record(provider: str, app: Any, tmp: Path, monkeypatch: pytest.MonkeyPatch,
+                 wait: str) -> tuple[dict[str, Any], str]:
+    """``drift --webhook-url ... --record`` against *app*; its task recording and public URL."""
+    monkeypatch.setenv(spec(provider).key_env, KEY)
+    port = free_port()
+    public = f"http://127.0.0.1:{port}/hooks/drift?token=t0k3n"
+    with serving(app) as live:
+        main(["drift", "--provider", provider, "--base-url", live.base_url(provider),
+              "--poll-interval", "0.01", "--timeout", "30", "--allow-unpriced",
+              "--webhook-url", public, "--webhook-port", str(port), "--webhook-wait", wait,
+              "--format", "json", "--output", str(tmp / "report.json"),
+              "--record", str(tmp / "rec")])
+    [recording] = load_recordings(tmp / "rec")
+    return dict(recording.document), public
+
+
+#: A provider that signs its callbacks (its spec's ``signing``), so the verdict is checked.
+SIGNED = next(p for p in HOOKED if spec(p).signing is not None)
+
+
+def test_drift_records_the_callback_it_received_scrubbed_with_its_verdict(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    app = create_app(MockConfig(progression="polls=3"))
+    document, public = drift_record(SIGNED, app, tmp_path, monkeypatch, "10")
+    [entry] = document["webhooks"]
+    # The mock signs with its test secret, fetched by the probe: verified valid.
+    assert (entry["fate"], entry["http_status"], entry["signature"]) == ("delivered", 200, "valid")
+    assert entry["at"] >= document["outcome"]["at"] and isinstance(entry["body"], dict)
+    assert entry["status"] in (None, document["statuses"][-1]["status"])  # where the wire reads it
+    # No key, no secret, no public URL (nor its token) reaches any file.
+    for path in (tmp_path / "rec").rglob("*.json"):
+        text = path.read_text("utf-8")
+        for secret in (KEY, DEFAULT_SECRET, "t0k3n", public.split("?")[0]):
+            assert secret not in text, (path.name, secret)
+    # The replay of it calls back T seconds after the task's end, T as recorded.
+    after = round(entry["at"] - document["outcome"]["at"], 3)
+    loaded = load_recordings(tmp_path / "rec")[0]
+    assert callback_quirk(loaded, 1.0) == (f"delay={after}" if after > 0 else "")
+
+
+def test_drift_records_a_callback_that_never_came_as_lost(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    app = create_app(MockConfig(progression="polls=3", drift=builtin("drop-callbacks")))
+    document, _ = drift_record(HOOKED[0], app, tmp_path, monkeypatch, "0.3")
+    assert document["webhooks"] == [{"at": None, "fate": "lost", "http_status": None,
+                                     "late": False}]
+    assert callback_quirk(load_recordings(tmp_path / "rec")[0], 1.0) == "lost"
+
+
+# --------------------------------------------------------------------- the format
+
+
+def test_version_1_recordings_still_load_and_replay_without_callbacks(
+        source: Source, tmp_path: Path) -> None:
+    document = by_task(source.folder / HOOKED[0])["A"]
+    old = {**document, "version": 1, "name": "old-one",
+           "webhooks": [{"at": 50.0, "status": "completed", "body": {}}]}
+    assert problems(old) == []  # a v1 entry (at, status, body) is still valid
+    write_recording(old, tmp_path)
+    [loaded] = load_recordings(tmp_path)
+    assert loaded.document["version"] == 1
+    assert callback_quirk(loaded, 2.0) == f"delay={(50.0 - END) / 2}"
+    assert problems({**document, "version": 3}) != []
+    assert problems({**document, "webhooks": [{"at": 1.0, "fate": "maybe"}]}) != []

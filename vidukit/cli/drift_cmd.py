@@ -300,7 +300,9 @@ def _probe(args: argparse.Namespace, plan: Plan, base_url: str, key: str) -> int
 
         write_html(args.html, drift_html(report, observer, fail_on=args.fail_on))
     if args.record:
-        save_recording(observer, Path(args.record), base_url, (key,),
+        # The public callback URL is a door into the user's machine: scrubbed like the key.
+        hidden = secrets if callbacks is None else (*secrets, callbacks.url)
+        save_recording(observer, Path(args.record), base_url, hidden,
                        callbacks=probe.callback_entries)
     if args.propose_patch:
         save_patches(observer, Path(args.propose_patch))
