@@ -33,6 +33,12 @@ replays as lost. Only that first timing is reproduced: retries, duplicates and
 signatures follow the server's own policy and options, the receiver of today
 answering as it does today. The quirk is merged with the request's and a
 scenario's options (flags join, the longer delay wins).
+
+Recorded progress values (a fraction, read through the recording provider's wire)
+are shown by a replayed task of a provider whose answers carry progress, each from
+its recorded offset on (`vidukit.mock_server.tasks.replayed_progress`), in that
+provider's own scale; before the first one, and for a recording without any, the
+provider renders its own.
 """
 
 from __future__ import annotations
@@ -49,7 +55,7 @@ from vidukit.mock_server.providers import Provider
 from vidukit.mock_server.replay.recorder import wire_body
 from vidukit.mock_server.scenarios import REPLAY_HEADER
 from vidukit.mock_server.storage import TaskStore
-from vidukit.mock_server.tasks import Outcome, Progression, Task
+from vidukit.mock_server.tasks import REPLAY_PROGRESS, Outcome, Progression, Task
 from vidukit.mock_server.webhooks.dispatcher import REPLAY_META
 from vidukit.recordings.document import Recording, request_shape
 from vidukit.recordings.timeline import Timeline, timeline
@@ -92,6 +98,8 @@ class Plan:
     #: The callback's fate as webhook options (``delay=S``, ``lost``; "" on time), None
     #: where the recording holds no callback.
     webhook: str | None = None
+    #: The recorded progress values, ``(offset / speed, fraction)``.
+    progress: tuple[tuple[float, float], ...] = ()
 
 
 class Replayer:
@@ -180,6 +188,8 @@ class Replayer:
             task.meta["replay_shape"] = dict(found.shape)
         if found.webhook:
             task.meta[REPLAY_META] = found.webhook
+        if found.progress:
+            task.meta[REPLAY_PROGRESS] = [list(sample) for sample in found.progress]
 
     def _named(self, task: Task, name: str) -> Plan:
         found = self.plans.get(name)
@@ -238,8 +248,10 @@ def plan(recording: Recording, provider: Provider, speed: float, verbatim: bool 
     if output.get("width") and output.get("height") and output.get("duration"):
         shape = {"width": int(output["width"]), "height": int(output["height"]),
                  "seconds": float(output["duration"])}
+    progress = tuple((round(float(p["at"]) / speed, 3), float(p["value"]))
+                     for p in recording.document.get("progress") or ())
     return Plan(recording, line, progression, outcome, shape, tuple(notes),
-                callback_quirk(recording, speed))
+                callback_quirk(recording, speed), progress)
 
 
 def callback_quirk(recording: Recording, speed: float) -> str | None:

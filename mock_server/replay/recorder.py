@@ -149,6 +149,7 @@ def recording_of(task: Task, provider: Provider, *, name: str,
         "submit": {"method": "POST", "path": None, "query": {}, "body": body,
                    "http_status": None, "response": None},
         "statuses": statuses,
+        "progress": [],
         "outcome": {
             "kind": "failed" if failed else "succeeded",
             "at": round(task.entered[task.state] - task.created_at, 3),

@@ -5,7 +5,9 @@ time it was seen on the observer's clock. A task starts at the submit that
 acknowledged it (its ids read through the provider's `Wire`); each poll about it
 adds its status word when the word changes, with the offset from the submit; the
 first terminal answer gives the outcome, the error code, the output URL and the
-final body (with the rules it broke); the first poll answer of each status is kept
+final body (with the rules it broke); each progress value the provider's wire
+reads (its ``progress`` pointer, as a fraction) is kept when it changes; the first
+poll answer of each status is kept
 with it, for a verbatim replay; an HTTP error on a poll is kept in
 ``errors``. A status word the provider's wire does not rank (a drifted provider's
 new word) keeps the rank of the word before it. A task never polled is not
@@ -60,6 +62,7 @@ class _Task:
     final: dict[str, Any] | None = None
     output: dict[str, Any] | None = None
     errors: list[dict[str, Any]] = field(default_factory=list)
+    progress: list[dict[str, float]] = field(default_factory=list)
     seq: int = 0
 
 
@@ -106,7 +109,11 @@ def recordings_from(exchanges: Iterable[Observed], provider: str, *, source: str
             word = wire.status("result-response", answer, found.task_id)
             if word is None:
                 continue
-            rank = _seen(found, wire.ranks, word, at, (exchange.status, scrubber.value(answer)))
+            done = wire.progress.fraction(answer) if wire.progress is not None else None
+            if done is not None and (not found.progress or found.progress[-1]["value"] != done):
+                found.progress.append({"at": max(0.0, at), "value": done})
+            rank = _seen(found, wire.ranks, word, at, (exchange.status, scrubber.value(answer)),
+                         done)
             if rank in TERMINAL:
                 _ended(found, provider, rank, at, exchange.status, answer, scrubber)
     stamp = when.strftime("%Y%m%dT%H%M%SZ")
@@ -128,7 +135,7 @@ def _placed(entries: Iterable[Mapping[str, Any]], end: float | None) -> list[dic
 
 
 def _seen(task: _Task, ranks: Any, word: str, at: float,
-          answer: tuple[int, Any] | None) -> int:
+          answer: tuple[int, Any] | None, done: float | None = None) -> int:
     """Add *word* when it changes; a poll answer is kept with it (what a verbatim replay sends)."""
     previous = task.statuses[-1] if task.statuses else None
     if previous is not None and previous["status"] == word:
@@ -136,7 +143,7 @@ def _seen(task: _Task, ranks: Any, word: str, at: float,
             previous["http_status"], previous["body"] = answer
         return int(previous["rank"])
     rank = ranks.get(word, previous["rank"] if previous is not None else 0)
-    entry = {"at": max(0.0, at), "status": word, "rank": rank, "progress": None}
+    entry = {"at": max(0.0, at), "status": word, "rank": rank, "progress": done}
     if answer is not None:
         entry["http_status"], entry["body"] = answer
     task.statuses.append(entry)
@@ -172,6 +179,7 @@ def _document(task: _Task, provider: str, source: str, tool: str, scrubber: Scru
         "shape": request_shape(provider, task.submit["body"]),
         "submit": task.submit,
         "statuses": task.statuses,
+        "progress": task.progress,
         "outcome": task.outcome,
         "final": task.final,
         "output": task.output,
