@@ -31,7 +31,7 @@ from vidukit.mock_server.testing import serving
 from vidukit.mock_server.webhooks import DEFAULT_SECRET
 from vidukit.providers import provider_ids, spec
 from vidukit.recordings import load_recordings, write_recording
-from vidukit.recordings.document import problems
+from vidukit.recordings.document import Recording, problems
 
 KEY = "replay-callbacks-key-0001"
 AUTH = {"Authorization": f"Bearer {KEY}"}
@@ -235,3 +235,16 @@ def test_version_1_recordings_still_load_and_replay_without_callbacks(
     assert callback_quirk(loaded, 2.0) == f"delay={(50.0 - END) / 2}"
     assert problems({**document, "version": 3}) != []
     assert problems({**document, "webhooks": [{"at": 1.0, "fate": "maybe"}]}) != []
+
+
+def test_a_retried_callback_replays_at_the_attempt_that_was_delivered(source: Source) -> None:
+    document = by_task(source.folder / HOOKED[0])["A"]  # ended at 43 s
+    retried = [{"at": 44.0, "fate": "failed", "http_status": 500},
+               {"at": 49.0, "fate": "delivered", "http_status": 200}]
+    assert callback_quirk(Recording(None, {**document, "webhooks": retried}), 1.0) == "delay=6.0"
+    assert callback_quirk(Recording(None, {**document, "webhooks": retried}), 2.0) == "delay=3.0"
+    gave_up = [{**e, "fate": "failed", "http_status": 500} for e in retried]
+    assert callback_quirk(Recording(None, {**document, "webhooks": gave_up}), 1.0) == "delay=1.0"
+    on_time = [{"at": END, "fate": "delivered"}]
+    assert callback_quirk(Recording(None, {**document, "webhooks": on_time}), 1.0) == ""
+    assert callback_quirk(Recording(None, {**document, "webhooks": []}), 1.0) is None
