@@ -204,7 +204,7 @@ def _replay(state: MockState) -> None:
             raise ConfigError(f"{state.scenarios.file.source}: {exc}") from None
     if config.record_tasks is not None:
         state.recorder = TaskRecorder(engine=state.engine, providers=state.providers,
-                                      folder=Path(config.record_tasks))
+                                      folder=Path(config.record_tasks), webhooks=state.webhooks)
 
 
 def _lifespan(state: MockState) -> Callable[[Starlette], AbstractAsyncContextManager[None]]:

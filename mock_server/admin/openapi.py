@@ -242,7 +242,7 @@ def _schemas() -> dict[str, Schema]:
             "recordings": {"type": "array", "items": _obj({
                 "name": STRING, "provider": STRING, "shape": STRING, "progression": STRING,
                 "outcome": STRING, "notes": {"type": "array", "items": STRING},
-            })},
+            }, webhook=_nullable(STRING))},
         }))),
         "Cleared": _obj({"cleared": INT}),
         "Quotas": _obj({

@@ -13,7 +13,9 @@ from vidukit.mock_server.replay.player import (
     REPLAY_HEADER,
     Replayer,
     ReplaySettings,
+    callback_quirk,
 )
 from vidukit.mock_server.replay.recorder import TaskRecorder
 
-__all__ = ["MATCH_RULES", "REPLAY_HEADER", "ReplaySettings", "Replayer", "TaskRecorder"]
+__all__ = ["MATCH_RULES", "REPLAY_HEADER", "ReplaySettings", "Replayer", "TaskRecorder",
+           "callback_quirk"]

@@ -23,6 +23,22 @@ by the scenario layer in place of the provider's answer: a drift reproduced). Wh
 replay could not reproduce (a recorded final body that broke the schema, an error
 code the provider does not document) is listed in ``meta["replay"]["notes"]`` and in
 `Replayer.view`, naming the rule.
+
+Callbacks replay too, where the recording has them and the new task registered a
+callback URL: the first recorded callback that was delivered (else the first sent)
+came T seconds after the recorded end, so the new task's callback goes to the new
+URL T seconds (divided by ``speed``) after its own end (the ``delay=T`` webhook
+option, `callback_quirk`); a recording whose callback never came (``lost``)
+replays as lost. Only that first timing is reproduced: retries, duplicates and
+signatures follow the server's own policy and options, the receiver of today
+answering as it does today. The quirk is merged with the request's and a
+scenario's options (flags join, the longer delay wins).
+
+Recorded progress values (a fraction, read through the recording provider's wire)
+are shown by a replayed task of a provider whose answers carry progress, each from
+its recorded offset on (`vidukit.mock_server.tasks.replayed_progress`), in that
+provider's own scale; before the first one, and for a recording without any, the
+provider renders its own.
 """
 
 from __future__ import annotations
@@ -39,7 +55,8 @@ from vidukit.mock_server.providers import Provider
 from vidukit.mock_server.replay.recorder import wire_body
 from vidukit.mock_server.scenarios import REPLAY_HEADER
 from vidukit.mock_server.storage import TaskStore
-from vidukit.mock_server.tasks import Outcome, Progression, Task
+from vidukit.mock_server.tasks import REPLAY_PROGRESS, Outcome, Progression, Task
+from vidukit.mock_server.webhooks.dispatcher import REPLAY_META
 from vidukit.recordings.document import Recording, request_shape
 from vidukit.recordings.timeline import Timeline, timeline
 
@@ -47,6 +64,8 @@ MatchRule = Literal["order", "shape", "named"]
 MATCH_RULES: tuple[str, ...] = ("order", "shape", "named")
 #: A recording that never left the queue queues this long (the engine's longest progression).
 _NEVER = 7 * 24 * 3600.0
+#: The longest callback delay the webhook options take (`WebhookOptions.parse`).
+_MAX_DELAY = 86_400.0
 
 
 @dataclass(frozen=True)
@@ -76,6 +95,11 @@ class Plan:
     outcome: Outcome
     shape: dict[str, float] | None
     notes: tuple[str, ...]
+    #: The callback's fate as webhook options (``delay=S``, ``lost``; "" on time), None
+    #: where the recording holds no callback.
+    webhook: str | None = None
+    #: The recorded progress values, ``(offset / speed, fraction)``.
+    progress: tuple[tuple[float, float], ...] = ()
 
 
 class Replayer:
@@ -107,7 +131,7 @@ class Replayer:
             "recordings": [
                 {"name": name, "provider": p.recording.provider, "shape": p.recording.shape,
                  "progression": p.progression.spec(), "outcome": p.outcome.spec(),
-                 "notes": list(p.notes)}
+                 "webhook": p.webhook, "notes": list(p.notes)}
                 for name, p in self.plans.items()
             ],
         }
@@ -162,6 +186,10 @@ class Replayer:
         task.meta["replay"] = {"name": found.recording.name, "notes": list(found.notes)}
         if found.shape is not None:
             task.meta["replay_shape"] = dict(found.shape)
+        if found.webhook:
+            task.meta[REPLAY_META] = found.webhook
+        if found.progress:
+            task.meta[REPLAY_PROGRESS] = [list(sample) for sample in found.progress]
 
     def _named(self, task: Task, name: str) -> Plan:
         found = self.plans.get(name)
@@ -220,8 +248,31 @@ def plan(recording: Recording, provider: Provider, speed: float, verbatim: bool 
     if output.get("width") and output.get("height") and output.get("duration"):
         shape = {"width": int(output["width"]), "height": int(output["height"]),
                  "seconds": float(output["duration"])}
-    return Plan(recording, line, progression, outcome, shape, tuple(notes))
+    progress = tuple((round(float(p["at"]) / speed, 3), float(p["value"]))
+                     for p in recording.document.get("progress") or ())
+    return Plan(recording, line, progression, outcome, shape, tuple(notes),
+                callback_quirk(recording, speed), progress)
+
+
+def callback_quirk(recording: Recording, speed: float) -> str | None:
+    """The recorded callback's timing as webhook options for the replayed task.
+
+    ``delay=T`` with T the seconds from the recorded end to the first delivered callback
+    (else the first sent one), divided by *speed*; ``""`` when it came at the end;
+    ``lost`` when none was ever sent; None without a recorded callback or end.
+    """
+    entries = recording.document.get("webhooks") or []
+    end = recording.document["outcome"].get("at")
+    if not entries or end is None:
+        return None
+    sent = [e for e in entries if e.get("at") is not None]
+    if not sent:
+        return "lost" if any(e.get("fate") == "lost" for e in entries) else None
+    delivered = [e for e in sent if e.get("fate", "delivered") == "delivered"]
+    first = min(delivered or sent, key=lambda e: float(e["at"]))
+    delay = min(_MAX_DELAY, round(max(0.0, float(first["at"]) - float(end)) / speed, 3))
+    return f"delay={delay}" if delay > 0 else ""
 
 
 __all__ = ["MATCH_RULES", "REPLAY_HEADER", "MatchRule", "Plan", "ReplaySettings", "Replayer",
-           "plan"]
+           "callback_quirk", "plan"]

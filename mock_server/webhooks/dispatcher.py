@@ -20,6 +20,10 @@ Two drivers, one clock:
   at the current virtual time (an immediate task, a forced outcome) is also
   sent by the background task, never anything later.
 
+Whoever keeps a record of a task (``serve --record-tasks``) registers with
+`Webhooks.on_settled`: it is told each delivery that will not change again
+(delivered with its copies, given up, or lost).
+
 Attempts due together are sent one after the other per URL (so a receiver
 sees a deterministic order) and concurrently across URLs.
 """
@@ -32,7 +36,7 @@ import functools
 import hashlib
 import logging
 from collections import deque
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Callable, Mapping
 from contextlib import asynccontextmanager, suppress
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -83,6 +87,9 @@ class _Watch:
 
 #: The task meta key a task scenario writes its callback quirk into (options text form).
 QUIRK_META = "webhook_quirk"
+#: The task meta key a replayed recording writes its callback's fate into (same form; kept
+#: apart from a scenario's quirk so neither overwrites the other: both are merged).
+REPLAY_META = "webhook_replay"
 
 #: Set by `Webhooks.prepare` on the submit path, read by the creation hook in the same
 #: request (one submit may create several tasks: Runware's arrays).
@@ -140,6 +147,7 @@ class Webhooks:
         self._lock = asyncio.Lock()
         self._loop: asyncio.AbstractEventLoop | None = None
         self._wake: asyncio.Event | None = None
+        self._settled: list[Callable[[Delivery], None]] = []
         engine.on_enter(engine.lifecycle.initial, self._on_created)
         for state in sorted(engine.lifecycle.terminal):
             engine.on_enter(state, self._on_finished)
@@ -225,7 +233,9 @@ class Webhooks:
                 copies_left=watch.options.duplicates,
                 state="lost" if watch.options.lost else "scheduled",
             )
-            self._book.add(delivery)  # once per event id, whoever else saw the task end
+            added = self._book.add(delivery)  # once per event id, whoever else saw it end
+            if added and not delivery.active:
+                self._tell(delivery)
         if seq and seq % 32 == 0:  # the journal bound, checked now and then: it reads all
             self._trim()
         self._poke()
@@ -233,18 +243,30 @@ class Webhooks:
     def _effective(self, task: Task, options: WebhookOptions) -> WebhookOptions:
         """*options* with the task scenario's quirk (``meta["webhook_quirk"]``, the
         ``webhook-lost`` and ``webhook-late`` scenarios) and the drift profile's added."""
-        quirk = task.meta.get(QUIRK_META)
-        if isinstance(quirk, str) and quirk:
-            try:
-                options = options.merged(WebhookOptions.parse(quirk))
-            except ValueError:  # written by the scenario controller: cannot happen
-                logger.exception("task %s carries a bad webhook quirk %r", task.id, quirk)
+        for key in (QUIRK_META, REPLAY_META):
+            quirk = task.meta.get(key)
+            if isinstance(quirk, str) and quirk:
+                try:
+                    options = options.merged(WebhookOptions.parse(quirk))
+                except ValueError:  # written by the scenario controller or a replay: cannot be
+                    logger.exception("task %s carries a bad webhook quirk %r", task.id, quirk)
         drifted = self.drift.get(task.provider)
         if drifted is not None:
             options = options.merged(drifted)
         if options.bad_signature and not policy_for(task.provider).signed:
             options = dataclasses.replace(options, bad_signature=False)
         return options
+
+    def on_settled(self, hook: Callable[[Delivery], None]) -> None:
+        """Call *hook* with each delivery once it is settled (delivered, gave-up, lost)."""
+        self._settled.append(hook)
+
+    def _tell(self, delivery: Delivery) -> None:
+        for hook in self._settled:
+            try:
+                hook(delivery)
+            except Exception:  # a recorder's failure must not stop the deliveries
+                logger.exception("a settled-delivery hook failed for task %s", delivery.task_id)
 
     def _fallback_origin(self) -> str:
         return self._last_origin or _FALLBACK_ORIGIN
@@ -432,6 +454,8 @@ class Webhooks:
                 continue
             await self._send(http, delivery, now)
             self._book.save(delivery)
+            if not delivery.active:
+                self._tell(delivery)
             for other in self._book.held(delivery.url):
                 if other.task_id != delivery.task_id and self._book.claim(other):
                     other.state, other.due = "scheduled", now
@@ -513,4 +537,4 @@ class Webhooks:
         }
 
 
-__all__ = ["EPSILON", "QUIRK_META", "Webhooks", "event_id"]
+__all__ = ["EPSILON", "QUIRK_META", "REPLAY_META", "Webhooks", "event_id"]

@@ -20,7 +20,7 @@ import argparse
 import json
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -300,7 +300,10 @@ def _probe(args: argparse.Namespace, plan: Plan, base_url: str, key: str) -> int
 
         write_html(args.html, drift_html(report, observer, fail_on=args.fail_on))
     if args.record:
-        save_recording(observer, Path(args.record), base_url, (key,))
+        # The public callback URL is a door into the user's machine: scrubbed like the key.
+        hidden = secrets if callbacks is None else (*secrets, callbacks.url)
+        save_recording(observer, Path(args.record), base_url, hidden,
+                       callbacks=probe.callback_entries)
     if args.propose_patch:
         save_patches(observer, Path(args.propose_patch))
     return 1 if report.fails(args.fail_on) else 0
@@ -322,8 +325,10 @@ def _callback_settings(args: argparse.Namespace) -> Any:
 
 
 def save_recording(observer: Any, root: Path, source: str, secrets: tuple[str, ...],
-                   say: Callable[[str], None] = _say, *, kind: str = "drift") -> None:
-    """The exchanges as fixtures, and each task they followed as a task recording."""
+                   say: Callable[[str], None] = _say, *, kind: str = "drift",
+                   callbacks: Mapping[str, Any] | None = None) -> None:
+    """The exchanges as fixtures, and each task they followed as a task recording (with the
+    callbacks the probe received for it, ``--webhook-url``)."""
     from vidukit.drift.record import record
     from vidukit.recordings.document import TASKS_DIR, write_recording
     from vidukit.recordings.exchanges import recordings_from
@@ -335,7 +340,7 @@ def save_recording(observer: Any, root: Path, source: str, secrets: tuple[str, .
         observer.scrubber.add_secret(secret)
     documents = recordings_from(observer.exchanges, observer.provider, source=kind,
                                 tool=f"vidukit {kind} --record", scrubber=observer.scrubber,
-                                when=datetime.now(UTC))
+                                when=datetime.now(UTC), callbacks=callbacks)
     for document in documents:
         write_recording(document, root)
     say(f"recorded {len(documents)} task timeline(s) under "

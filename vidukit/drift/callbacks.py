@@ -22,10 +22,16 @@ is retried after a back-off), then `judge` reports, per provider:
   same finding kinds as every other message (``missing-field``, ``unknown-field``...).
 
 The secret, like the key, is handed to the scrubber and never printed.
+
+With ``--record``, `recorded` turns the same arrivals into the task recording's
+callback entries (offset from the task's end as the polls saw it, the scrubbed
+body, the signature verdict, the 200 the receiver answered; one ``lost`` entry
+when none came), which `vidukit.recordings.exchanges` places on the task's timeline.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import threading
 import time
@@ -38,6 +44,7 @@ from urllib.parse import urlsplit
 
 from vidukit.drift.analyse import Analyser
 from vidukit.drift.report import Finding
+from vidukit.drift.scrub import Scrubber
 from vidukit.errors import ToolkitError
 from vidukit.providers import spec
 from vidukit.webhooks import WebhookVerificationError, verify
@@ -47,6 +54,8 @@ DEFAULT_PORT = 8787
 DEFAULT_WAIT = 120.0
 DEFAULT_LATE = 30.0
 _MAX_BODY = 1024 * 1024
+#: What the receiver answers every callback (recorded as each one's ``http_status``).
+ANSWER = 200
 
 
 @dataclass(frozen=True)
@@ -94,7 +103,7 @@ class CallbackReceiver:
                 with receiver._arrived:
                     receiver.arrivals.append(Arrival(self.path, headers, body, receiver.clock()))
                     receiver._arrived.notify_all()
-                self.send_response(200)
+                self.send_response(ANSWER)
                 self.send_header("content-length", "0")
                 self.end_headers()
 
@@ -192,7 +201,61 @@ def judge(provider: str, arrivals: list[Arrival], finished_at: float,
     return found
 
 
+def signature_verdict(provider: str, arrival: Arrival, secret: str | None) -> str | None:
+    """``valid``, ``bad``, ``missing`` (no signature headers), ``unchecked`` (no secret to
+    verify with), or None for a provider that does not sign."""
+    if spec(provider).signing is None:
+        return None
+    if secret is None:
+        return "unchecked"
+    try:
+        verify(provider, secret, arrival.headers, arrival.body)
+    except WebhookVerificationError as exc:
+        return "missing" if exc.reason == "missing-header" else "bad"
+    return "valid"
+
+
+def recorded(provider: str, task_id: str, arrivals: list[Arrival], finished_at: float,
+             settings: CallbackSettings, secret: str | None,
+             scrubber: Scrubber) -> list[dict[str, Any]]:
+    """The recording's callback entries for the probe's task, ``after_end`` seconds after
+    the polls saw it finish (the recording adds the task's own end offset).
+
+    Bodies are scrubbed (the public URL and the secret were given to *scrubber*); a body
+    that is not JSON is kept as its SHA-256 only. No arrival within the wait: one ``lost``
+    entry, which a replay reproduces as a callback never sent.
+    """
+    if not arrivals:
+        return [{"after_end": None, "fate": "lost", "http_status": None, "late": False}]
+    wire = spec(provider).wire
+    entries = []
+    for arrival in arrivals:
+        try:
+            body: Any = json.loads(arrival.body)
+        except ValueError:
+            body = None
+        status = None
+        if body is not None:
+            try:
+                status = wire.status(MESSAGE, body, task_id)
+            except Exception:  # a drifted body the wire cannot read: no word, still recorded
+                status = None
+        after = round(arrival.at - finished_at, 3)
+        entries.append({
+            "after_end": after,
+            "status": status,
+            "body": scrubber.value(body),
+            "sha256": None if body is not None else hashlib.sha256(arrival.body).hexdigest(),
+            "http_status": ANSWER,
+            "signature": signature_verdict(provider, arrival, secret),
+            "fate": "delivered",
+            "late": after > settings.late,
+        })
+    return entries
+
+
 __all__ = [
+    "ANSWER",
     "DEFAULT_LATE",
     "DEFAULT_PORT",
     "DEFAULT_WAIT",
@@ -202,5 +265,7 @@ __all__ = [
     "CallbackSettings",
     "judge",
     "place",
+    "recorded",
     "secret_from",
+    "signature_verdict",
 ]

@@ -38,7 +38,14 @@ from typing import Any
 
 import httpx
 
-from vidukit.drift.callbacks import CallbackReceiver, CallbackSettings, judge, place, secret_from
+from vidukit.drift.callbacks import (
+    CallbackReceiver,
+    CallbackSettings,
+    judge,
+    place,
+    recorded,
+    secret_from,
+)
 from vidukit.drift.mock_clock import virtual_clock_hint
 from vidukit.drift.observer import Exchange, Expect, Observer
 from vidukit.drift.report import Finding
@@ -95,7 +102,10 @@ class Probe:
     callbacks: CallbackSettings | None = None
     #: What the report should say beside its findings (a check that could not run).
     notes: list[str] = field(default_factory=list)
+    #: Task id -> its callback entries for ``--record`` (`vidukit.drift.callbacks.recorded`).
+    callback_entries: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     _finished_at: float | None = field(default=None, init=False)
+    _task_id: str | None = field(default=None, init=False)
 
     def run(self) -> None:
         own = self.http is None
@@ -105,7 +115,7 @@ class Probe:
             receiver = (stack.enter_context(CallbackReceiver(self.callbacks.port))
                         if self.callbacks is not None else None)
             self._invalid_requests()
-            task_id = self._submit()
+            task_id = self._task_id = self._submit()
             if task_id is not None:
                 last = self._poll(task_id)
                 if last is not None:
@@ -246,6 +256,10 @@ class Probe:
         for finding in judge(self.plan.provider, arrivals, self._finished_at, settings, secret,
                              self.observer.analyser):
             self.observer.add(finding)
+        if self._task_id is not None:
+            self.callback_entries[self._task_id] = recorded(
+                self.plan.provider, self._task_id, arrivals, self._finished_at, settings, secret,
+                self.observer.scrubber)
 
     def _callback_secret(self) -> str | None:
         """The secret that verifies callbacks: given, or fetched with the key (never shown)."""

@@ -1,4 +1,4 @@
-"""The task recording format (version 1): one JSON document per task, checked by its schema.
+"""The task recording format (version 2, reads 1): one JSON document per task, schema-checked.
 
 A recording keeps what a client saw of one task, not the wire exchanges: the
 scrubbed submit, each status word the first time it was seen with its offset in
@@ -8,6 +8,11 @@ timestamps, so a recording replays on any clock. The schema is
 ``schemas/_shared/recordings/task-recording.json``; every document is checked
 against it when written and when loaded, so a hand-edited file fails with one line
 naming the file and the field instead of misbehaving in a replay.
+
+Version 2 gave each callback entry its delivery facts (attempt, HTTP answer,
+signature verdict, fate; ``at`` null for one never sent), which a version 1
+reader's closed schema refuses; version 1 documents stay valid (the tools left
+their callback lists empty) and replay as before.
 
 Files are ``<DIR>/<provider>/tasks/<name>.task.json``; a loader reads every
 ``*.task.json`` below a folder, so a directory of several sources replays as one.
@@ -30,7 +35,9 @@ from vidukit.catalogue import data_root
 from vidukit.errors import ToolkitError
 
 FORMAT = "vidukit-task-recording"
-VERSION = 1
+VERSION = 2
+#: Every version this code reads (one schema accepts them all).
+READS = (1, 2)
 SUFFIX = ".task.json"
 TASKS_DIR = "tasks"
 SCHEMA_PATH = ("_shared", "recordings", "task-recording.json")
@@ -110,7 +117,8 @@ def load_recording(path: Path) -> Recording:
         raise RecordingError(f"{path}: not JSON: {exc}") from None
     found = problems(document)
     if found:
-        raise RecordingError(f"{path}: not a version {VERSION} task recording: {found[0]}")
+        versions = " or ".join(str(v) for v in READS)
+        raise RecordingError(f"{path}: not a version {versions} task recording: {found[0]}")
     return Recording(path, document)
 
 
@@ -155,6 +163,7 @@ def request_shape(provider: str, body: Any) -> str:
 
 __all__ = [
     "FORMAT",
+    "READS",
     "SUFFIX",
     "TASKS_DIR",
     "UNKNOWN_SHAPE",
