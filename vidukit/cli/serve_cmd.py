@@ -3,6 +3,8 @@
 Binds the socket itself before printing anything, so the printed URLs are the
 ones really listening (``--port 0`` picks a free port) and a port in use is a
 one-line error. Refuses a non-loopback host without ``--admin-token``.
+With ``--tls`` it also answers HTTPS on ``--tls-port`` from the same server
+(`vidukit.cli.serve_tls`).
 
 Option values are checked while parsing (`vidukit.cli._options`); what only
 `MockConfig` can judge (progression, outcome, quotas) comes back as a
@@ -19,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from vidukit.cli import _options as opt
 from vidukit.cli.serve_config import build_config
+from vidukit.cli.serve_tls import TlsListener, add_tls_options, prepare_tls, tls_banner
 from vidukit.cli.serve_workers import MAX_WORKERS, check_workers, run_workers
 from vidukit.errors import ToolkitError
 
@@ -155,6 +158,7 @@ def register(subparsers: Any) -> None:
     )
     parser.add_argument("--log-level", choices=LOG_LEVELS, default="info",
                         help="uvicorn log level (info)")
+    add_tls_options(parser)
     parser.set_defaults(func=run)
 
 
@@ -187,8 +191,7 @@ def banner(state: MockState, origin: str) -> list[str]:
         f"vidukit mock server on {origin} (clock: {state.clock.kind}, "
         f"progression: {engine.progression.spec()}, outcome: {engine.outcome.spec()})"
     ]
-    for pid, provider in state.providers.items():
-        lines.append(f"  {pid:<10} {provider.title:<14} {origin}{state.prefixes[pid]}")
+    lines.extend(provider_lines(state, origin))
     lines.append(f"  {'dashboard':<10} {'':<14} {origin}/_mock/ui/")
     lines.append(f"  {'admin':<10} {'':<14} {origin}/_mock/")
     if state.config.store != "memory":
@@ -201,6 +204,12 @@ def banner(state: MockState, origin: str) -> list[str]:
             f"{state.scenarios.seed}; quotas: {state.quotas.settings.profile}"
         )
     return lines
+
+
+def provider_lines(state: MockState, origin: str) -> list[str]:
+    """One banner line per provider: its id, title and base URL under *origin*."""
+    return [f"  {pid:<10} {provider.title:<14} {origin}{state.prefixes[pid]}"
+            for pid, provider in state.providers.items()]
 
 
 def _bind(host: str, port: int) -> socket.socket:
@@ -221,23 +230,33 @@ def run(args: argparse.Namespace) -> int:
     config = build_config(args)
     if args.workers != 1:
         check_workers(args.workers, config)
+    tls = prepare_tls(args)
     app = create_app(config)
     sock = _bind(args.host, args.port)
     port = sock.getsockname()[1]
+    try:
+        secure = (None if tls is None
+                  else TlsListener(tls.files, tls.names, _bind(args.host, tls.port)))
+    except ToolkitError:
+        sock.close()
+        raise
     for line in banner(app.state.mock, config.public_url or origin_of(args.host, port)):
         print(line)
+    if secure is not None:
+        origin = secure.origin(args.host)
+        for line in tls_banner(secure, origin, provider_lines(app.state.mock, origin)):
+            print(line)
     sys.stdout.flush()
     if args.workers > 1:
         app.state.mock.store.close()  # the workers open their own
         run_workers(args, sock)
         return 0
-    server = uvicorn.Server(
-        uvicorn.Config(
-            app,
-            log_level=args.log_level,
-            access_log=args.log_level == "debug",
-            timeout_keep_alive=KEEP_ALIVE_SECONDS,
-        )
+    uvicorn_config = uvicorn.Config(
+        app,
+        log_level=args.log_level,
+        access_log=args.log_level == "debug",
+        timeout_keep_alive=KEEP_ALIVE_SECONDS,
     )
+    server = uvicorn.Server(uvicorn_config) if secure is None else secure.server(uvicorn_config)
     server.run(sockets=[sock])
     return 0
