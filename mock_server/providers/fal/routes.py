@@ -35,8 +35,10 @@ from .status import error_detail, output, status, submitted
 SCHEMES = ("key", "bearer")
 #: ``logs`` values that ask for the runner's logs (the JS client sends 1/0, Python true/false).
 LOGS_ON = frozenset({"1", "true"})
-#: Cancel answers: fal's statuses, with the HTTP status each comes with (UNCONFIRMED).
-CANCEL_HTTP = {"CANCELLATION_REQUESTED": 202, "ALREADY_COMPLETED": 400}
+#: Cancel answers: fal's statuses with their HTTP statuses. fal's cancel reference lists the
+#: statuses under its success answer (200); the 400 for ALREADY_COMPLETED is UNCONFIRMED
+#: (fal-client raises on it, as on every non-2xx).
+CANCEL_HTTP = {"CANCELLATION_REQUESTED": 200, "ALREADY_COMPLETED": 400}
 
 
 def api_key(request: Request) -> str:
@@ -84,7 +86,8 @@ def routes(ctx: ProviderContext) -> list[BaseRoute]:
 
     async def cancel(request: Request, exchange: Exchange) -> Reply:
         answer = backend.cancel(owner(request), request.path_params["id"])
-        return Reply(CANCEL_HTTP[answer], {"status": answer})
+        return Reply(CANCEL_HTTP[answer], {"status": answer},
+                     "error-response" if CANCEL_HTTP[answer] >= 400 else None)
 
     async def keys(request: Request, exchange: Exchange) -> Reply:
         return Reply(200, jwks(ctx.state.webhooks.secret))

@@ -38,14 +38,13 @@ SURFACE = Surface(
             requests=("submit-request",),
             answers=("submit-response",),
             ok="The queued request: request_id and its status, response and cancel URLs.",
-            parameters=(
-                Param("fal_webhook", "query",
-                      "A URL fal POSTs the signed result to when the request is done.",
-                      required=False, schema={"type": "string", "format": "uri"}),
-            ),
             links=(
                 Link("status", _STATUS_ID, {"path.id": "$response.body#/request_id"},
                      "Follow the request just queued."),
+                Link("result", _RESULT_ID, {"path.id": "$response.body#/request_id"},
+                     "Fetch its result once COMPLETED."),
+                Link("cancel", _CANCEL_ID, {"path.id": "$response.body#/request_id"},
+                     "Cancel it."),
             ),
         ),
         Operation(
@@ -62,10 +61,6 @@ SURFACE = Surface(
                 Param("logs", "query", "1 to include the runner's log lines.", required=False,
                       schema={"type": "string"}),
             ),
-            links=(
-                Link("result", _RESULT_ID, {"path.id": "$request.path.id"},
-                     "Fetch the result once COMPLETED."),
-            ),
         ),
         Operation(
             operation_id=_RESULT_ID,
@@ -77,6 +72,7 @@ SURFACE = Surface(
             ok=("The model's output, {video: {url, ...}}. A failed request answers its error "
                 "status (422, 500, 504) with detail; an unfinished one 400."),
             parameters=(_ID,),
+            before_finish=400,
         ),
         Operation(
             operation_id=_CANCEL_ID,
@@ -85,8 +81,8 @@ SURFACE = Surface(
             summary="Cancel a request",
             requests=(),
             answers=(),
-            ok=("202 {status: CANCELLATION_REQUESTED} for a queued or running request; 400 "
-                "{status: ALREADY_COMPLETED} for a finished one."),
+            ok=("{status: CANCELLATION_REQUESTED} for a queued or running request; a finished "
+                "one answers 400 {status: ALREADY_COMPLETED}."),
             parameters=(_ID,),
         ),
         Operation(

@@ -72,6 +72,7 @@ WIRE = Wire(
     task_id=lambda _req, body: text(get(body, "request_id")),
     statuses=statuses,
     output_url=lambda body, _t: text(get(body, "video", "url")),
+    result=lambda task_id: Call("GET", REQUEST_PATH.format(id=task_id)),
     polled_task=path_id(rf"^/{APP_ID}/requests/([^/]+)(?:/status)?$"),
     error_code=_error_code,
 )
