@@ -20,6 +20,7 @@ import ssl
 import subprocess
 import sys
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -185,6 +186,15 @@ def test_a_ca_reused_across_two_servers_is_trusted_by_both(tmp_path: Path) -> No
             with trusting(live.ca_path) as client:
                 assert client.get(live.url + "/_mock/").json()["clock"] == "virtual"
     assert seen[0] == seen[1]
+
+
+def test_servers_starting_at_once_share_one_ca(tmp_path: Path) -> None:
+    with ThreadPoolExecutor(4) as pool:
+        made = list(pool.map(lambda _: tls.ensure_certificates(tmp_path), range(4)))
+    ca = x509.load_pem_x509_certificate((tmp_path / "ca.pem").read_bytes())
+    x509.load_pem_x509_certificate(made[0].cert.read_bytes()).verify_directly_issued_by(ca)
+    assert sorted(p.name for p in tmp_path.glob("*.pem")) == [
+        "ca-key.pem", "ca.pem", "cert.pem", "key.pem"]
 
 
 def test_a_broken_ca_is_an_error_not_replaced(tmp_path: Path) -> None:
