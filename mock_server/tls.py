@@ -38,6 +38,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
+from vidukit.mock_server.clock import SystemClock
 from vidukit.mock_server.errors import MockSetupError
 
 #: The names every server certificate carries: what a client on this machine dials.
@@ -151,7 +152,7 @@ def environment(ca_cert: Path) -> dict[str, str]:
 
 def _now() -> datetime.datetime:
     """Wall-clock time: certificates are judged by real clocks, never the mock's clock."""
-    return datetime.datetime.now(datetime.UTC)
+    return datetime.datetime.fromtimestamp(SystemClock().now(), datetime.UTC)
 
 
 def _load_or_create_ca(directory: Path) -> tuple[x509.Certificate, ec.EllipticCurvePrivateKey]:

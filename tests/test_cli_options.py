@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from vidukit.catalogue import catalogue
 from vidukit.cli import build_parser, main
 from vidukit.cli._options import host, port
 from vidukit.cli.serve_config import FLAGS
@@ -219,7 +220,7 @@ def test_export_all_creates_the_named_folder_but_not_its_parents(tmp_path: Path)
     target = tmp_path / "openapi"
     assert main(["export", "openapi", "--provider", "all", "-o", str(target)]) == 0
     assert sorted(p.name for p in target.iterdir()) == sorted(
-        f"{p}.openapi.json" for p in PROVIDERS)
+        f"{p}.openapi.json" for p in catalogue().providers())
     assert main(["export", "openapi", "--provider", "all", "-o",
                  str(tmp_path / "a" / "b")]) == 2
     assert not (tmp_path / "a").exists()

@@ -28,6 +28,7 @@ STATUS = {
     "myrouter": ("/task/status", "TASK_STATUS_SUCCEED"),
     "runware": ("/data/*/status", "success"),
     "vidu": ("/state", "success"),
+    "fal": ("/status", "COMPLETED"),
 }
 
 #: What else a success answer under an unknown word breaks: the schemas that tie outputs to

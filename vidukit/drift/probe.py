@@ -216,10 +216,15 @@ class Probe:
         return True
 
     def _fetch_output(self, task_id: str, last: Exchange) -> None:
-        url = self.observer.wire.output_url(last.response_json, task_id)
-        word = self.observer.wire.status("result-response", last.response_json, task_id)
-        if self.observer.wire.ranks.get(word or "") != SUCCEEDED:
+        wire = self.observer.wire
+        url = wire.output_url(last.response_json, task_id)
+        word = wire.status("result-response", last.response_json, task_id)
+        if wire.ranks.get(word or "") != SUCCEEDED:
             return  # a failed task has no output to fetch
+        if url is None and wire.result is not None:  # the result sits apart from the status
+            self.progress("fetching the result")
+            fetched = self._send(wire.result(task_id), "accept", "result")
+            url = wire.output_url(fetched.response_json, task_id)
         if url is None:
             self.observer.add(self._finding("result-unavailable", "result-response",
                                             "the finished task names no output URL"))

@@ -57,6 +57,9 @@ class Operation:
     #: A request body the catalogue has no message for (an SDK-only route such as an
     #: upload): media type -> OpenAPI media object (schema, example).
     body: Mapping[str, Any] | None = None
+    #: Where the 200 comes only once the task has finished (a result endpoint apart from the
+    #: status poll): the documented error status an unfinished task gets instead.
+    before_finish: int | None = None
 
 
 @dataclass(frozen=True)

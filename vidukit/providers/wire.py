@@ -145,6 +145,10 @@ class Wire:
     every_task_id: Callable[[Any, Any], list[str]] | None = None
     #: Where a poll answer shows progress, for a provider that documents one; None: none.
     progress: Progress | None = None
+    #: Where a finished task's poll answer names no output (a queue API whose result sits
+    #: apart from its status): task id -> the call that fetches the result, whose body
+    #: `output_url` reads. None: the poll answer itself carries the output.
+    result: Callable[[str], Call] | None = None
 
     def status(self, message: str, body: Any, task_id: str | None) -> str | None:
         found = self.statuses(message, body, task_id)
