@@ -18,7 +18,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 DOC = ROOT / "docs" / "sdks.md"
 #: The official SDKs of the [test] extra (the others there are tools, not provider SDKs).
-PYTHON_SDKS = ("wavespeed", "novita-client")
+PYTHON_SDKS = ("wavespeed", "novita-client", "fal-client")
 
 
 def _test_extra() -> dict[str, str]:
@@ -87,7 +87,7 @@ def test_docs_sdks_lists_every_sdk_with_the_version_pinned() -> None:
     package = json.loads((ROOT / "tests" / "sdk_js" / "package.json").read_text())
     expected |= {("JavaScript", name): v for name, v in package["dependencies"].items()}
 
-    assert len(expected) == 7  # the seven official SDKs of issue 12
+    assert len(expected) == 9  # the seven official SDKs of issue 12, and fal.ai's two
     assert set(rows) == set(expected)
     for key, version in expected.items():
         assert _version(rows[key]) == version, f"docs/sdks.md {key}: {rows[key]!r}"
