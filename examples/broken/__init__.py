@@ -6,34 +6,9 @@ results. ``CORRECT`` lists unusual but correct clients that verify must pass
 (`judge`). ``python -m examples.broken`` runs every one and prints the tables.
 """
 
-# Importing the provider modules registers their broken clients, in this order.
-from examples.broken import wavespeed  # noqa: F401
+import importlib as _importlib
+import pkgutil as _pkgutil
 
-# isort: split
-from examples.broken import vtrix  # noqa: F401
-
-# isort: split
-from examples.broken import novita  # noqa: F401
-
-# isort: split
-from examples.broken import myrouter  # noqa: F401
-
-# isort: split
-from examples.broken import runware  # noqa: F401
-
-# isort: split
-from examples.broken import wavespeed_webhook  # noqa: F401
-
-# isort: split
-from examples.broken import webhook_hint  # noqa: F401
-
-# isort: split
-from examples.broken import charges  # noqa: F401
-
-# isort: split
-from examples.broken import sdk_forms  # noqa: F401
-
-# isort: split
 from examples.broken._catch import Catch, catch, catch_rate, control, judge
 from examples.broken._registry import (
     BROKEN,
@@ -45,6 +20,12 @@ from examples.broken._registry import (
     broken,
     correct,
 )
+
+# Importing every module of the package registers its broken clients: a new provider's
+# module is found, not listed (ARCHITECTURE.md, "One provider, one place").
+for _module in sorted(m.name for m in _pkgutil.iter_modules(__path__)):
+    if not _module.startswith("_"):
+        _importlib.import_module(f"{__name__}.{_module}")
 
 __all__ = [
     "BROKEN",

@@ -11,10 +11,11 @@ from dataclasses import dataclass
 
 from examples.broken._registry import EXAMPLES, SHRINK_SECONDS, BrokenClient, CorrectVariant
 from vidukit.contract_tests.harness import Report, verify_client
+from vidukit.providers import provider_ids
 
 #: The fixed seed of every catch: the catch rate must repeat run after run.
 SEED = 5
-PROVIDERS = ("wavespeed", "vtrix", "novita", "myrouter", "runware")
+PROVIDERS = provider_ids()
 
 
 @dataclass(frozen=True)

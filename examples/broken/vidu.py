@@ -1,10 +1,8 @@
 """Broken Vidu clients: `examples.vidu_client` with one bug each.
 
-Built as `BrokenClient` records but not yet registered in ``BROKEN``: the catalogue's
-provider lists (``examples/broken/__init__.py``, ``_catch.PROVIDERS`` and the tests that
-count clients per provider) are shared, and a provider arrives without editing them.
-``tests/contract/test_vidu_verify.py`` runs each catch and its control the way
-``tests/contract/test_broken_clients.py`` runs the registered ones.
+Built as `BrokenClient` records and registered in ``BROKEN`` at the end of the module
+(the package imports every module it holds), so ``tests/contract/test_broken_clients.py``
+runs each catch and its control as it does every provider's.
 """
 
 from __future__ import annotations
@@ -13,7 +11,7 @@ from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Any
 
-from examples.broken._registry import Adapter, BrokenClient
+from examples.broken._registry import BROKEN, Adapter, BrokenClient
 from examples.common import Result, run_adapter
 from examples.vidu_client import CREATIONS_PATH, SUBMIT_PATH, ViduClient, read_creations, to_wire
 
@@ -82,5 +80,7 @@ CLIENTS: tuple[BrokenClient, ...] = (
     _client(reports_cover_url, "reports creations[0].cover_url (the first frame) as the video",
             "outcome-matches"),
 )
+
+BROKEN.extend(CLIENTS)
 
 __all__ = ["CLIENTS", "bearer_auth", "drops_seed", "reads_status_field", "reports_cover_url"]
