@@ -27,7 +27,8 @@ COMMANDS: tuple[str, ...] = (
 #: What ``vidukit --help`` opens with: what the tool is for, in a user's words.
 DESCRIPTION = (
     "Schemas, a validator, a mock server and contract tests for the Vidu Q2 "
-    "reference-to-video API as sold by WaveSpeed, Vtrix, Novita, MyRouter and Runware. "
+    "reference-to-video API, as each provider that sells it answers (`vidukit serve --help` "
+    "lists them). "
     "Run `vidukit COMMAND --help` for one command's options."
 )
 #: argparse's ``argument --port: ...``; the flag alone reads better and is what users type.
