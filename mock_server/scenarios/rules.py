@@ -13,6 +13,8 @@ YAML (``.yaml``/``.yml``, or any other name) or JSON (``.json``)::
     quotas:                       # optional (see mock_server.quotas.settings)
       profile: documented
       novita: {per_minute: 20}
+    balances:                     # optional (see mock_server.ledger): API key -> amount
+      sk-broke: 0                 # in each provider's unit; keys not listed: unlimited
 
 Request scenarios are drawn per request, task scenarios per new task; the
 first rule that fires wins, so a request or task gets at most one scenario
@@ -29,18 +31,20 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from vidukit.mock_server.errors import ConfigError
+from vidukit.mock_server.ledger.balances import parse_balances
 from vidukit.mock_server.quotas.settings import PROVIDERS, QuotaSettings
 from vidukit.mock_server.scenarios.catalogue import NONE, OPERATIONS
 from vidukit.mock_server.scenarios.spec import Scenario
 
-TOP_KEYS = ("seed", "rules", "quotas")
+TOP_KEYS = ("seed", "rules", "quotas", "balances")
 RULE_KEYS = ("scenario", "probability", "provider", "on")
 
 
@@ -77,6 +81,8 @@ class ScenarioFile:
     seed: int | None = None
     quotas: QuotaSettings | None = None
     source: str = "scenarios"
+    #: API key -> starting balance (``balances:``); keys not listed are unlimited.
+    balances: Mapping[str, Decimal] = field(default_factory=dict)
 
 
 def load_scenario_file(path: str | Path) -> ScenarioFile:
@@ -127,7 +133,14 @@ def parse_scenario_config(data: Any, *, source: str = "scenarios") -> ScenarioFi
     quotas = None
     if data.get("quotas") is not None:
         quotas = _quotas(data["quotas"], f"{source}: quotas")
-    return ScenarioFile(rules=rules, seed=seed, quotas=quotas, source=source)
+    balances: dict[str, Decimal] = {}
+    if data.get("balances") is not None:
+        try:
+            balances = parse_balances(data["balances"], f"{source}: balances")
+        except ValueError as exc:
+            raise ConfigError(str(exc)) from None
+    return ScenarioFile(rules=rules, seed=seed, quotas=quotas, source=source,
+                        balances=balances)
 
 
 def _rule(raw: Any, where: str) -> Rule:
