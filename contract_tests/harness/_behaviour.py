@@ -68,6 +68,9 @@ class Behaviour:
     faults: tuple[Fault, ...] = ()
     #: Webhook mode: the delivery quirks of the task's callback (``X-Mock-Webhook`` syntax).
     webhook: str = ""
+    #: The key's balance is 0: every submit gets the provider's insufficient-funds answer
+    #: (``stops-when-broke``). Never drawn: the harness runs one such example of its own.
+    broke: bool = False
 
     def failure_code(self, provider: str) -> str | None:
         """The provider's task error code for this outcome; None for success or stuck."""
@@ -82,6 +85,8 @@ class Behaviour:
         parts.append("faults: " + (", ".join(f.describe() for f in self.faults) or "none"))
         if self.webhook:
             parts.append(f"callback delivery: {self.webhook}")
+        if self.broke:
+            parts.append("the key's balance is 0 (every submit is refused for want of funds)")
         return "; ".join(parts)
 
     def to_dict(self) -> dict[str, Any]:
@@ -92,6 +97,7 @@ class Behaviour:
             "faults": [{"scenario": f.scenario, "on": f.on, "count": f.count}
                        for f in self.faults],
             "webhook": self.webhook,
+            "broke": self.broke,
         }
 
 

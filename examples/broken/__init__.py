@@ -25,6 +25,9 @@ from examples.broken import runware  # noqa: F401
 from examples.broken import wavespeed_webhook  # noqa: F401
 
 # isort: split
+from examples.broken import funds  # noqa: F401
+
+# isort: split
 from examples.broken._catch import Catch, catch, catch_rate, control, judge
 from examples.broken._registry import (
     BROKEN,

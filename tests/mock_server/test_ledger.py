@@ -184,3 +184,17 @@ def test_starting_balances_come_from_the_config_and_survive_a_reset() -> None:
             assert {b["provider"] for b in balances} >= set(REFUSALS)
             assert all(b["left"] == "0" and b["owner"] == key_owner(BROKE) for b in balances)
             _admin(live, "POST", "/reset")
+
+
+def test_the_dashboard_shows_each_tasks_cost_and_the_spend_per_key(
+    live_server: LiveServer,
+) -> None:
+    done = finish(live_server, "vtrix", resolution="1080p", duration=2)
+    snap = _admin(live_server, "GET", "/ui/api/snapshot")
+    [task] = [t for t in snap["tasks"] if t["id"] == done.task_id]
+    # Vtrix's placeholder is seed 000's 1080p rate: $0.030/s x 2 s.
+    assert task["cost"] == {"amount": str(Decimal("0.030") * 2), "unit": "USD",
+                            "paid_not_collected": True}
+    [row] = snap["spend"]
+    assert (row["provider"], row["owner"], Decimal(row["spent"])) == (
+        "vtrix", key_owner(KEY), Decimal("0.06"))
