@@ -17,10 +17,10 @@ from vidukit.contract_tests.checks import _outcome  # noqa: F401
 from vidukit.contract_tests.checks import _discipline  # noqa: F401
 
 # isort: split
-from vidukit.contract_tests.checks import _webhook  # noqa: F401
+from vidukit.contract_tests.checks import _funds  # noqa: F401
 
 # isort: split
-from vidukit.contract_tests.checks import _funds  # noqa: F401
+from vidukit.contract_tests.checks import _webhook  # noqa: F401
 
 # isort: split
 from vidukit.contract_tests.checks._context import (

@@ -2,8 +2,8 @@
 
 It reads the mock's journal, where the ledger notes each submit it refused for want of
 funds (``entry["ledger"]``: ``{"refused": "insufficient-funds", ...}``), so it needs no
-provider's status or error name: each provider's own refusal (Runware's 402, Novita's 403
-``NOT_ENOUGH_BALANCE``...) is written once, in its spec. The harness empties the key's
+provider's status or error name: each provider's own refusal (a 402, a 403 with a named
+reason...) is written once, in its spec (``policies.billing``). The harness empties the key's
 balance for one example (`vidukit.contract_tests.harness`), and any example where a
 refusal struck is judged. An exception that escapes the adapter after the refusal is a
 failure reported, if loudly: it is ``no-crash``'s business, not this check's.
@@ -26,8 +26,8 @@ def refused_for_funds(entry: Mapping[str, Any]) -> bool:
 
 
 @check("stops-when-broke",
-       "after an insufficient-funds answer (each provider's own: Runware's 402, Novita's 403 "
-       "NOT_ENOUGH_BALANCE...) the client reports failed and never resubmits as if it were "
+       "after the provider's insufficient-funds answer (its own status and body: a 402, a 403 "
+       "naming the balance...) the client reports failed and never resubmits as if it were "
        "transient")
 def stops_when_broke(ctx: CheckContext) -> Iterator[str]:
     refusals = [i for i, e in enumerate(ctx.exchange) if refused_for_funds(e)]

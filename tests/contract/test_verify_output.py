@@ -20,7 +20,7 @@ import pytest
 from examples.broken.wavespeed import empty_url_on_failure
 from vidukit.cli import main
 from vidukit.contract_tests.canonical import CanonicalRequest
-from vidukit.contract_tests.checks import AdapterRun
+from vidukit.contract_tests.checks import REGISTRY, AdapterRun
 from vidukit.contract_tests.harness import Behaviour, CheckFailure, Example, Report, verify_client
 
 #: The default text must stay readable whatever the client did.
@@ -130,7 +130,8 @@ def test_the_cli_report_of_a_client_that_polls_forever_is_short_and_quick(
 
     assert status == 1, "\n".join(lines)
     assert len(lines) <= MAX_LINES, "\n".join(lines)
-    assert lines[1] == "FAILED: 1 of 9 check(s) broke"  # the default checks, gives-up included
+    defaults = sum(c.default for c in REGISTRY)  # the default checks, gives-up included
+    assert lines[1] == f"FAILED: 1 of {defaults} check(s) broke"
     assert lines[2].startswith("  no-poll-after-terminal: polled task ")
     assert lines[3] == "minimal failing example:"
     assert any(line.startswith("adapter: stopped by the harness: it polled task ")
