@@ -25,6 +25,7 @@ from vidukit.mock_server.dashboard.links import JournalLinks, Linking
 from vidukit.mock_server.engine import FAILED, PROCESSING, QUEUED, SUCCEEDED
 from vidukit.mock_server.http import dumps
 from vidukit.mock_server.journal import Entry
+from vidukit.mock_server.ledger import entries as charged_tasks
 from vidukit.mock_server.ledger import spend
 from vidukit.mock_server.state import MockState
 from vidukit.mock_server.tasks import Task
@@ -70,9 +71,8 @@ def _attempts(deliveries: list[Delivery]) -> list[dict[str, Any]]:
 def _charges(state: MockState, tasks: list[Task],
              deliveries: dict[str, list[Delivery]]) -> list[dict[str, Any]]:
     """The ledger's rows for the tasks already observed (no second look at any task)."""
-    by_id = {t.id: t for t in tasks}
-    return state.ledger.entries(
-        by_id.get, lambda tid: any(a.ok for d in deliveries.get(tid, ()) for a in d.attempts))
+    return charged_tasks(
+        tasks, lambda tid: any(a.ok for d in deliveries.get(tid, ()) for a in d.attempts))
 
 
 def _task_summary(

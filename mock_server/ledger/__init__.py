@@ -23,11 +23,13 @@ Collected
     or a callback for it was acknowledged (a 2xx); until then it is "paid, not collected".
 
 Storage
-    In the task store's records and numbers (`vidukit.mock_server.storage`): space
-    ``ledger`` (one record per charged task), space ``balances`` (the amount set, per
+    In the task store (`vidukit.mock_server.storage`), so instances sharing a store share
+    the ledger and a Redis or SQLite store keeps it across restarts: a task's charge and
+    whether its output was fetched in its own ``meta["ledger"]`` (kept, frozen and dropped
+    with the task: a million tasks cost no extra record each, and ``--max-tasks`` bounds
+    the ledger too), balances in the record space ``balances`` (the amount set, per
     provider and key) and the number ``balance:<provider>:<owner>`` (what is left,
-    debited atomically), so instances sharing a store share the ledger, and a Redis or
-    SQLite store keeps it across restarts. A reset forgets it with the tasks.
+    debited atomically). A reset forgets it with the tasks.
 """
 
 from __future__ import annotations
@@ -45,6 +47,7 @@ from vidukit.mock_server.storage import TaskStore
 from vidukit.mock_server.tasks import Task
 from vidukit.providers import specs
 
+#: The key of a task's ``meta`` holding its charge: ``{"amount", "unit", "fetched"}``.
 LEDGER = "ledger"
 BALANCES = "balances"
 #: What a journal entry's ``ledger`` notes say of a refused submit.
@@ -185,58 +188,48 @@ class Ledger:
                 if left < -_EPSILON:
                     left = self.store.add_number(name, float(price))
                     self._refuse(task, price, left, unit)
-        record = {"task": task.id, "provider": task.provider, "owner": task.owner,
-                  "amount": None if price is None else str(price), "unit": unit,
-                  "at": task.created_at, "fetched": False}
-        self.store.put_record(LEDGER, task.id, record)
-        _note({"task": task.id, "charged": record["amount"], "unit": unit})
+        amount = None if price is None else str(price)
+        task.meta[LEDGER] = {"amount": amount, "unit": unit, "fetched": False}  # stored next
+        _note({"task": task.id, "charged": amount, "unit": unit})
 
     def _refuse(self, task: Task, price: Decimal | None, left: float, unit: str) -> None:
         _note({"refused": REFUSED, "price": None if price is None else str(price),
                "balance": _amount(left), "unit": unit})
         raise InsufficientFunds(task.provider, price, left, unit)
 
-    def fetched(self, task_id: str) -> None:
-        """The task's output was served: it is collected."""
-        record = self.store.get_record(LEDGER, task_id)
-        if record is not None and not record.get("fetched"):
-            self.store.put_record(LEDGER, task_id, {**record, "fetched": True})
+    def fetched(self, task: Task) -> None:
+        """*task*'s output was served: it is collected."""
+        charge = task.meta.get(LEDGER)
+        if isinstance(charge, dict) and not charge.get("fetched"):
+            task.meta[LEDGER] = {**charge, "fetched": True}
+            self.store.put(task)
 
-    # -- views -------------------------------------------------------------------------
 
-    def entries(
-        self,
-        tasks: Callable[[str], Task | None],
-        acknowledged: Callable[[str], bool],
-        *,
-        provider: str | None = None,
-    ) -> list[dict[str, Any]]:
-        """Each charged task (of *provider*), with its state and whether it was collected.
+def entries(tasks: Iterable[Task], acknowledged: Callable[[str], bool]) -> list[dict[str, Any]]:
+    """Each charged task among *tasks* (as they are now), and whether it was collected.
 
-        *tasks* looks a task up as it is now; *acknowledged* says whether a callback for
-        it was answered 2xx.
-        """
-        rows = []
-        for task_id, record in self.store.records(LEDGER):
-            if provider is not None and record["provider"] != provider:
-                continue
-            task = tasks(task_id)
-            state = task.state if task is not None else None
-            acked = acknowledged(task_id)
-            collected = bool(record.get("fetched")) or acked
-            rows.append({
-                "task": task_id,
-                "provider": record["provider"],
-                "owner": record["owner"],
-                "amount": record["amount"],
-                "unit": record["unit"],
-                "charged_at": iso_ms(float(record["at"])),
-                "state": state,
-                "fetched": bool(record.get("fetched")),
-                "acknowledged": acked,
-                "paid_not_collected": state == SUCCEEDED and not collected,
-            })
-        return rows
+    *acknowledged* says whether a callback for a task was answered 2xx.
+    """
+    rows = []
+    for task in tasks:
+        charge = task.meta.get(LEDGER)
+        if not isinstance(charge, dict):
+            continue
+        acked = acknowledged(task.id)
+        fetched = bool(charge.get("fetched"))
+        rows.append({
+            "task": task.id,
+            "provider": task.provider,
+            "owner": task.owner,
+            "amount": charge.get("amount"),
+            "unit": charge.get("unit"),
+            "charged_at": iso_ms(task.created_at),
+            "state": task.state,
+            "fetched": fetched,
+            "acknowledged": acked,
+            "paid_not_collected": task.state == SUCCEEDED and not (fetched or acked),
+        })
+    return rows
 
 
 def spend(entries: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
@@ -268,6 +261,7 @@ __all__ = [
     "REFUSED",
     "InsufficientFunds",
     "Ledger",
+    "entries",
     "spend",
     "task_price",
     "unit_of",

@@ -20,6 +20,7 @@ from starlette.routing import BaseRoute, Route
 from vidukit.mock_server.admin.errors import AdminError
 from vidukit.mock_server.errors import ProviderError
 from vidukit.mock_server.http import key_owner, parse_json, read_body
+from vidukit.mock_server.ledger import entries as charged_tasks
 from vidukit.mock_server.ledger import spend
 from vidukit.mock_server.ledger.balances import parse_amount
 from vidukit.mock_server.state import MockState
@@ -40,16 +41,11 @@ def ledger_view(state: MockState, *, provider: str | None = None,
                 owner: str | None = None) -> dict[str, Any]:
     """Every charged task (as it is now) and the spend per key: the admin and dashboard view."""
     engine = state.engine
-
-    def task(task_id: str) -> Any:
-        found = engine.get(task_id)
-        return engine.observe(found) if found is not None else None
-
-    def acknowledged(task_id: str) -> bool:
-        return any(a.ok for d in state.webhooks.deliveries(task_id=task_id) for a in d.attempts)
-
-    entries = [e for e in state.ledger.entries(task, acknowledged, provider=provider)
-               if owner is None or e["owner"] == owner]
+    acked = {d.task_id for d in state.webhooks.deliveries(provider=provider)
+             if any(a.ok for a in d.attempts)}
+    tasks = [engine.observe(t) for t in state.store.list(provider=provider)
+             if owner is None or t.owner == owner]
+    entries = charged_tasks(tasks, acked.__contains__)
     return {"count": len(entries), "entries": entries, "spend": spend(entries),
             "balances": state.ledger.balances()}
 
