@@ -145,7 +145,7 @@ def create_app(config: MockConfig | None = None) -> MockApp:
             max_body_bytes=config.max_body_bytes,
         ),
         # After the quotas: their check runs first, so a refused submit is never charged.
-        ledger=Ledger(engine=engine, store=store, clock=clock, providers=providers,
+        ledger=Ledger(engine=engine, store=store, providers=providers,
                       balances=config.starting_balances),
     )
 

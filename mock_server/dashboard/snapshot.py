@@ -68,8 +68,7 @@ def _attempts(deliveries: list[Delivery]) -> list[dict[str, Any]]:
     ]
 
 
-def _charges(state: MockState, tasks: list[Task],
-             deliveries: dict[str, list[Delivery]]) -> list[dict[str, Any]]:
+def _charges(tasks: list[Task], deliveries: dict[str, list[Delivery]]) -> list[dict[str, Any]]:
     """The ledger's rows for the tasks already observed (no second look at any task)."""
     return charged_tasks(
         tasks, lambda tid: any(a.ok for d in deliveries.get(tid, ()) for a in d.attempts))
@@ -170,7 +169,7 @@ def snapshot(
     journal = state.journal
     newest = entries[::-1][:journal_limit]
     scenarios = state.scenarios.view()
-    charges = _charges(state, tasks, deliveries)
+    charges = _charges(tasks, deliveries)
     charged = {c["task"]: c for c in charges}
     view: dict[str, Any] = {
         "clock": clock_view(state.clock),

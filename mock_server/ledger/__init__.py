@@ -39,7 +39,7 @@ from contextvars import ContextVar
 from decimal import Decimal
 from typing import Any
 
-from vidukit.mock_server.clock import Clock, iso_ms
+from vidukit.mock_server.clock import iso_ms
 from vidukit.mock_server.engine import SUCCEEDED, Engine
 from vidukit.mock_server.errors import FaultStatus
 from vidukit.mock_server.http import key_owner
@@ -121,12 +121,10 @@ class Ledger:
         *,
         engine: Engine,
         store: TaskStore,
-        clock: Clock,
         providers: Iterable[str],
         balances: Mapping[str, Decimal] | None = None,
     ) -> None:
         self.store = store
-        self.clock = clock
         self.providers = tuple(providers)
         self._initial = dict(balances or {})
         engine.before_create(self.charge)
