@@ -97,7 +97,7 @@ class Client:
         template = self.rng.choice(self.bodies[provider])
         token = uuid.uuid4().hex
         asks = takes_webhooks(provider) and self.rng.random() < s.hook_share
-        hook = self.hooks.url(provider, token) if asks else None
+        hook = self.hooks.url(provider, token, self.key) if asks else None
         sub = submission(provider, s.base, self.key, template, hook)
         answer = await call(self.http, tally, sub.request, self.rng)
         if answer is None:

@@ -33,6 +33,8 @@ class Hook:
     """What one lifecycle expects from its callback."""
 
     provider: str
+    #: The API key of the submit: the signing key where a provider signs with it.
+    key: str = ""
     deliveries: int = 0
     refused: int = 0
     #: Mock time (monotonic seconds of the soak) when the client saw the task end.
@@ -64,8 +66,8 @@ class WebhookReceiver:
             with contextlib.suppress(Exception):
                 await asyncio.wait_for(self._server.wait_closed(), 2)
 
-    def url(self, provider: str, token: str) -> str:
-        self.hooks[token] = Hook(provider)
+    def url(self, provider: str, token: str, key: str = "") -> str:
+        self.hooks[token] = Hook(provider, key)
         return f"http://127.0.0.1:{self.port}/hook/{provider}/{token}"
 
     async def _connection(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
@@ -113,9 +115,12 @@ class WebhookReceiver:
         errors = [v for v in violations if getattr(v, "severity", "error") == "error"]
         if errors:
             self._problem("webhook-schema", f"{provider}: {errors[0]} in {json.dumps(body)[:300]}")
-        if spec(provider).signing is not None:
+        signing = spec(provider).signing
+        if signing is not None:
+            secret = hook.key if signing.key == "api-key" else self.secret
             try:
-                verify(provider, self.secret, headers, raw)
+                # The URL it was sent to: a signature may cover its path and query.
+                verify(provider, secret, headers, raw, url=f"http://127.0.0.1:{self.port}{target}")
             except WebhookVerificationError as exc:
                 self._problem("webhook-signature", f"{exc.reason}: {exc}")
         if hook.deliveries == 0 and hook.refused == 0 and self._rng.random() < self.refuse_share:

@@ -22,6 +22,7 @@ from soak_tally import Tally
 
 from vidukit import is_valid, validate
 from vidukit.mock_server.scenarios.bodies import MESSAGES as FAULT_MESSAGES
+from vidukit.providers import spec
 
 MAX_TRIES = 8
 MAX_RETRY_AFTER = 65.0
@@ -115,7 +116,7 @@ async def call(
                 req.url,
                 json=req.json_body,
                 params=req.params,
-                headers={"Authorization": f"Bearer {req.key}"},
+                headers={"Authorization": spec(req.provider).surface.authorization(req.key)},
             )
         except httpx.RemoteProtocolError as exc:
             # connection-closed (no status line) or truncated-body;mode=short-read.

@@ -24,6 +24,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -175,6 +176,41 @@ def drift_example() -> str:
     return _console([(f"vidukit serve {shlex.join(DRIFT_SERVE)} &", ""), (command, report)])
 
 
+#: Where the TLS transcript shows the CA: the default folder of a user named "you".
+TLS_DOC_FOLDER = "/home/you/.cache/vidukit/tls"
+
+
+def tls_banner() -> str:
+    """``vidukit serve --tls``'s start-up lines, up to the last environment line.
+
+    It runs on free ports with a temporary certificate folder; the transcript shows the
+    default ports (8000, 8443) and the default folder (`TLS_DOC_FOLDER`).
+    """
+    with tempfile.TemporaryDirectory() as folder:
+        process = subprocess.Popen(
+            [*_VIDUKIT, "serve", "--tls", "--port", "0", "--tls-port", "0", "--tls-dir", folder,
+             "--log-level", "warning"],
+            cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+            start_new_session=True,
+        )
+        lines: list[str] = []
+        try:
+            assert process.stdout is not None
+            for line in process.stdout:
+                lines.append(line.rstrip("\n"))
+                if "REQUESTS_CA_BUNDLE" in line:
+                    break
+        finally:
+            os.killpg(process.pid, signal.SIGTERM)
+            process.wait(timeout=20)
+            if process.stdout is not None:
+                process.stdout.close()
+    text = "\n".join(lines).replace(folder, TLS_DOC_FOLDER)
+    text = re.sub(r"http://127\.0\.0\.1:\d+", f"http://{DOC_ORIGIN}", text)
+    text = re.sub(r"https://127\.0\.0\.1:\d+", "https://127.0.0.1:8443", text)
+    return _console([("vidukit serve --tls", text)])
+
+
 def _console(steps: Sequence[tuple[str, str]]) -> str:
     lines = ["```console"]
     for command, output in steps:
@@ -259,6 +295,7 @@ PRODUCERS: dict[str, Callable[[], str]] = {
     "drift-example": drift_example,
     "verify-checks": verify_checks,
     "drift-kinds": drift_kinds,
+    "tls-banner": tls_banner,
 }
 
 

@@ -13,9 +13,17 @@ same for every provider and easy to get subtly wrong:
 - `PollPolicy` with `wait` / `wait_async`: poll until the task is terminal and
   never after, with an interval that grows to a ceiling, giving up at a deadline.
 
-Retrying a submit is a trade-off: when a submit's answer is lost, the retry may
-start a second task. Runware's client uses its client-chosen ``taskUUID`` to
-notice that; the others accept the rare duplicate rather than lose the request.
+Retrying a submit is a trade-off: when a submit's answer is lost (a 5xx, a
+dropped connection, a body cut short), the provider may have started the task
+already, and a retry pays for a second one. ``call(..., ambiguous="raise")``
+retries a submit only where no task can have started (a 429, a refused
+connection) and raises `AmbiguousSubmit` otherwise, so the client can find out
+what happened where the provider offers a way: Runware's client-chosen
+``taskUUID`` (resending it cannot start a second task), WaveSpeed's prediction
+list. Novita, MyRouter and Vtrix document no way; their clients resubmit
+(``ambiguous_submit = "retry"``) and accept the rare duplicate rather than lose
+the request: a trade-off ``vidukit verify`` reports as a risk, and fails under
+``--strict-charges``.
 """
 
 from __future__ import annotations
@@ -56,6 +64,10 @@ class ApiError(ClientError):
 
 class RetriesExhausted(ClientError):
     """Every try of one call met a transient fault."""
+
+
+class AmbiguousSubmit(ClientError):
+    """A submit's answer was lost in a way that leaves open whether a task was started."""
 
 
 class PollTimeout(ClientError):
@@ -128,9 +140,14 @@ class RetryPolicy:
 
 
 class _Transient(Exception):
-    def __init__(self, reason: str, retry_after: float | None = None) -> None:
+    """A fault worth another try; ``safe`` when the provider cannot have acted on the
+    request (a 429 refuses it; a refused connection never delivered it)."""
+
+    def __init__(self, reason: str, retry_after: float | None = None, *,
+                 safe: bool = False) -> None:
         super().__init__(reason)
         self.retry_after = retry_after
+        self.safe = safe
 
 
 def retry_after_seconds(response: httpx.Response) -> float | None:
@@ -171,7 +188,7 @@ def _decode(response: httpx.Response, attempt: int) -> Any:
     """The JSON body of a usable answer; `_Transient` or `ApiError` otherwise."""
     status = response.status_code
     if status in RETRYABLE_STATUSES:
-        raise _Transient(f"HTTP {status}", retry_after_seconds(response))
+        raise _Transient(f"HTTP {status}", retry_after_seconds(response), safe=status == 429)
     try:
         body = response.json()
     except ValueError:
@@ -209,8 +226,15 @@ class _Retrier:
 
 
 def _as_transient(exc: httpx.TransportError) -> _Transient:
-    """A connection refused, reset or closed mid-body, or a timeout: try again."""
-    return _Transient(f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__)
+    """A connection refused, reset or closed mid-body, or a timeout: try again. Only a
+    failure to connect is safe: the request never reached the provider."""
+    reason = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+    return _Transient(reason, safe=isinstance(exc, (httpx.ConnectError, httpx.ConnectTimeout)))
+
+
+#: What a call does after a fault that may have come after the provider acted: ``retry``
+#: (reads, and submits where a duplicate is accepted), ``raise`` `AmbiguousSubmit`.
+Ambiguous = Literal["retry", "raise"]
 
 
 class JsonApi:
@@ -234,7 +258,8 @@ class JsonApi:
         self.http = http if http is not None else httpx.Client(timeout=timeout)
 
     def call(
-        self, method: str, path: str, *, json: Any = None, params: Mapping[str, str] | None = None
+        self, method: str, path: str, *, json: Any = None, params: Mapping[str, str] | None = None,
+        ambiguous: Ambiguous = "retry",
     ) -> Any:
         retrier = _Retrier(self.retry, f"{method} {path}")
         attempt = 1
@@ -248,6 +273,9 @@ class JsonApi:
                 fault = _as_transient(exc)
             except _Transient as exc:
                 fault = exc
+            if ambiguous == "raise" and not fault.safe:
+                raise AmbiguousSubmit(f"{method} {path}: {fault}: the provider may have acted "
+                                      "on it")
             delay = retrier.next_delay(attempt, fault)
             if delay is None:
                 raise retrier.give_up()
@@ -280,7 +308,8 @@ class AsyncJsonApi:
         self.http = http if http is not None else httpx.AsyncClient(timeout=timeout)
 
     async def call(
-        self, method: str, path: str, *, json: Any = None, params: Mapping[str, str] | None = None
+        self, method: str, path: str, *, json: Any = None, params: Mapping[str, str] | None = None,
+        ambiguous: Ambiguous = "retry",
     ) -> Any:
         retrier = _Retrier(self.retry, f"{method} {path}")
         attempt = 1
@@ -294,6 +323,9 @@ class AsyncJsonApi:
                 fault = _as_transient(exc)
             except _Transient as exc:
                 fault = exc
+            if ambiguous == "raise" and not fault.safe:
+                raise AmbiguousSubmit(f"{method} {path}: {fault}: the provider may have acted "
+                                      "on it")
             delay = retrier.next_delay(attempt, fault)
             if delay is None:
                 raise retrier.give_up()
@@ -411,6 +443,8 @@ def poll_policy_for(endpoint: Mapping[str, Any], default: PollPolicy) -> PollPol
 
 __all__ = [
     "RETRYABLE_STATUSES",
+    "Ambiguous",
+    "AmbiguousSubmit",
     "ApiError",
     "AsyncJsonApi",
     "ClientError",
@@ -439,6 +473,9 @@ class PollingClient:
     """
 
     default_base_url: ClassVar[str] = ""
+    #: After a submit whose answer was lost: ``retry`` it (a duplicate task is possible) or
+    #: ``raise`` `AmbiguousSubmit` (the request may be lost; never paid twice).
+    ambiguous_submit: ClassVar[Ambiguous] = "retry"
 
     def __init__(
         self,

@@ -76,7 +76,8 @@ class NovitaClient(PollingClient):
 
     def submit(self, request: Mapping[str, Any]) -> str:
         """Start a task; its id."""
-        body = self.api.call("POST", SUBMIT_PATH, json=to_wire(request))
+        body = self.api.call("POST", SUBMIT_PATH, json=to_wire(request),
+                             ambiguous=self.ambiguous_submit)
         if not isinstance(body, Mapping) or not isinstance(body.get("task_id"), str):
             raise UnexpectedResponse(f"submit answer without a task_id: {body!r:.300}")
         return str(body["task_id"])

@@ -84,7 +84,8 @@ class VtrixClient(PollingClient):
 
     def submit(self, request: Mapping[str, Any]) -> str:
         """Start a task; its id."""
-        body = self.api.call("POST", SUBMIT_PATH, json=to_wire(request))
+        body = self.api.call("POST", SUBMIT_PATH, json=to_wire(request),
+                             ambiguous=self.ambiguous_submit)
         if not isinstance(body, Mapping) or not isinstance(body.get("id"), str):
             raise UnexpectedResponse(f"Vtrix submit answer without an id: {body!r:.300}")
         return str(body["id"])

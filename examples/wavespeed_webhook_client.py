@@ -12,14 +12,19 @@ not verify, accepts (200) a genuine callback and records the outcome it
 carries; a duplicate is accepted and changes nothing. A callback is only a
 hint that something changed: when one is refused, or none comes within
 ``callback_timeout``, the client asks the API and polls from there, so a
-forged or lost callback can neither fake an outcome nor strand the task.
+forged or lost callback can neither fake an outcome nor strand the task. The
+wait for the callback counts against the task's deadline (``PollPolicy.timeout``):
+the polls after it get only what is left, so a lost callback never makes the
+client late.
 """
 
 from __future__ import annotations
 
 import json
 import threading
+import time
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
 from vidukit.webhooks import WebhookVerificationError, verify
@@ -34,11 +39,8 @@ from .common import (
     wait,
 )
 from .wavespeed_client import (
-    SUBMIT_PATH,
     WaveSpeedClient,
-    prediction,
     read_prediction,
-    to_wire,
 )
 
 SECRET_PATH = "/api/v3/webhook/secret"
@@ -102,28 +104,35 @@ class WaveSpeedWebhookClient(WaveSpeedClient):
 
     def submit_with_callback(self, request: Mapping[str, Any], webhook_url: str
                              ) -> dict[str, Any]:
-        body = self.api.call("POST", SUBMIT_PATH, json=to_wire(request),
-                             params={"webhook": webhook_url})
-        return prediction(body)
+        # The lost-answer handling of `WaveSpeedClient.submit`: the prediction list, not a
+        # blind resubmit (a second paid task, and a second callback).
+        return self.submit(request, params={"webhook": webhook_url})
 
     def generate_via_webhook(self, request: Mapping[str, Any], webhook_url: str,
                              inbox: WebhookInbox, callback_timeout: float = CALLBACK_TIMEOUT
                              ) -> Result:
+        started = time.monotonic()
         submitted = self.submit_with_callback(request, webhook_url)
         task_id = str(submitted["id"])
-        done = read_prediction(submitted) or inbox.wait(task_id, callback_timeout)
+        wait_for = min(callback_timeout, self.poll.timeout / 2)
+        done = read_prediction(submitted) or inbox.wait(task_id, wait_for)
         if done is not None:
             return done
-        # A refused callback or silence: the API, not the callback, says how the task ended.
-        return wait(task_id, lambda: self.result(task_id), self.poll, sleep=self.sleep)
+        # A refused callback or silence: the API, not the callback, says how the task ended,
+        # within what is left of the task's deadline.
+        left = max(0.0, self.poll.timeout - (time.monotonic() - started))
+        return wait(task_id, lambda: self.result(task_id), replace(self.poll, timeout=left),
+                    sleep=self.sleep)
 
 
 def run_webhook_adapter(request: dict[str, Any], endpoint: dict[str, Any],
-                        inbox_class: type[WebhookInbox] = WebhookInbox) -> dict[str, Any]:
+                        inbox_class: type[WebhookInbox] = WebhookInbox,
+                        client_class: type[WaveSpeedWebhookClient] | None = None
+                        ) -> dict[str, Any]:
     """One generation through the harness's receiver (``endpoint["webhook_receiver"]``)."""
     poll = poll_policy_for(endpoint, PollPolicy())
-    with WaveSpeedWebhookClient(endpoint["api_key"], base_url=endpoint["base_url"],
-                                poll=poll) as client:
+    with (client_class or WaveSpeedWebhookClient)(
+            endpoint["api_key"], base_url=endpoint["base_url"], poll=poll) as client:
         try:
             inbox = inbox_class(client.webhook_secret())
             endpoint["webhook_receiver"].serve(inbox.receive)

@@ -18,6 +18,7 @@ from __future__ import annotations
 import gc
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from pathlib import Path
 
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -46,6 +47,7 @@ from vidukit.mock_server.providers.context import (
     resolve_outcome,
 )
 from vidukit.mock_server.quotas import Quotas
+from vidukit.mock_server.replay import Replayer, TaskRecorder
 from vidukit.mock_server.scenarios.controller import Scenarios
 from vidukit.mock_server.state import MockState
 from vidukit.mock_server.storage import make_store, store_clock
@@ -133,6 +135,7 @@ def create_app(config: MockConfig | None = None) -> MockApp:
             timeout=config.webhook_timeout,
             targets=config.webhook_targets,
             max_deliveries=max(config.journal_max_entries, 100),
+            drift=config.drift.callbacks() if config.drift is not None else None,
         ),
         quotas=Quotas(engine=engine, store=store, clock=clock, settings=config.quota_settings),
         scenarios=Scenarios(
@@ -149,6 +152,7 @@ def create_app(config: MockConfig | None = None) -> MockApp:
                       balances=config.starting_balances),
     )
 
+    _replay(state)
     app = MockApp(lifespan=_lifespan(state))
     app.state.mock = state
     admin = admin_routes(state)
@@ -187,6 +191,24 @@ def create_app(config: MockConfig | None = None) -> MockApp:
     else:  # the drift middleware must see every answer: no side door then
         app.door = ProviderDoor(mounted, reserved=ADMIN_PREFIX)
     return app
+
+
+def _replay(state: MockState) -> None:
+    """Hook the task recorder and the replayer on the engine, where configured."""
+    config = state.config
+    if config.replay is not None:
+        state.replayer = Replayer(engine=state.engine, store=state.store,
+                                  providers=state.providers, settings=config.replay,
+                                  chosen=state.scenarios.replay_choice)
+        state.scenarios.replayer = state.replayer
+    for rule in state.scenarios.rules:
+        try:
+            state.scenarios.check_replay(rule.scenario, rule.provider)
+        except ValueError as exc:
+            raise ConfigError(f"{state.scenarios.file.source}: {exc}") from None
+    if config.record_tasks is not None:
+        state.recorder = TaskRecorder(engine=state.engine, providers=state.providers,
+                                      folder=Path(config.record_tasks), webhooks=state.webhooks)
 
 
 def _lifespan(state: MockState) -> Callable[[Starlette], AbstractAsyncContextManager[None]]:

@@ -26,6 +26,7 @@ from vidukit.mock_server.webhooks.policy import DEFAULT_SECRET, TARGETS
 
 if TYPE_CHECKING:
     from vidukit.mock_server.drift.profile import DriftProfile
+    from vidukit.mock_server.replay import ReplaySettings
 
 #: A fast real provider: a second in the queue, four seconds of generation.
 DEFAULT_PROGRESSION = "time=1,4"
@@ -80,6 +81,10 @@ class MockConfig:
     quotas: str | None = None
     #: A drift profile (mock_server.drift): answers rewritten as a changed provider would.
     drift: DriftProfile | None = None
+    #: Task recordings (mock_server.replay): a folder every finished task is written to, and
+    #: the recordings new tasks follow.
+    record_tasks: str | None = None
+    replay: ReplaySettings | None = None
     #: Starting balances (mock_server.ledger): (API key, amount) pairs, or a mapping; they
     #: win over a scenario file's ``balances:``. A key not named has no limit.
     balances: tuple[tuple[str, Decimal], ...] | Mapping[str, Decimal | int | str] = ()

@@ -85,6 +85,17 @@ class _Table:
 
     prefix: str
     routes: tuple[Route, ...]
+    #: The routes that take each method, in the table's order: a poll need not try the
+    #: submit's pattern first.
+    by_method: dict[str, tuple[Route, ...]]
+
+    @classmethod
+    def of(cls, prefix: str, routes: Sequence[BaseRoute]) -> _Table:
+        kept = tuple(r for r in routes if isinstance(r, Route))
+        methods = {m for r in kept for m in (r.methods or ())}
+        by_method = {m: tuple(r for r in kept if not r.methods or m in r.methods)
+                     for m in methods}
+        return cls(prefix, kept, by_method)
 
 
 class ProviderDoor:
@@ -95,7 +106,7 @@ class ProviderDoor:
         self._by_segment: dict[str, _Table] = {}
         self._root: _Table | None = None
         for prefix, routes in mounted.items():
-            table = _Table(prefix, tuple(r for r in routes if isinstance(r, Route)))
+            table = _Table.of(prefix, routes)
             if prefix:
                 self._by_segment[prefix.lstrip("/")] = table
             else:
@@ -114,9 +125,12 @@ class ProviderDoor:
                 return None
         rest = path[len(table.prefix):]
         method = scope["method"]
-        for route in table.routes:
+        routes = table.by_method.get(method)
+        if routes is None:  # a method no route names: only the method-less routes may take it
+            routes = tuple(r for r in table.routes if not r.methods)
+        for route in routes:
             found = route.path_regex.match(rest)
-            if found is None or (route.methods and method not in route.methods):
+            if found is None:
                 continue
             convertors = route.param_convertors
             params = {k: convertors[k].convert(v) for k, v in found.groupdict().items()}

@@ -22,6 +22,7 @@ from vidukit.mock_server.webhooks import Webhooks
 if TYPE_CHECKING:
     from vidukit.mock_server.providers import Provider
     from vidukit.mock_server.quotas import Quotas
+    from vidukit.mock_server.replay import Replayer, TaskRecorder
     from vidukit.mock_server.scenarios.controller import Scenarios
 
 
@@ -44,6 +45,9 @@ class MockState:
     ledger: Ledger
     #: Files clients uploaded (mock_server.media.uploads), served back by URL.
     uploads: Uploads = field(default_factory=Uploads)
+    #: Task recordings (mock_server.replay): the writer and the player, when configured.
+    recorder: TaskRecorder | None = None
+    replayer: Replayer | None = None
 
     def reset(self) -> None:
         self.engine.reset()

@@ -202,4 +202,28 @@ class Task:
         )
 
 
-__all__ = ["OUTCOME_HELP", "PROGRESSION_HELP", "Outcome", "Progression", "Task"]
+#: ``meta`` key of a replayed task's recorded progress: ``[[offset seconds, fraction], ...]``
+#: (written by `vidukit.mock_server.replay`, read by the statuses of providers that show one).
+REPLAY_PROGRESS = "replay_progress"
+
+
+def replayed_progress(task: Task, now: float) -> float | None:
+    """The recorded fraction done (0..1) a replayed *task* shows at *now*: the last sample at
+    or before its offset; None for a task not replayed, or before its first sample."""
+    samples = task.meta.get(REPLAY_PROGRESS)
+    if not samples:
+        return None
+    offset = now - task.created_at + 1e-6
+    seen = [float(value) for at, value in samples if float(at) <= offset]
+    return seen[-1] if seen else None
+
+
+__all__ = [
+    "OUTCOME_HELP",
+    "PROGRESSION_HELP",
+    "REPLAY_PROGRESS",
+    "Outcome",
+    "Progression",
+    "Task",
+    "replayed_progress",
+]

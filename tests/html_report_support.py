@@ -45,7 +45,7 @@ ADAPTER = textwrap.dedent('''
         body["prompt"] = PAYLOAD + body["prompt"]
         with httpx.Client(base_url=endpoint["base_url"], headers=headers) as http:
             data = http.post("/api/v3/vidu/reference-to-video-q2", json=body).json()["data"]
-            while data["status"] not in ("completed", "failed"):
+            while data["status"] not in ("completed", "failed", "cancelled", "timeout"):
                 time.sleep(endpoint["poll_interval"])
                 data = http.get(f"/api/v3/predictions/{{data['id']}}/result").json()["data"]
         return {{"status": "succeeded", "video_url": (data["outputs"] or ["https://x/v.mp4"])[0]}}

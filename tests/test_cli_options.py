@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from vidukit.catalogue import catalogue
 from vidukit.cli import build_parser, main
 from vidukit.cli._options import host, port
 from vidukit.cli.serve_config import FLAGS
@@ -26,10 +27,12 @@ from vidukit.mock_server import create_app
 from vidukit.mock_server.config import MockConfig
 from vidukit.mock_server.errors import ConfigError
 from vidukit.mock_server.storage.sqlite import SqliteTaskStore
-from vidukit.validation import _enum_message, validate
+from vidukit.providers import provider_ids
+from vidukit.validation import _enum_choices, validate
 
-#: Each provider id, as named in ARCHITECTURE.md ("One provider id everywhere").
-PROVIDERS = ("wavespeed", "vtrix", "novita", "myrouter", "runware")
+#: Each provider id: the providers are discovered from their folders (ARCHITECTURE.md, "One
+#: provider, one place"), so a new provider's folders add it here too.
+PROVIDERS = provider_ids()
 #: What a user types when they mistype a path: a folder that is not there, then a name.
 MISSING = "{tmp}/no-such-folder/out"
 
@@ -217,7 +220,7 @@ def test_export_all_creates_the_named_folder_but_not_its_parents(tmp_path: Path)
     target = tmp_path / "openapi"
     assert main(["export", "openapi", "--provider", "all", "-o", str(target)]) == 0
     assert sorted(p.name for p in target.iterdir()) == sorted(
-        f"{p}.openapi.json" for p in PROVIDERS)
+        f"{p}.openapi.json" for p in catalogue().providers())
     assert main(["export", "openapi", "--provider", "all", "-o",
                  str(tmp_path / "a" / "b")]) == 2
     assert not (tmp_path / "a").exists()
@@ -269,7 +272,6 @@ def test_enum_violations_list_the_choices() -> None:
 
 def test_enum_messages_stop_listing_after_ten() -> None:
     choices = [f"c{i}" for i in range(12)]
-    message = _enum_message("x", choices)
-    assert message == ('"x" is not one of "c0", "c1", "c2", "c3", "c4", "c5", "c6", "c7", '
-                       '"c8", "c9" and 2 more')
-    assert _enum_message(720, ["720p"]) == '720 is not one of "720p"'
+    assert _enum_choices(choices) == ('"c0", "c1", "c2", "c3", "c4", "c5", "c6", "c7", '
+                                      '"c8", "c9" and 2 more')
+    assert _enum_choices(["720p"]) == '"720p"'

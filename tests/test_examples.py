@@ -16,6 +16,7 @@ import copy
 import importlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from types import ModuleType
 from typing import Any
 
@@ -40,6 +41,7 @@ from examples.wavespeed_client import prediction, read_prediction
 from vidukit.contract_tests.canonical import CanonicalRequest, from_wire, to_wire
 from vidukit.contract_tests.canonical_strategies import canonical_requests
 from vidukit.mock_server import MockConfig, create_app
+from vidukit.mock_server.clock import VIRTUAL_EPOCH
 from vidukit.mock_server.testing import LiveServer, serving
 from vidukit.providers.runware.translate import to_wire as runware_to_wire
 
@@ -476,3 +478,54 @@ def test_the_deadline_hint_is_honoured_with_or_without_an_interval_hint() -> Non
     assert poll_policy_for({}, PollPolicy()) == PollPolicy()
     hinted = poll_policy_for({"poll_interval": 0.1, "poll_timeout": 2.0}, PollPolicy())
     assert (hinted.interval, hinted.timeout) == (0.1, 2.0)
+
+
+# --------------------------------------------------------------------------- lost submit answers
+
+
+def test_a_submit_in_ambiguous_raise_mode_retries_only_what_started_nothing() -> None:
+    from examples.common import AmbiguousSubmit
+
+    api, slept = _api([httpx.Response(429, headers={"Retry-After": "2"}),
+                       httpx.ConnectError("connection refused"),
+                       httpx.Response(200, json={"task_id": "t1"})])
+    assert api.call("POST", "/x", json={}, ambiguous="raise") == {"task_id": "t1"}
+    assert len(slept) == 2 and slept[0] == 2.0
+    for lost in (httpx.Response(502), httpx.Response(200, text='{"task_id": "t'),
+                 httpx.RemoteProtocolError("peer closed connection")):
+        api, slept = _api([lost])
+        with pytest.raises(AmbiguousSubmit, match="may have acted"):
+            api.call("POST", "/x", json={}, ambiguous="raise")
+        assert slept == []
+
+
+@pytest.mark.parametrize("created", [True, False], ids=["task-created", "nothing-created"])
+def test_wavespeed_looks_for_a_lost_submit_in_the_prediction_list(mock: Mock,
+                                                                 created: bool) -> None:
+    """After a submit answered 502, the client lists the key's predictions: it takes the
+    one the lost submit started, or submits again when the list shows none."""
+    from examples.wavespeed_client import WaveSpeedClient
+
+    sent: list[str] = []
+
+    def lose_first_answer(n: int, request: httpx.Request, forward: Callable[[], Any]) -> Any:
+        sent.append(f"{request.method} {request.url.path}")
+        if n == 1:
+            if created:
+                forward().close()  # the mock creates the prediction; its answer is lost
+            return httpx.Response(502, text="Bad Gateway")
+        return None
+
+    with httpx.Client(transport=FaultyTransport(lose_first_answer)) as http:
+        client = WaveSpeedClient(KEY, base_url=mock.live.base_url("wavespeed"), poll=FAST,
+                                 http=http, sleep=lambda _s: None)
+        client.now = lambda: datetime.fromtimestamp(VIRTUAL_EPOCH, UTC)  # the mock's clock
+        result = client.generate(REQUEST)
+
+    assert result.status == "succeeded", result
+    entries = mock.journal("wavespeed")
+    listed = [e for e in entries if e["request"]["path"].endswith("/api/v3/predictions")]
+    assert len(listed) == 1 and "created_after=" in listed[0]["request"]["query"]
+    submits = [s for s in sent if s.startswith("POST")]
+    assert len(submits) == (1 if created else 2)  # a second submit only when none was listed
+    assert mock.only_task("wavespeed")["id"] == result.task_id  # one paid task either way

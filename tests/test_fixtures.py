@@ -27,7 +27,7 @@ from typing import Any
 
 import pytest
 
-from vidukit.catalogue import catalogue, data_root
+from vidukit.catalogue import MESSAGES, catalogue, data_root
 from vidukit.rules import all_rules
 from vidukit.rules.derived import schema_rule_ids
 from vidukit.validation import validate
@@ -66,10 +66,18 @@ class Fixture:
         return json.loads(self.path.read_text(encoding="utf-8"))
 
 
+def is_definition(provider: str, name: str) -> bool:
+    """Fixtures of a provider-local definition (``schemas/<id>/<name>.json``, "not a
+    message"): `vidukit validate` does not take them, so the provider's own tests validate
+    them against that schema (the WaveSpeed prediction list, say)."""
+    return name not in MESSAGES and (data_root("schemas") / provider / f"{name}.json").is_file()
+
+
 def message_dirs() -> Iterator[tuple[str, str, Path]]:
     for provider_dir in sorted(p for p in FIXTURES.iterdir() if p.is_dir()):
         for message_dir in sorted(p for p in provider_dir.iterdir() if p.is_dir()):
-            if message_dir.name not in NOT_MESSAGES:
+            if message_dir.name not in NOT_MESSAGES and not is_definition(
+                    provider_dir.name, message_dir.name):
                 yield provider_dir.name, message_dir.name, message_dir
 
 

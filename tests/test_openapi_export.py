@@ -39,12 +39,19 @@ from vidukit.mock_server.app import ADMIN_PREFIX
 from vidukit.mock_server.provider_root import ROUTE_NAME as ROOT_ROUTE
 from vidukit.openapi import build_document, surfaces
 from vidukit.openapi.bundle import bundle
+from vidukit.providers import spec
 from vidukit.rules.derived import schema_rule_ids
+from vidukit.validation import validate
 
 PROVIDERS = tuple(p for p in catalogue().providers() if p in surfaces())
 FIXTURES = data_root("fixtures")
 DOC_URI = "urn:vidukit:openapi-under-test"
-AUTH = {"Authorization": "Bearer openapi-test-key"}
+KEY = "openapi-test-key"
+
+
+def auth(provider: str) -> dict[str, str]:
+    """The key in the provider's own Authorization scheme (its surface says which)."""
+    return {"Authorization": spec(provider).surface.authorization(KEY)}
 METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 
 
@@ -210,6 +217,7 @@ async def test_every_operation_answers_200_on_the_mock(
     base = document["servers"][1]["url"].replace("http://127.0.0.1:8000", "http://mock")
     linked: dict[tuple[str, str], Any] = {}
     submitted: dict[str, Any] = {}
+    surface_ops = {o.operation_id: o for o in spec(provider).surface.operations}
     # Operations with a body (the submits) first: their links give the polls their ids.
     ordered = sorted(operations(document), key=lambda o: "requestBody" not in o[2])
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app)) as client:
@@ -235,14 +243,19 @@ async def test_every_operation_answers_200_on_the_mock(
                 elif "multipart/form-data" in inline:
                     files = {"file": ("f.png", b"\x89PNG\r\n\x1a\n", "image/png")}
                 answer = await client.request(method.upper(), base + url, params=query,
-                                              json=body, files=files, headers=AUTH)
+                                              json=body, files=files, headers=auth(provider))
+                early = surface_ops[op["operationId"]].before_finish
+                if early is not None:  # the task is unfinished: its documented error
+                    assert answer.status_code == early, (method, path, answer.text)
+                    assert validate(provider, "error-response", answer.json()) == []
+                    continue
                 assert answer.status_code == 200, (method, path, message, answer.text)
                 errors = [e.message for e in check.iter_errors(answer.json())]
                 assert errors == [], (method, path, errors)
                 for link in ok.get("links", {}).values():
                     for name, expression in link["parameters"].items():
                         linked[(link["operationId"], name)] = _evaluate(expression, answer.json())
-        control = await client.post(base + "/surely/not/a/route", json={}, headers=AUTH)
+        control = await client.post(base + "/surely/not/a/route", json={}, headers=auth(provider))
         assert control.status_code == 404, "an unknown route must not answer 200"
 
 

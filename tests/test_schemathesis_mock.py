@@ -30,10 +30,16 @@ from schemathesis.specs.openapi.checks import response_schema_conformance
 from vidukit.catalogue import catalogue
 from vidukit.mock_server import MockConfig, create_app
 from vidukit.openapi import build_document, surfaces
+from vidukit.providers import spec
 
 PROVIDERS = tuple(p for p in catalogue().providers() if p in surfaces())
 CHECKS = [not_a_server_error, response_schema_conformance]
-AUTH = {"Authorization": "Bearer schemathesis-key"}
+KEY = "schemathesis-key"
+
+
+def auth(provider: str) -> dict[str, str]:
+    """The key in the provider's own Authorization scheme (its surface says which)."""
+    return {"Authorization": spec(provider).surface.authorization(KEY)}
 #: Schemathesis strategies filter and build large bodies; neither is a problem here.
 RELAXED = [HealthCheck.too_slow, HealthCheck.filter_too_much, HealthCheck.data_too_large]
 
@@ -76,7 +82,7 @@ def test_operation_answers_without_5xx_and_as_documented(
     @settings(suppress_health_check=RELAXED, deadline=None)
     @given(strategy)
     def run(case: Any) -> None:
-        response = case.call(headers=AUTH)
+        response = case.call(headers=auth(provider))
         seen[response.status_code] = seen.get(response.status_code, 0) + 1
         case.validate_response(response, checks=CHECKS)
 
@@ -100,7 +106,7 @@ def test_stateful_submit_then_poll(provider: str) -> None:
 
     class Machine(schema.as_state_machine()):  # type: ignore[misc]
         def get_call_kwargs(self, case: Any) -> dict[str, Any]:
-            return {"headers": AUTH}
+            return {"headers": auth(provider)}
 
         def after_call(self, response: Any, case: Any) -> None:
             statuses.setdefault(case.operation.label, set()).add(response.status_code)
@@ -132,10 +138,10 @@ async def test_vtrix_accepts_an_integral_float_duration() -> None:
     body = {"model": "viduq2_pro_reference", "input": [{"params": params}]}
     async with httpx.AsyncClient(transport=transport, base_url="http://mock") as client:
         submitted = await client.post("/model/v1/generation", json=body,
-                                      headers={**AUTH, "X-Mock-Progression": "immediate"})
+                                      headers={**auth("vtrix"), "X-Mock-Progression": "immediate"})
         assert submitted.status_code == 200, submitted.text
         polled = await client.get(f"/model/v1/generation/task/{submitted.json()['id']}",
-                                  headers=AUTH)
+                                  headers=auth("vtrix"))
     result = polled.json()
     assert result["status"] == "completed"
     # Seed 000's 720p price, $0.013/s, for 5 s (the placeholder Vtrix pricing).

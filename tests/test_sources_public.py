@@ -29,6 +29,8 @@ SOURCE_PAGES = {
     "myrouter": "https://docs.myrouter.ai/docs/models/reference-vidu-q2-reference2video",
     "runware": "https://runware.ai/docs/models/vidu-q2-pro",
     "novita": "https://novita.ai/docs/api-reference/model-apis-vidu-q2-reference2video",
+    "vidu": "https://platform.vidu.com/docs/reference-to-video",
+    "fal": "https://fal.ai/models/fal-ai/vidu/q2/reference-to-video/pro/api",
 }
 
 

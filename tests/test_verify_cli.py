@@ -25,7 +25,7 @@ BROKEN = textwrap.dedent('''
         with httpx.Client(base_url=endpoint["base_url"], headers=headers) as http:
             data = http.post("/api/v3/vidu/reference-to-video-q2",
                              json=to_wire("wavespeed", request)).json()["data"]
-            while data["status"] not in ("completed", "failed"):
+            while data["status"] not in ("completed", "failed", "cancelled", "timeout"):
                 time.sleep(endpoint["poll_interval"])
                 data = http.get(f"/api/v3/predictions/{data['id']}/result").json()["data"]
         return {"status": "succeeded", "video_url": (data["outputs"] or ["https://x/v.mp4"])[0]}
@@ -122,3 +122,25 @@ def test_webhook_mode_runs_the_webhook_outcome_check(
     suite = ET.parse(junit).getroot().find("testsuite")
     assert suite is not None
     assert "webhook-outcome" in {c.get("name") for c in suite.findall("testcase")}
+
+
+def test_strict_charges_reaches_the_run(monkeypatch: pytest.MonkeyPatch,
+                                        capsys: pytest.CaptureFixture[str]) -> None:
+    """The flag is passed on (what it changes is tests/contract/test_charges_checks.py's)."""
+    from vidukit.contract_tests import harness
+    from vidukit.contract_tests.harness import Report
+
+    seen: dict[str, object] = {}
+
+    def fake(provider: str, adapter: object, **options: object) -> Report:
+        seen.update(options)
+        return Report(provider, "m:f", ("no-double-charge",), 1, 1, 0.1,
+                      risks=("no-double-charge (in 1 of 1 example(s)): blind resubmit",))
+
+    monkeypatch.setattr(harness, "verify_client", fake)
+    argv = ["verify", "--provider", "novita", "--adapter", "examples.novita_client:adapter"]
+    assert main(argv) == 0
+    assert seen["strict_charges"] is False
+    assert "risk no-double-charge (in 1 of 1" in capsys.readouterr().out
+    assert main([*argv, "--strict-charges"]) == 0
+    assert seen["strict_charges"] is True

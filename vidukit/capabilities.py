@@ -23,6 +23,7 @@ from typing import Any
 
 from vidukit.catalogue import Catalogue, catalogue
 from vidukit.errors import SchemaError
+from vidukit.providers import specs
 
 START = "<!-- capabilities:start -->"
 END = "<!-- capabilities:end -->"
@@ -209,12 +210,29 @@ def matrix(cat: Catalogue) -> dict[str, dict[str, str]]:
     return {row.label: {p: cell(cat, p, row) for p in providers} for row in ROWS}
 
 
+def _identity(providers: Sequence[str]) -> list[str]:
+    """The rows that name each column: its page and the mock's base path.
+
+    The README lists the providers only here, so a new provider reaches the front door by
+    the same regeneration that adds its column, with no edit by hand.
+    """
+    known = specs()
+    names = [f"[{known[p].title}](docs/providers/{p}.md)" if p in known else p
+             for p in providers]
+    origins = [f"`{known[p].origin}`" if p in known else NOT_OFFERED for p in providers]
+    mounts = [f"`/{p}`" for p in providers]
+    return [f"| Provider | {' | '.join(names)} |",
+            f"| Sold at | {' | '.join(origins)} |",
+            f"| Mock base path | {' | '.join(mounts)} |"]
+
+
 def render_markdown(cat: Catalogue) -> str:
     table = matrix(cat)
     providers = list(next(iter(table.values())).keys()) if table else []
     lines = [
         "| | " + " | ".join(providers) + " |",
         "|---|" + "---|" * len(providers),
+        *_identity(providers),
     ]
     for label, values in table.items():
         lines.append(f"| {label} | " + " | ".join(values[p].replace("|", "\\|")

@@ -41,6 +41,8 @@ MAX_DEPTH = 255
 MAX_DEPTH_RULE = "max-depth"
 #: Undeclared field names listed in one violation's message; the rest are counted.
 _LISTED_FIELDS = 20
+#: Schema places whose annotations a validator remembers; far above any provider's schema.
+_MAX_PLACES = 4096
 
 
 def _rs_registry(resources: Mapping[str, Mapping[str, Any]]) -> jsonschema_rs.Registry:
@@ -100,13 +102,14 @@ def _shorten(message: str) -> str:
 _LISTED_CHOICES = 10
 
 
-def _enum_message(instance: Any, options: Any) -> str:
-    """``"4k" is not one of "540p", "720p", "1080p"``: the choices, not "2 other candidates"."""
+def _enum_choices(options: Any) -> str:
+    """``"540p", "720p", "1080p"``: an enum message names the choices, not "2 other
+    candidates"."""
     choices = list(options) if isinstance(options, list | tuple) else []
     shown = ", ".join(_json(c) for c in choices[:_LISTED_CHOICES])
     if len(choices) > _LISTED_CHOICES:
         shown += f" and {len(choices) - _LISTED_CHOICES} more"
-    return f"{_shorten(_json(instance))} is not one of {shown}"
+    return shown
 
 
 def _json(value: Any) -> str:
@@ -168,6 +171,7 @@ class MessageValidator:
 
     def __post_init__(self) -> None:
         self._error_checks = tuple(c for c in self.checks if c.severity == "error")
+        self._places: dict[tuple[str, tuple[str, ...]], tuple[str | None, str, str]] = {}
 
     def is_valid(self, instance: Any) -> bool:
         """True when the provider would accept *instance* (no error-severity violation).
@@ -225,18 +229,12 @@ class MessageValidator:
 
     def _schema_violation(self, error: Any, severity: str) -> Violation:
         location = str(error.absolute_keyword_location or "")
-        resource_uri, _, fragment = location.partition("#")
-        nodes = _walk_evaluation(self.schema, [str(s) for s in error.evaluation_path])
-        if resource_uri in self.resources:
-            # Also for the entry file itself: a `$ref` inside one file ends the walk above.
-            nodes += _resolve_pointer(self.resources[resource_uri], fragment)
         keyword = str(error.kind.name)
-        rule = _nearest(nodes, "x-rule") or _derived_rule(
-            list(error.instance_path), keyword, error.kind
-        )
+        x_rule, source, choices = self._annotations(location, error, keyword)
+        rule = x_rule or _derived_rule(list(error.instance_path), keyword, error.kind)
         message = _shorten(error.message)
         if keyword == "enum":
-            message = _enum_message(error.instance, getattr(error.kind, "options", None))
+            message = f"{_shorten(_json(error.instance))} is not one of {choices}"
         if keyword in _UNKNOWN_FIELD_KEYWORDS:
             names = list(getattr(error.kind, "unexpected", []))
             fields = ", ".join(repr(f) for f in names[:_LISTED_FIELDS])
@@ -247,9 +245,34 @@ class MessageValidator:
             path=pointer(list(error.instance_path)),
             rule=rule,
             message=message,
-            source=_nearest(nodes, "x-source") or self.source,
+            source=source,
             severity=severity,  # type: ignore[arg-type]
         )
+
+    def _annotations(self, location: str, error: Any, keyword: str) -> tuple[str | None, str, str]:
+        """``x-rule``, ``x-source`` and the enum's listed choices for one failing keyword.
+
+        They depend only on where the keyword sits in the schema, not on the payload, and
+        finding them walks the schema: a 400 naming six mistakes spent most of its time
+        here, so each place is looked up once (the schemas are finite, and so is this).
+        """
+        path = tuple(str(s) for s in error.evaluation_path)
+        key = (location, path)
+        found = self._places.get(key)
+        if found is None:
+            resource_uri, _, fragment = location.partition("#")
+            nodes = _walk_evaluation(self.schema, list(path))
+            if resource_uri in self.resources:
+                # Also for the entry file itself: a `$ref` inside one file ends the walk above.
+                nodes += _resolve_pointer(self.resources[resource_uri], fragment)
+            choices = ""
+            if keyword == "enum":
+                choices = _enum_choices(getattr(error.kind, "options", None))
+            found = (_nearest(nodes, "x-rule"), _nearest(nodes, "x-source") or self.source,
+                     choices)
+            if len(self._places) < _MAX_PLACES:
+                self._places[key] = found
+        return found
 
 
 def build_validator(cat: Catalogue, provider: str, message: str) -> MessageValidator:

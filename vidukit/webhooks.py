@@ -63,20 +63,29 @@ def verify(
     *,
     now: float | None = None,
     tolerance: float | object | None = DEFAULT,
+    url: str | None = None,
 ) -> None:
     """Return quietly for a genuine, fresh webhook of *provider*; raise
     `WebhookVerificationError` otherwise (`ToolkitError` for a provider that signs nothing).
 
     *headers* is any mapping (Starlette's, httpx's, a dict); *raw_body* the bytes
     exactly as received. *now* defaults to the machine's clock; ``tolerance=None``
-    skips the age check.
+    skips the age check. *url* is the URL the callback was POSTed to (the receiver's
+    own, with its query), which a provider whose signature covers it needs.
     """
     signing = spec(provider).signing
     if signing is None:
         raise ToolkitError(f"{provider} does not sign its callbacks; nothing to verify")
     limit = signing.max_age if tolerance is DEFAULT else tolerance
     assert limit is None or isinstance(limit, int | float)
-    signing.verify(secret, headers, raw_body, now=now, tolerance=limit)
+    if signing.verify_target is not None:
+        if url is None:
+            raise ToolkitError(
+                f"{provider} signs the callback's URL too: pass url= (the URL it was sent to)"
+            )
+        signing.verify_target(secret, url, headers, raw_body, now=now, tolerance=limit)
+    elif signing.verify is not None:
+        signing.verify(secret, headers, raw_body, now=now, tolerance=limit)
 
 
 __all__ = ["Reason", "WebhookVerificationError", "header", "signed_providers", "verify"]

@@ -17,10 +17,16 @@ from vidukit.contract_tests.checks import _outcome  # noqa: F401
 from vidukit.contract_tests.checks import _discipline  # noqa: F401
 
 # isort: split
+from vidukit.contract_tests.checks import _charges  # noqa: F401
+
+# isort: split
 from vidukit.contract_tests.checks import _funds  # noqa: F401
 
 # isort: split
 from vidukit.contract_tests.checks import _webhook  # noqa: F401
+
+# isort: split
+from vidukit.contract_tests.checks import _fallback  # noqa: F401
 
 # isort: split
 from vidukit.contract_tests.checks._context import (
@@ -42,6 +48,7 @@ from vidukit.contract_tests.checks._registry import (
     UnknownCheck,
     check,
 )
+from vidukit.contract_tests.checks._risks import RISKS, find_risks
 
 
 def readme_table() -> str:
@@ -54,6 +61,7 @@ def readme_table() -> str:
 __all__ = [
     "REGISTRY",
     "RETRYABLE_FAULTS",
+    "RISKS",
     "STUCK",
     "TRANSIENT_FAULTS",
     "AdapterRun",
@@ -63,6 +71,7 @@ __all__ = [
     "Registry",
     "UnknownCheck",
     "check",
+    "find_risks",
     "is_poll",
     "polls_after_terminal",
     "readme_table",

@@ -17,14 +17,19 @@ from vidukit.contract_tests.checks._context import CheckContext
 from vidukit.mock_server.engine import FAILED, SUCCEEDED
 from vidukit.mock_server.providers import load_providers
 from vidukit.providers import spec
+from vidukit.providers.wire import TERMINAL
 
 Entry = Mapping[str, Any]
 
 
 @cache
 def _final_words(provider: str) -> frozenset[str]:
+    """The mock's own words for a finished task, and every other word the provider's wire
+    ranks as finished: the terminal forms an official SDK stops on (WaveSpeed's
+    ``cancelled`` and ``timeout``), which a client must not poll past either."""
     status = load_providers()[provider].status
-    return frozenset({status[SUCCEEDED], status[FAILED]})
+    ranked = {word for word, rank in spec(provider).wire.ranks.items() if rank in TERMINAL}
+    return frozenset({status[SUCCEEDED], status[FAILED], *ranked})
 
 
 def _action(provider: str, entry: Entry) -> str:

@@ -13,9 +13,10 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from vidukit.contract_tests.checks._context import RETRYABLE_FAULTS, STUCK, CheckContext
-from vidukit.contract_tests.checks._exchange import is_poll, output_urls
+from vidukit.contract_tests.checks._exchange import is_poll, is_submit, output_urls
 from vidukit.contract_tests.checks._registry import check
 from vidukit.mock_server.engine import SUCCEEDED
+from vidukit.providers import spec
 
 _SHAPE = "{'status': 'succeeded', 'video_url': <str>} or {'status': 'failed', 'error': ...}"
 
@@ -149,9 +150,19 @@ def survives_transient_faults(ctx: CheckContext) -> Iterator[str]:
     yield from _no_wrong_success(ctx)
 
 
+def _submit_left_in_doubt(ctx: CheckContext) -> bool:
+    """A 5xx struck a submit on a provider that documents no way to find out what it did."""
+    if spec(ctx.provider).recovery is not None:
+        return False
+    return any(is_submit(ctx.provider, e) and e["response"]["status"] >= 500
+               for e in ctx.exchange)
+
+
 @check("strict-retries",
        "(opt-in, --strict-retries) when the documented retryable faults (429, 5xx) strike a "
-       "few times, the client still reports the task's real outcome",
+       "few times, the client still reports the task's real outcome; a 5xx on a submit "
+       "excuses a failed report where the provider documents no way to find out what the "
+       "submit did (no-double-charge)",
        default=False)
 def strict_retries(ctx: CheckContext) -> Iterator[str]:
     faults = ctx.transient_faults
@@ -159,6 +170,13 @@ def strict_retries(ctx: CheckContext) -> Iterator[str]:
         return
     for problem in _crash(ctx):
         yield f"{problem} (faults: {', '.join(faults)})"
+    if _submit_left_in_doubt(ctx):
+        # Reconciled with no-double-charge: a 5xx may come after the task was created, and
+        # where the provider documents no way to find out, the only retry that could
+        # succeed may also pay twice. Giving up is then right; a wrong success is not.
+        for problem in _no_wrong_success(ctx):
+            yield f"{problem} (after retryable faults: {', '.join(faults)})"
+        return
     problems = list(_right_outcome(ctx))
     result = ctx.run.result
     gave_up = (ctx.run.returned and not shape_problem(result)

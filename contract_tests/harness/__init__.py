@@ -29,6 +29,7 @@ from vidukit.contract_tests.harness._behaviour import (
     Fault,
     behaviours,
     faults,
+    task_forms,
 )
 from vidukit.contract_tests.harness._mock import HarnessError, MockHandle
 from vidukit.contract_tests.harness._report import CheckFailure, Example, Report
@@ -78,6 +79,7 @@ __all__ = [
     "run_checks",
     "run_example",
     "select_checks",
+    "task_forms",
     "verify_client",
     "webhook_behaviours",
 ]

@@ -118,6 +118,9 @@ class MockHandle:
         if behaviour.extra_fields:
             self._select({"scenario": "extra-fields", "provider": provider,
                           "count": _TASKS_PER_EXAMPLE, "for": "tasks"})
+        if behaviour.form:  # after the progression: a failing form keeps the code set there
+            self._select({"scenario": behaviour.form, "provider": provider,
+                          "count": _TASKS_PER_EXAMPLE, "for": "tasks"})
         for fault in behaviour.faults:
             self._select({"scenario": fault.scenario, "provider": provider, "on": fault.on,
                           "count": fault.count, "for": "requests"})

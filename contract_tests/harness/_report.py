@@ -116,6 +116,9 @@ class Report:
     example: Example | None = None
     shrunk: bool = True
     notes: tuple[str, ...] = field(default_factory=tuple)
+    #: What checks saw and reported without failing (one line per check: how many examples,
+    #: the first message); ``--strict-charges`` turns the charge risks into failures.
+    risks: tuple[str, ...] = field(default_factory=tuple)
 
     @property
     def passed(self) -> bool:
@@ -138,8 +141,10 @@ class Report:
         head = (f"vidukit verify: {self.provider} with {self.adapter}: "
                 f"{len(self.checks)} check(s), {self.runs} run(s), seed {self.seed}, "
                 f"{self.elapsed:.1f} s")
+        risks = ([f"risks (reported, not failed): {len(self.risks)}"]
+                 + [f"  risk {line}" for line in self.risks]) if self.risks else []
         if self.example is None:
-            return f"{head}\nall checks held: {', '.join(self.checks)}"
+            return "\n".join([head, f"all checks held: {', '.join(self.checks)}", *risks])
         state = "minimal" if self.shrunk else "smallest found (shrinking hit its time limit)"
         lines = [head, f"FAILED: {len(self.failures)} of {len(self.checks)} check(s) broke"]
         lines += [verdict_line(f.check, f.messages) for f in self.failures]
@@ -148,6 +153,7 @@ class Report:
         hint = "" if verbose else " (--verbose: every request with its full bodies)"
         lines.append(f"reproduce: --seed {self.seed}{hint}")
         lines += self.notes
+        lines += risks
         return "\n".join(lines)
 
     def to_junit_xml(self) -> str:
@@ -163,7 +169,8 @@ class Report:
         })
         props = ET.SubElement(suite, "properties")
         for name, value in (("provider", self.provider), ("adapter", self.adapter),
-                            ("seed", str(self.seed)), ("runs", str(self.runs))):
+                            ("seed", str(self.seed)), ("runs", str(self.runs)),
+                            *(("risk", line) for line in self.risks)):
             ET.SubElement(props, "property", {"name": name, "value": _xml_safe(value)})
         for name in self.checks:
             case = ET.SubElement(suite, "testcase", {

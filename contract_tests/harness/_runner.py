@@ -32,20 +32,26 @@ from hypothesis.errors import HypothesisDeprecationWarning
 from vidukit.catalogue import PROVIDERS
 from vidukit.contract_tests.canonical import CanonicalRequest
 from vidukit.contract_tests.canonical_strategies import canonical_requests
-from vidukit.contract_tests.checks import REGISTRY, AdapterRun, Check, CheckContext
+from vidukit.contract_tests.checks import REGISTRY, AdapterRun, Check, CheckContext, find_risks
 from vidukit.contract_tests.harness._adapter import (
     Adapter,
     call_adapter,
     describe_adapter,
     load_adapter,
 )
-from vidukit.contract_tests.harness._behaviour import STUCK_OUTCOME, Behaviour, behaviours
+from vidukit.contract_tests.harness._behaviour import (
+    STUCK_OUTCOME,
+    Behaviour,
+    behaviours,
+    task_forms,
+)
 from vidukit.contract_tests.harness._mock import HarnessError, MockHandle
 from vidukit.contract_tests.harness._report import CheckFailure, Example, Report
 from vidukit.contract_tests.harness._watch import PollWatch
 from vidukit.contract_tests.harness._webhook import (
     MODES,
     WebhookReceiver,
+    callback_wait,
     settle,
     webhook_behaviours,
 )
@@ -55,6 +61,7 @@ STRICT_RETRIES = "strict-retries"
 #: The check judged on the one example the harness adds after exploring (the key broke).
 STOPS_WHEN_BROKE = "stops-when-broke"
 WEBHOOK_OUTCOME = "webhook-outcome"
+WEBHOOK_FALLBACK = "webhook-fallback"
 DEFAULT_EXAMPLES = 25
 #: Seconds one adapter call may take: room for a few retries with 1-2 s back-off.
 DEFAULT_BUDGET = 30.0
@@ -112,6 +119,14 @@ class _Run:
     notes: list[str] = field(default_factory=list)
     #: The first request drawn: the broke example after exploring reuses it.
     first_request: CanonicalRequest | None = None
+    #: Check name -> (examples it saw a risk in, the first message).
+    risks: dict[str, tuple[int, str]] = field(default_factory=dict)
+
+    def note_risks(self, found: Sequence[tuple[str, str]]) -> None:
+        for name in dict(found):  # one count per check and example
+            seen, first = self.risks.get(name, (0, ""))
+            message = first or next(m for n, m in found if n == name)
+            self.risks[name] = (seen + 1, message)
 
     def should_skip(self) -> bool:
         if self.error is not None:
@@ -143,7 +158,7 @@ def select_checks(
 ) -> list[Check]:
     """The checks a run uses; `UnknownCheck` (a `ToolkitError`) for an unknown name."""
     enable = ((STRICT_RETRIES,) if strict_retries else ()) + (
-        (WEBHOOK_OUTCOME,) if mode == "webhook" else ())
+        (WEBHOOK_OUTCOME, WEBHOOK_FALLBACK) if mode == "webhook" else ())
     return REGISTRY.select(checks, skip, enable=enable)
 
 
@@ -175,8 +190,9 @@ def run_example(
     client for its task; on a stuck task, a client still waiting after `give_up_after`
     is stopped. ``seen["poll_timeout"]`` is the deadline given.
 
-    With a *receiver* (webhook mode) the endpoint also carries ``webhook_url`` and
-    ``webhook_receiver``, and ``seen["options"]`` the mock's webhook journal.
+    With a *receiver* (webhook mode) the endpoint also carries ``webhook_url``,
+    ``webhook_receiver`` and ``callback_timeout`` (`callback_wait`), and
+    ``seen["options"]`` the mock's webhook journal.
     """
     mock.reset()
     mock.arrange(provider, behaviour)
@@ -187,7 +203,8 @@ def run_example(
                 "poll_interval": poll_interval, "poll_timeout": deadline}
     slot = receiver.open() if receiver is not None else None
     if slot is not None:
-        endpoint.update(webhook_url=slot.url, webhook_receiver=slot)
+        endpoint.update(webhook_url=slot.url, webhook_receiver=slot,
+                        callback_timeout=callback_wait(deadline))
     watch = PollWatch(mock, provider, give_up_after=give_up_after(behaviour, deadline))
     run = call_adapter(adapter, request, endpoint, budget, watch=watch)
     seen: dict[str, Any] = {"exchange": mock.journal(provider), "tasks": mock.tasks(provider),
@@ -222,6 +239,7 @@ def verify_client(
     mock_url: str | None = None,
     behaviour_strategy: st.SearchStrategy[Behaviour] | None = None,
     mode: str = "poll",
+    strict_charges: bool = False,
 ) -> Report:
     """Explore *adapter* against the mock of *provider*; a `Report` of what held.
 
@@ -240,7 +258,11 @@ def verify_client(
     already running on the real clock; by default one is started on a socket
     in this process. *mode* ``"webhook"`` verifies a webhook-driven client: the
     endpoint carries a callback URL on a loopback receiver the harness runs
-    (`vidukit.contract_tests.harness._webhook`) and ``webhook-outcome`` joins the checks.
+    (`vidukit.contract_tests.harness._webhook`) and ``webhook-outcome`` and
+    ``webhook-fallback`` join the checks.
+    *strict_charges* makes ``no-double-charge`` fail a blind resubmit on a provider that
+    documents no way to find out what a lost submit did; without it such a resubmit is a
+    risk, listed in `Report.risks` (`vidukit.contract_tests.checks._risks`).
     Raises `ToolkitError` subclasses for usage errors and `HarnessError` when
     the mock cannot be driven.
     """
@@ -258,7 +280,7 @@ def verify_client(
     elif mode == "webhook":
         strategy = webhook_behaviours(provider, transient_faults=transient_faults)
     else:
-        strategy = behaviours(transient_faults=transient_faults)
+        strategy = behaviours(transient_faults=transient_faults, forms=task_forms(provider))
     state = _Run(shrink_seconds=shrink_seconds)
     started = time.perf_counter()
     client: Adapter = adapter
@@ -277,9 +299,10 @@ def verify_client(
                 fired=tuple(seen["fired"]), origin=mock.origin,
                 behaviour=behaviour.describe(), planned_outcome=behaviour.outcome,
                 poll_rate_limit=poll_rate_limit, poll_timeout=seen["poll_timeout"],
-                options=seen["options"],
+                options={**seen["options"], "strict_charges": strict_charges},
             )
             failures = run_checks(checks, ctx)
+            state.note_risks(find_risks([c.name for c in checks], ctx))
             if not failures:
                 return None
             return Example(request, behaviour, run, ctx.exchange, ctx.tasks, ctx.fired,
@@ -352,6 +375,8 @@ def verify_client(
         example=state.best,
         shrunk=not state.stopped_shrinking,
         notes=tuple(state.notes),
+        risks=tuple(f"{name} (in {count} of {state.runs} example(s)): {message}"
+                    for name, (count, message) in state.risks.items()),
     )
 
 

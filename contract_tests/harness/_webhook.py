@@ -14,7 +14,10 @@ both the same way.
 Callbacks are sent by the mock when a task ends on the clock, so webhook mode
 draws only progressions that end without polls (``immediate``, ``time=Q,P``),
 plus the delivery quirks of `vidukit.mock_server.webhooks.options` (``duplicate``,
-``delay``, ``out-of-order`` and, for a provider that signs, ``bad-signature``).
+``delay``, ``out-of-order``, ``lost``, a ``delay`` past every deadline and, for a
+provider that signs, ``bad-signature``). The endpoint's ``callback_timeout``
+(`callback_wait`) is how long a client may wait for a callback before it asks the
+API: a hint, like ``poll_interval``, that keeps a run with lost callbacks short.
 """
 
 from __future__ import annotations
@@ -38,10 +41,16 @@ from vidukit.mock_server.webhooks import policy_for
 Handler = Callable[[Mapping[str, str], bytes], int]
 
 MODES: Final = ("poll", "webhook")
+#: A callback sent long after every deadline the harness gives (the ``webhook-late`` scenario's
+#: default): the example is over, and the mock reset, before it would go out.
+LATE: Final = "delay=900"
+#: Longest wait for a callback the harness suggests (``endpoint["callback_timeout"]``): a
+#: task drawn here ends within 0.6 s and its callback is held at most 0.3 s more.
+MAX_CALLBACK_WAIT: Final = 1.5
 #: Delivery quirks drawn per example ("" = a plain delivery). Seconds are real on the harness's
 #: real clock, hence short.
 WEBHOOK_OPTIONS: Final[tuple[str, ...]] = (
-    "", "duplicate", "delay=0.3", "out-of-order=0.2", "bad-signature",
+    "", "duplicate", "delay=0.3", "out-of-order=0.2", "bad-signature", "lost", LATE,
 )
 _MAX_BODY = 1024 * 1024
 
@@ -157,6 +166,12 @@ class WebhookReceiver:
         slot.closed = True
 
 
+def callback_wait(deadline: float) -> float:
+    """``endpoint["callback_timeout"]``: a quarter of the task *deadline*, at most
+    `MAX_CALLBACK_WAIT`, so a client that waits this long and then polls still ends in time."""
+    return min(MAX_CALLBACK_WAIT, deadline / 4)
+
+
 def settle(answered: Callable[[], int], recorded: Callable[[], int], timeout: float = 2.0) -> None:
     """Wait until the mock has recorded as many attempts as the receiver answered.
 
@@ -192,12 +207,15 @@ def webhook_behaviours(provider: str, *, transient_faults: bool = True
 
 
 __all__ = [
+    "LATE",
+    "MAX_CALLBACK_WAIT",
     "MODES",
     "WEBHOOK_OPTIONS",
     "Handler",
     "Received",
     "ReceiverSlot",
     "WebhookReceiver",
+    "callback_wait",
     "settle",
     "webhook_behaviours",
     "webhook_progressions",

@@ -24,6 +24,10 @@ marker, or through indirect parametrisation of the fixture::
     @pytest.mark.vidu_mock(allow_invalid_requests=True, in_process=True,
                            clock="virtual", progression="polls=2")
 
+``replay="DIR"`` makes its tasks follow the task recordings under DIR
+(``replay_match="order"|"shape"|"named"``, ``replay_speed=``, ``replay_verbatim=``;
+docs/guide/replay.md).
+
 Everything heavy (the mock, Hypothesis) is imported only when used: the plugin
 is loaded into every pytest run of a project that installs vidukit.
 """

@@ -11,8 +11,10 @@ the admin API (``/_mock/...``), so what a test steers here is exactly what
 from __future__ import annotations
 
 import contextlib
+import os
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -21,7 +23,9 @@ from starlette.applications import Starlette
 from vidukit.contract_tests.pytest_plugin._inprocess import in_process_client
 from vidukit.errors import ToolkitError
 from vidukit.mock_server import MockConfig, create_app
+from vidukit.mock_server.replay import ReplaySettings
 from vidukit.mock_server.testing import serving
+from vidukit.recordings import RecordingError, load_recordings
 
 #: The origin an in-process mock answers as (nothing listens there; the transport is the app).
 IN_PROCESS_ORIGIN = "http://vidu-mock.test"
@@ -243,10 +247,29 @@ def make_config(options: Mapping[str, Any]) -> MockConfig:
             raise ViduMockError("vidu_mock: config must be a mock_server.MockConfig")
         return config
     base: dict[str, Any] = {"jitter": 0.0, "webhook_targets": "loopback"}
+    _replay_option(fields)
     try:
         return MockConfig(**{**base, **fields})
     except TypeError as exc:
         raise ViduMockError(f"vidu_mock: {exc} (options are MockConfig fields)") from None
+
+
+def _replay_option(fields: dict[str, Any]) -> None:
+    """``replay="DIR"`` (``replay_match``, ``replay_speed``, ``replay_verbatim``): its recordings.
+
+    A folder is what a test has at hand; `MockConfig` takes the loaded `ReplaySettings`.
+    """
+    match = fields.pop("replay_match", "order")
+    speed = fields.pop("replay_speed", 1.0)
+    verbatim = bool(fields.pop("replay_verbatim", False))
+    folder = fields.get("replay")
+    if not isinstance(folder, str | os.PathLike):
+        return
+    try:
+        fields["replay"] = ReplaySettings(tuple(load_recordings(Path(folder))), match=match,
+                                          speed=float(speed), verbatim=verbatim)
+    except (RecordingError, ValueError) as exc:
+        raise ViduMockError(f"vidu_mock: replay: {exc}") from None
 
 
 @contextlib.contextmanager

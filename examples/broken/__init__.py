@@ -25,6 +25,15 @@ from examples.broken import runware  # noqa: F401
 from examples.broken import wavespeed_webhook  # noqa: F401
 
 # isort: split
+from examples.broken import webhook_hint  # noqa: F401
+
+# isort: split
+from examples.broken import charges  # noqa: F401
+
+# isort: split
+from examples.broken import sdk_forms  # noqa: F401
+
+# isort: split
 from examples.broken import funds  # noqa: F401
 
 # isort: split

@@ -13,7 +13,12 @@ from typing import Any
 from examples.broken._registry import broken
 from examples.common import Result
 from examples.wavespeed_client import read_prediction
-from examples.wavespeed_webhook_client import WebhookInbox, run_webhook_adapter
+from examples.wavespeed_webhook_client import (
+    CALLBACK_TIMEOUT,
+    WaveSpeedWebhookClient,
+    WebhookInbox,
+    run_webhook_adapter,
+)
 
 WEBHOOK: dict[str, Any] = {
     "mode": "webhook",
@@ -51,3 +56,22 @@ class _Optimist(WebhookInbox):
 def webhook_ignores_failure(request: dict[str, Any], endpoint: dict[str, Any]
                             ) -> dict[str, Any]:
     return run_webhook_adapter(request, endpoint, _Optimist)
+
+
+class _CallbackOnly(WaveSpeedWebhookClient):
+    def generate_via_webhook(self, request: Mapping[str, Any], webhook_url: str,
+                             inbox: WebhookInbox, callback_timeout: float = CALLBACK_TIMEOUT
+                             ) -> Result:
+        submitted = self.submit_with_callback(request, webhook_url)
+        task_id = str(submitted["id"])
+        done = read_prediction(submitted) or inbox.wait(task_id, callback_timeout)
+        # "the webhook is the source of truth": no callback, no video (and no poll to ask)
+        return done or Result.failed(task_id, "no callback received")
+
+
+@broken("wavespeed", bug="webhook client never polls: a lost, late or refused callback is "
+        "reported as a failed task (a paid video nobody receives)",
+        caught_by="webhook-fallback", **WEBHOOK)
+def webhook_without_fallback(request: dict[str, Any], endpoint: dict[str, Any]
+                             ) -> dict[str, Any]:
+    return run_webhook_adapter(request, endpoint, client_class=_CallbackOnly)

@@ -88,7 +88,8 @@ OUTCOME: Schema = {
     "description": "succeed, stay-processing, fail or fail:<the provider's error code>",
 }
 #: `WebhookOptions.parse`'s comma-separated list ("" for none).
-_OPTION = r"(duplicate(=([1-9]|10))?|delay=[0-9]{1,4}|out-of-order(=[0-9]{1,4})?|bad-signature)"
+_OPTION = (r"(duplicate(=([1-9]|10))?|delay=[0-9]{1,4}|out-of-order(=[0-9]{1,4})?"
+           r"|bad-signature|lost)")
 WEBHOOK_OPTIONS: Schema = {
     "type": "string",
     "pattern": rf"^({_OPTION}(,{_OPTION})*)?$",
@@ -143,7 +144,7 @@ def _schemas() -> dict[str, Schema]:
         "url": STRING,
         "part": INT,
         "parts": INT,
-        "state": {"enum": ["scheduled", "held", "delivered", "gave-up"]},
+        "state": {"enum": ["scheduled", "held", "delivered", "gave-up", "lost"]},
         "options": STRING,
         "finished_at": TIME,
         "next_attempt_at": _nullable(TIME),
@@ -222,7 +223,10 @@ def _schemas() -> dict[str, Schema]:
                 "rules": {"type": "array", "items": _obj({
                     "scenario": STRING, "probability": NUMBER, "provider": _nullable(STRING),
                 })},
-            }),
+            }, progressions={"type": "array", "items": _obj({
+                "progression": STRING, "outcome": _nullable(STRING), "weight": NUMBER,
+                "provider": _nullable(STRING),
+            })}),
             "history": {"type": "array", "items": _obj(
                 {"seq": INT, "at": TIME, "provider": _nullable(STRING), "scenario": STRING},
                 source=STRING, path=_nullable(STRING), operation=_nullable(STRING),
@@ -238,7 +242,14 @@ def _schemas() -> dict[str, Schema]:
             })},
             "categories": {"type": "object", "additionalProperties": STRINGS},
             "category_notes": STRINGS,
-        }),
+        }, replay=_nullable(_obj({
+            "match": STRING,
+            "speed": NUMBER,
+            "recordings": {"type": "array", "items": _obj({
+                "name": STRING, "provider": STRING, "shape": STRING, "progression": STRING,
+                "outcome": STRING, "notes": {"type": "array", "items": STRING},
+            }, webhook=_nullable(STRING))},
+        }))),
         "Cleared": _obj({"cleared": INT}),
         "Ledger": _obj({
             "count": INT,

@@ -12,6 +12,7 @@ import re
 import shlex
 
 from vidukit.mock_server.journal import REDACTED, Entry
+from vidukit.providers import provider_ids, spec
 
 KEY_VARIABLE = "VIDUKIT_API_KEY"
 _EXPANDED = f'"${{{KEY_VARIABLE}}}"'
@@ -40,6 +41,11 @@ def _word(text: str) -> str:
     return _EXPANDED.join(shlex.quote(part) if part else "" for part in parts) or "''"
 
 
+def _scheme(provider: str) -> str:
+    """``Bearer `` or the provider's own word (``Token ``), for a redacted Authorization."""
+    return f"{spec(provider).surface.auth_scheme} " if provider in provider_ids() else "Bearer "
+
+
 def as_curl(entry: Entry, origin: str, *, body_limit: int | None = None) -> str:
     """The command that sends *entry*'s request again to the mock at *origin*."""
     url = origin + entry.path + (f"?{entry.query}" if entry.query else "")
@@ -55,8 +61,8 @@ def as_curl(entry: Entry, origin: str, *, body_limit: int | None = None) -> str:
             continue
         value = raw_value.decode("latin-1")
         if name.lower() == "authorization" and value.endswith(REDACTED):
-            # The journal drops the whole value; every provider here takes a Bearer key.
-            scheme = value[: -len(REDACTED)] or "Bearer "
+            # The journal drops the whole value: the scheme is the provider's own.
+            scheme = value[: -len(REDACTED)] or _scheme(entry.provider)
             value = scheme + _MARK
             uses_key = True
         options.append("-H " + _word(f"{name}: {value}"))

@@ -15,12 +15,20 @@ the catalogue message it rewrites. Operations:
 ``regress``
     after a poll of a task answered a finished status, answer the next identical
     poll with the first unfinished answer sent for it: the states come out of order.
+``callbacks`` ``{options}``
+    give every callback of the provider these delivery quirks (the ``X-Mock-Webhook``
+    text form, `vidukit.mock_server.webhooks.options`): ``lost`` (never sent),
+    ``bad-signature`` (signed with the wrong key), ``delay=S`` (late).
 
 Built-in profiles (``vidukit serve --drift NAME[,NAME...]``): ``rename-field``,
 ``new-enum-value``, ``new-status``, ``error-shape``, ``reorder-states``,
 ``rename-terminal`` (the success word renamed, ``<word>_v2``: a task's end a
-client does not recognise) and ``all`` (every one but ``rename-terminal``, which
-would hide the finished status ``reorder-states`` needs). A file (``--drift FILE``,
+client does not recognise), ``drop-callbacks`` (every provider that calls back
+takes the callback URL and never calls it), ``bad-callback-signature`` (every
+provider that signs its callbacks signs them with the wrong key) and ``all``
+(every one but ``rename-terminal``, which would hide the finished status
+``reorder-states`` needs, and the two callback profiles, which only a probe
+that registers a callback URL sees: ``vidukit drift --webhook-url``). A file (``--drift FILE``,
 YAML or JSON) holds ``{"mutations": [...]}`` with the keys above, e.g.::
 
     mutations:
@@ -43,17 +51,19 @@ import yaml
 
 from vidukit.catalogue import MESSAGES, PROVIDERS
 from vidukit.mock_server.errors import ConfigError
+from vidukit.mock_server.webhooks.options import WebhookOptions
 from vidukit.providers import spec
 from vidukit.providers.policies import DriftEdits
 from vidukit.providers.wire import SUCCEEDED
 
-OPS = ("rename", "replace", "wrap", "regress")
+OPS = ("rename", "replace", "wrap", "regress", "callbacks")
 _KEYS: Mapping[str, tuple[frozenset[str], frozenset[str]]] = {
     # op -> (required keys, optional keys), besides provider/op/message
     "rename": (frozenset({"path", "to"}), frozenset()),
     "replace": (frozenset({"path", "to"}), frozenset({"from"})),
     "wrap": (frozenset({"key"}), frozenset()),
     "regress": (frozenset(), frozenset()),
+    "callbacks": (frozenset({"options"}), frozenset()),
 }
 ANY_VALUE = object()
 
@@ -80,6 +90,16 @@ class DriftProfile:
 
     def for_provider(self, provider: str) -> tuple[Mutation, ...]:
         return tuple(m for m in self.mutations if m.provider == provider)
+
+    def callbacks(self) -> dict[str, WebhookOptions]:
+        """Provider -> the delivery quirks its ``callbacks`` mutations give every callback."""
+        found: dict[str, WebhookOptions] = {}
+        for m in self.mutations:
+            if m.op == "callbacks":
+                options = WebhookOptions.parse(str(m.to))
+                found[m.provider] = found[m.provider].merged(options) \
+                    if m.provider in found else options
+        return found
 
 
 def _m(provider: str, message: str | None, op: str, path: str = "", **extra: Any) -> Mutation:
@@ -115,10 +135,15 @@ BUILTIN: Mapping[str, tuple[Mutation, ...]] = {
     "error-shape": _per_provider(lambda p: _m(p, "error-response", "wrap", key="error")),
     "reorder-states": _per_provider(lambda p: _m(p, None, "regress")),
     "rename-terminal": tuple(m for p in PROVIDERS for m in _rename_terminal(p)),
+    "drop-callbacks": tuple(_m(p, None, "callbacks", to="lost") for p in PROVIDERS
+                            if spec(p).webhook is not None),
+    "bad-callback-signature": tuple(_m(p, None, "callbacks", to="bad-signature")
+                                    for p in PROVIDERS if spec(p).signing is not None),
 }
 ALL = "all"
-#: Left out of ``all``: a renamed success word hides the finished status others rely on.
-_NOT_IN_ALL = frozenset({"rename-terminal"})
+#: Left out of ``all``: a renamed success word hides the finished status others rely on;
+#: the callback profiles change nothing a probe without a callback URL can see.
+_NOT_IN_ALL = frozenset({"rename-terminal", "drop-callbacks", "bad-callback-signature"})
 
 
 def builtin(names: str) -> DriftProfile:
@@ -163,7 +188,7 @@ def _mutation(item: Any, where: str) -> Mutation:
         raise ConfigError(f"{where}.op: expected one of {', '.join(OPS)}, got {op!r}")
     if provider not in PROVIDERS:
         raise ConfigError(f"{where}.provider: expected one of {', '.join(PROVIDERS)}")
-    if op != "regress" and message not in MESSAGES:
+    if op not in ("regress", "callbacks") and message not in MESSAGES:
         raise ConfigError(f"{where}.message: expected one of {', '.join(MESSAGES)}")
     required, optional = _KEYS[op]
     given = set(item) - {"op", "provider", "message"}
@@ -178,8 +203,24 @@ def _mutation(item: Any, where: str) -> Mutation:
         raise ConfigError(f"{where}.to: the new field name must be a string")
     if op == "wrap" and not isinstance(item["key"], str):
         raise ConfigError(f"{where}.key: expected a string")
+    if op == "callbacks":
+        return _callbacks(item["options"], provider, where)
     return _m(provider, message if op != "regress" else None, op, path,
               to=item.get("to"), when=item.get("from", ANY_VALUE), key=item.get("key"))
+
+
+def _callbacks(options: Any, provider: str, where: str) -> Mutation:
+    if not isinstance(options, str):
+        raise ConfigError(f"{where}.options: expected the X-Mock-Webhook text form, e.g. 'lost'")
+    try:
+        parsed = WebhookOptions.parse(options)
+    except ValueError as exc:
+        raise ConfigError(f"{where}.options: {exc}") from None
+    if spec(provider).webhook is None:
+        raise ConfigError(f"{where}: {provider} takes no callback URL")
+    if parsed.bad_signature and spec(provider).signing is None:
+        raise ConfigError(f"{where}.options: {provider} does not sign its callbacks")
+    return _m(provider, None, "callbacks", to=parsed.spec())
 
 
 __all__ = ["ALL", "ANY_VALUE", "BUILTIN", "OPS", "DriftProfile", "Mutation", "builtin",

@@ -161,7 +161,14 @@ def _schema_default_duration(task: Task) -> float:
 
 
 def shape_of(task: Task) -> Shape:
-    """The shape of the video *task* asked for: its own pixels, else its resolution."""
+    """The shape of the video *task* asked for: its own pixels, else its resolution.
+
+    A replayed task (`vidukit.mock_server.replay`) has the recorded output's shape instead.
+    """
+    replayed = task.meta.get("replay_shape")
+    if isinstance(replayed, dict):
+        return Shape(int(replayed["width"]), int(replayed["height"]), FPS,
+                     min(float(replayed["seconds"]), MAX_SECONDS))
     default_seconds = _schema_default_duration(task)
     seconds = _seconds(requested(task, "duration", default_seconds), default_seconds)
     request = task.request if isinstance(task.request, dict) else {}

@@ -206,7 +206,8 @@ class ProviderContext:
         headers = request.headers
         try:
             here = origin(request, self.config.public_url)
-            self.state.webhooks.prepare(self.provider.id, here, headers.get(WEBHOOK_HEADER))
+            self.state.webhooks.prepare(self.provider.id, here, headers.get(WEBHOOK_HEADER),
+                                        self._signing_key(request))
         except ValueError as exc:
             raise BadRequest(f"X-Mock-Webhook: {exc}") from None
         progression = None
@@ -225,6 +226,15 @@ class ProviderContext:
             return TaskOptions(progression, self.resolve_outcome(Outcome.parse(raw)))
         except ValueError as exc:
             raise BadRequest(f"X-Mock-Outcome: {exc}") from None
+
+    def _signing_key(self, request: Request) -> str | None:
+        """The request's API key, where the provider signs callbacks with it (else None)."""
+        provider = self.provider.spec
+        if provider.signing is None or provider.signing.key != "api-key":
+            return None
+        scheme, _, key = request.headers.get("authorization", "").partition(" ")
+        matches = scheme.lower() == provider.surface.auth_scheme.lower()
+        return key.strip() or None if matches else None
 
     def resolve_outcome(self, outcome: Outcome) -> Outcome:
         """Give a failure this provider's default code, or refuse a code it does not have."""

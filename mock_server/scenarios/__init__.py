@@ -18,10 +18,13 @@ from vidukit.mock_server.scenarios.rules import (
 from vidukit.mock_server.scenarios.spec import Scenario
 
 SCENARIO_HEADER = "x-mock-scenario"
+#: Names the task recording a submit's task replays (mock_server.replay).
+REPLAY_HEADER = "x-mock-replay"
 
 __all__ = [
     "CATALOGUE",
     "CATEGORY_CODES",
+    "REPLAY_HEADER",
     "SCENARIO_HEADER",
     "Entry",
     "Rule",

@@ -12,6 +12,9 @@ task scenarios
     forever), ``expired-url`` (succeeds, but its output URL answers as
     expired storage at once; `vidukit.mock_server.media` serves that) and
     ``extra-fields`` (every answer about the task carries undeclared fields),
+    ``replay`` (the task follows a task recording: `vidukit.mock_server.replay`),
+    ``webhook-lost`` (the callback URL is taken, the callback never sent) and
+    ``webhook-late`` (the callback is sent long after the task ended),
     and the SDK forms of `FORM_OUTCOMES` (answers an official SDK is coded
     for, on the providers that have them).
 
@@ -76,6 +79,13 @@ def _milliseconds(text: str) -> float:
     return value
 
 
+def _late_seconds(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value) or not 0 <= value <= 86_400:
+        raise ValueError("expected seconds in [0, 86400]")
+    return value
+
+
 def _whole_seconds(text: str) -> int:
     value = int(text)
     if not 0 <= value <= 86_400:
@@ -97,6 +107,12 @@ def _times(text: str) -> int:
     if not 1 <= value <= 1_000_000:
         raise ValueError("expected a count >= 1 or 'all'")
     return value
+
+
+def _recording_name(text: str) -> str:
+    if not text or not all(c.isalnum() or c in "._-" for c in text):
+        raise ValueError("expected a recording name (letters, digits, '.', '_', '-')")
+    return text
 
 
 def _choice(*allowed: str) -> Callable[[str], str]:
@@ -243,10 +259,36 @@ _ENTRIES: tuple[Entry, ...] = (
     _form("usage-detail", "the finished task's usage carries quantity, unit_price and extra_info"),
     Entry("stuck", "task", "task", "the task reaches processing and stays there forever"),
     Entry(
+        "replay",
+        "task",
+        "task",
+        "the task follows a task recording (serve --replay DIR): its statuses at the "
+        "recorded offsets, its failure code and output shape",
+        {"name": Param(_recording_name, None, "the recording's name (default: the next one "
+                       "by the server's --replay-match rule)")},
+    ),
+    Entry(
         "expired-url",
         "task",
         "task",
         "the task succeeds but its output URL answers as expired storage at once",
+    ),
+    Entry(
+        "webhook-lost",
+        "task",
+        "task",
+        "the task takes its callback URL as usual and its callback is never sent (the "
+        "webhook journal shows it lost): a client must learn the outcome by polling",
+        providers=frozenset(pid for pid, s in specs().items() if s.webhook is not None),
+    ),
+    Entry(
+        "webhook-late",
+        "task",
+        "task",
+        "the task's callback is sent only after= seconds (mock clock) after the task ended: "
+        "past the deadline a client waits for it",
+        {"after": Param(_late_seconds, 900.0, "seconds after the task ended (0-86400)")},
+        providers=frozenset(pid for pid, s in specs().items() if s.webhook is not None),
     ),
     Entry(
         "extra-fields",

@@ -38,7 +38,7 @@ from collections import deque
 from collections.abc import Awaitable, Callable, Mapping
 from contextvars import ContextVar
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -48,8 +48,9 @@ from vidukit.mock_server.engine import QUEUED, Engine
 from vidukit.mock_server.errors import BadRequest
 from vidukit.mock_server.http import Reply
 from vidukit.mock_server.providers import Provider
+from vidukit.mock_server.providers.context import OUTCOME_HEADER, PROGRESSION_HEADER
 from vidukit.mock_server.quotas import QuotaExceeded
-from vidukit.mock_server.scenarios import SCENARIO_HEADER
+from vidukit.mock_server.scenarios import REPLAY_HEADER, SCENARIO_HEADER
 from vidukit.mock_server.scenarios.bodies import EXTRA_FIELDS, fault_reply, with_extra_fields
 from vidukit.mock_server.scenarios.catalogue import (
     CATEGORY_CODES,
@@ -70,6 +71,7 @@ from vidukit.mock_server.scenarios.transport import (
 )
 from vidukit.mock_server.storage import TaskStore
 from vidukit.mock_server.tasks import Outcome, Task
+from vidukit.mock_server.webhooks.dispatcher import QUIRK_META
 
 if TYPE_CHECKING:
     from vidukit.mock_server.providers.context import Exchange, Handler
@@ -78,6 +80,18 @@ if TYPE_CHECKING:
 REPLACING = frozenset({"status", "not-json", "closed"})
 _SCOPE_KEY = "vidukit.scenario"
 _HISTORY = 500
+
+
+class ReplayHook(Protocol):
+    """What the ``replay`` task scenario needs from `vidukit.mock_server.replay.Replayer`."""
+
+    def names(self, provider: str) -> list[str]: ...
+
+    def apply(self, task: Task, name: str | None) -> bool: ...
+
+    def view(self) -> dict[str, Any]: ...
+
+    def verbatim(self, task: Task, now: float) -> tuple[int, Any] | None: ...
 
 
 class PollFault(Exception):
@@ -112,6 +126,15 @@ class RequestPlan:
     tasks: list[str] = field(default_factory=list)
     #: The answer concerns an ``extra-fields`` task: add undeclared fields on the way out.
     decorate: bool = False
+    #: The submit's ``X-Mock-Replay`` header (mock_server.replay reads it when tasks are made).
+    replay: str | None = None
+    #: The submit chose its own progression (``X-Mock-Progression``): the file's
+    #: ``progressions`` leave its tasks alone.
+    timed: bool = False
+    #: The submit chose its own outcome (``X-Mock-Outcome``).
+    outcome_asked: bool = False
+    #: The replayed task this poll asks about (a verbatim replay answers with its recording).
+    replayed: Task | None = None
 
 
 _CURRENT: ContextVar[RequestPlan | None] = ContextVar("vidukit_scenario_plan", default=None)
@@ -138,6 +161,8 @@ class Scenarios:
         #: In the store: shared by every worker and instance, used up atomically.
         self.pending = PendingChoices(store)
         self.history: deque[dict[str, Any]] = deque(maxlen=_HISTORY)
+        #: Set by the app when it replays recordings (the ``replay`` task scenario).
+        self.replayer: ReplayHook | None = None
         self._seq = 0
         self._rewind()
         engine.on_enter(QUEUED, self._on_created)
@@ -148,6 +173,7 @@ class Scenarios:
             random.Random(f"vidukit-scenarios:{self.seed}:{i}") for i in range(len(self.rules))
         ]
         self._latency_rng = random.Random(f"vidukit-latency:{self.seed}")
+        self._progression_rng = random.Random(f"vidukit-progressions:{self.seed}")
 
     @property
     def rules(self) -> tuple[Rule, ...]:
@@ -178,6 +204,7 @@ class Scenarios:
                 f"{scenario.spec()} 'for': 'tasks' strikes the tasks' polls; for submits "
                 "choose it 'for': 'requests'"
             )
+        self.check_replay(scenario, provider)
         if provider is not None:
             if provider not in self.providers:
                 mounted = ", ".join(self.providers)
@@ -188,6 +215,21 @@ class Scenarios:
         self.pending.append(pending)
         return pending
 
+    def check_replay(self, scenario: Scenario, provider: str | None) -> None:
+        """`ValueError` for a ``replay`` choice this server cannot honour."""
+        if scenario.name != "replay":
+            return
+        if self.replayer is None:
+            raise ValueError("replay needs task recordings: start the mock with --replay DIR")
+        name = scenario["name"]
+        if name is None:
+            return
+        known = [n for pid in ([provider] if provider else list(self.providers))
+                 for n in self.replayer.names(pid)]
+        if name not in known:
+            raise ValueError(f"replay: no recording {name!r}; recorded: "
+                             f"{', '.join(known) or 'none'}")
+
     def clear(self) -> int:
         count = len(self.pending)
         self.pending.clear()
@@ -196,11 +238,13 @@ class Scenarios:
     def view(self) -> dict[str, Any]:
         return {
             "pending": [p.view() for p in self.pending],
-            "rules": {"seed": self.seed, "rules": [r.view() for r in self.rules]},
+            "rules": {"seed": self.seed, "rules": [r.view() for r in self.rules],
+                      "progressions": [p.view() for p in self.file.progressions]},
             "history": list(self.history),
             "catalogue": catalogue_view(),
             "categories": CATEGORY_CODES,
             "category_notes": CATEGORY_NOTES,
+            "replay": self.replayer.view() if self.replayer is not None else None,
         }
 
     # -- requests ----------------------------------------------------------------------
@@ -266,6 +310,10 @@ class Scenarios:
         except QuotaExceeded as refused:
             self._record(plan, None, "quota", note=str(refused))
             return fault_reply(plan.provider, 429, retry_after=refused.retry_after)
+        if plan.replayed is not None and self.replayer is not None and reply.status < 300:
+            recorded = self.replayer.verbatim(plan.replayed, self.clock.now())
+            if recorded is not None:  # unvalidated on purpose: it reproduces what was sent
+                reply = Reply(recorded[0], recorded[1], headers=reply.headers)
         for late in (plan.deferred, fault):
             if late is None:
                 continue
@@ -301,7 +349,10 @@ class Scenarios:
 
     async def _plan(self, provider: Provider, request: Request) -> RequestPlan:
         operation = await self._operation(provider, request)
-        plan = RequestPlan(self, provider, operation, request.scope["path"])
+        plan = RequestPlan(self, provider, operation, request.scope["path"],
+                           replay=request.headers.get(REPLAY_HEADER),
+                           timed=PROGRESSION_HEADER in request.headers,
+                           outcome_asked=OUTCOME_HEADER in request.headers)
         raw = request.headers.get(SCENARIO_HEADER)
         if raw is not None:  # the header takes the whole request: no admin choice, no rule
             self._from_header(plan, raw)
@@ -335,6 +386,10 @@ class Scenarios:
                 f"{scenario.entry.doc}"
             )
         if scenario.family == "task":
+            try:
+                self.check_replay(scenario, pid)
+            except ValueError as exc:
+                raise BadRequest(f"X-Mock-Scenario: {exc}") from None
             if plan.operation != "submit":
                 raise BadRequest(
                     f"X-Mock-Scenario: {scenario.name} is a task scenario; send it on the "
@@ -366,6 +421,11 @@ class Scenarios:
                     return "poll"
         return "submit"
 
+    def replay_choice(self) -> str | None:
+        """The ``X-Mock-Replay`` header of the request in flight, if any."""
+        plan = self._current()
+        return plan.replay if plan is not None else None
+
     # -- engine hooks ------------------------------------------------------------------
 
     def _current(self) -> RequestPlan | None:
@@ -394,7 +454,7 @@ class Scenarios:
                 if self._rule_rngs[index].random() < rule.probability:
                     chosen, source = rule.scenario, f"rule#{index}"
                     break
-        changed = False
+        changed = self._draw_progression(task, plan)
         if chosen is not None:
             self._apply(task, chosen)
             self._record(plan, chosen, source, task=task)
@@ -406,6 +466,20 @@ class Scenarios:
             plan.decorate = True
         if changed:
             self.store.put(task)
+
+    def _draw_progression(self, task: Task, plan: RequestPlan | None) -> bool:
+        """A progression from the file's ``progressions``, unless the task has its own."""
+        if (plan is not None and plan.timed) or "replay" in task.meta:
+            return False
+        choices = [c for c in self.file.progressions
+                   if c.provider is None or c.provider == task.provider]
+        if not choices:
+            return False
+        drawn = self._progression_rng.choices(choices, weights=[c.weight for c in choices])[0]
+        task.progression = drawn.progression
+        if drawn.outcome is not None and not (plan is not None and plan.outcome_asked):
+            task.outcome = drawn.outcome
+        return True
 
     def _apply(self, task: Task, scenario: Scenario) -> None:
         name = scenario.name
@@ -421,12 +495,19 @@ class Scenarios:
             task.outcome = Outcome("fail", code)
         elif name == "stuck":
             task.outcome = Outcome("stay-processing")
+        elif name == "replay":
+            if self.replayer is None or not self.replayer.apply(task, scenario["name"]):
+                return  # nothing recorded for this task: it keeps what it had
         elif name == "nsfw":
             task.meta["nsfw"] = True
         elif name == "expired-url":
             task.meta["expired"] = True
         elif name == EXTRA_FIELDS:
             task.meta[EXTRA_FIELDS] = True
+        elif name == "webhook-lost":
+            task.meta[QUIRK_META] = "lost"
+        elif name == "webhook-late":
+            task.meta[QUIRK_META] = f"delay={scenario['after']:g}"
         elif name in FORM_OUTCOMES:
             if FORM_OUTCOMES[name] == "fail" and task.outcome.kind != "fail":
                 # A failure code already chosen (X-Mock-Outcome: fail:<code>) is kept.
@@ -444,6 +525,8 @@ class Scenarios:
 
     def _on_poll(self, task: Task) -> None:
         plan = self._current()
+        if plan is not None and self.replayer is not None and "replay" in task.meta:
+            plan.replayed = task
         if plan is not None and not plan.silent and task.meta.get(EXTRA_FIELDS):
             plan.decorate = True
         faults = task.meta.get("poll_faults")

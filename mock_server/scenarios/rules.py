@@ -13,6 +13,11 @@ YAML (``.yaml``/``.yml``, or any other name) or JSON (``.json``)::
     quotas:                       # optional (see mock_server.quotas.settings)
       profile: documented
       novita: {per_minute: 20}
+    progressions:                 # optional: how long new tasks take, drawn by weight
+      - progression: time=3,40    # the X-Mock-Progression text form
+        outcome: fail:1403        # optional: the X-Mock-Outcome text form
+        weight: 3                 # > 0; relative to the provider's other entries
+        provider: wavespeed       # optional: only this provider
     balances:                     # optional (see mock_server.ledger): API key -> amount
       sk-broke: 0                 # in each provider's unit; keys not listed: unlimited
 
@@ -21,9 +26,14 @@ first rule that fires wins, so a request or task gets at most one scenario
 from the rules. Each rule draws from its own generator seeded by the seed
 and its position, and only when it is considered, so a run is replayed
 exactly given the seed and the order of requests (``POST /_mock/reset``
-rewinds them). Every problem is reported at start-up as one line naming the
-file and the key, e.g. ``chaos.yaml: rules[1].probability: expected a number
-in [0, 1], got 1.5``.
+rewinds them). ``progressions`` replace the server's default progression for a new
+task (never one a client asked for with ``X-Mock-Progression``, never a replayed one),
+and an entry's ``outcome`` replaces its default outcome (a task scenario drawn from
+the rules still wins over it): one is drawn per task, by weight, among the entries
+for its provider (or for every provider), from a generator seeded like the rules';
+``vidukit recordings summarize --scenario-out`` writes them from recordings. Every
+problem is reported at start-up as one line naming the file and the key, e.g.
+``chaos.yaml: rules[1].probability: expected a number in [0, 1], got 1.5``.
 """
 
 from __future__ import annotations
@@ -43,9 +53,11 @@ from vidukit.mock_server.ledger.balances import parse_balances
 from vidukit.mock_server.quotas.settings import PROVIDERS, QuotaSettings
 from vidukit.mock_server.scenarios.catalogue import NONE, OPERATIONS
 from vidukit.mock_server.scenarios.spec import Scenario
+from vidukit.mock_server.tasks import Outcome, Progression
 
-TOP_KEYS = ("seed", "rules", "quotas", "balances")
+TOP_KEYS = ("seed", "rules", "quotas", "progressions", "balances")
 RULE_KEYS = ("scenario", "probability", "provider", "on")
+PROGRESSION_KEYS = ("progression", "outcome", "weight", "provider")
 
 
 @dataclass(frozen=True)
@@ -74,10 +86,26 @@ class Rule:
 
 
 @dataclass(frozen=True)
+class ProgressionChoice:
+    """One entry of a file's ``progressions``: a progression, its weight, its provider."""
+
+    progression: Progression
+    weight: float
+    provider: str | None = None
+    outcome: Outcome | None = None
+
+    def view(self) -> dict[str, Any]:
+        return {"progression": self.progression.spec(),
+                "outcome": self.outcome.spec() if self.outcome is not None else None,
+                "weight": self.weight, "provider": self.provider}
+
+
+@dataclass(frozen=True)
 class ScenarioFile:
     """What a scenario config file holds, checked."""
 
     rules: tuple[Rule, ...] = ()
+    progressions: tuple[ProgressionChoice, ...] = ()
     seed: int | None = None
     quotas: QuotaSettings | None = None
     source: str = "scenarios"
@@ -139,8 +167,45 @@ def parse_scenario_config(data: Any, *, source: str = "scenarios") -> ScenarioFi
             balances = parse_balances(data["balances"], f"{source}: balances")
         except ValueError as exc:
             raise ConfigError(str(exc)) from None
-    return ScenarioFile(rules=rules, seed=seed, quotas=quotas, source=source,
-                        balances=balances)
+    raw_progressions = data.get("progressions") or []
+    if not isinstance(raw_progressions, list):
+        raise ConfigError(f"{source}: progressions: expected a list of entries")
+    progressions = tuple(_progression(raw, f"{source}: progressions[{i}]")
+                         for i, raw in enumerate(raw_progressions))
+    return ScenarioFile(rules=rules, progressions=progressions, seed=seed, quotas=quotas,
+                        source=source, balances=balances)
+
+
+def _progression(raw: Any, where: str) -> ProgressionChoice:
+    if not isinstance(raw, Mapping):
+        raise ConfigError(f"{where}: expected a mapping with keys {', '.join(PROGRESSION_KEYS)}")
+    for key in raw:
+        if key not in PROGRESSION_KEYS:
+            raise ConfigError(
+                f"{where}: unknown key {key!r}; expected {', '.join(PROGRESSION_KEYS)}")
+    text = raw.get("progression")
+    try:
+        if not isinstance(text, str):
+            raise ValueError("required, the X-Mock-Progression text form")
+        progression = Progression.parse(text)
+    except ValueError as exc:
+        raise ConfigError(f"{where}.progression: {exc}") from None
+    outcome = None
+    if raw.get("outcome") is not None:
+        try:
+            if not isinstance(raw["outcome"], str):
+                raise ValueError("expected the X-Mock-Outcome text form")
+            outcome = Outcome.parse(raw["outcome"])
+        except ValueError as exc:
+            raise ConfigError(f"{where}.outcome: {exc}") from None
+    weight = raw.get("weight", 1)
+    if (isinstance(weight, bool) or not isinstance(weight, int | float)
+            or not math.isfinite(weight) or weight <= 0):
+        raise ConfigError(f"{where}.weight: expected a number above 0, got {weight!r}")
+    provider = raw.get("provider")
+    if provider is not None and provider not in PROVIDERS:
+        raise ConfigError(f"{where}.provider: expected one of {', '.join(PROVIDERS)}")
+    return ProgressionChoice(progression, float(weight), provider, outcome)
 
 
 def _rule(raw: Any, where: str) -> Rule:
@@ -196,4 +261,10 @@ def _quotas(raw: Any, where: str) -> QuotaSettings:
         raise ConfigError(str(exc)) from None
 
 
-__all__ = ["Rule", "ScenarioFile", "load_scenario_file", "parse_scenario_config"]
+__all__ = [
+    "ProgressionChoice",
+    "Rule",
+    "ScenarioFile",
+    "load_scenario_file",
+    "parse_scenario_config",
+]

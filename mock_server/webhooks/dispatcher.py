@@ -20,6 +20,10 @@ Two drivers, one clock:
   at the current virtual time (an immediate task, a forced outcome) is also
   sent by the background task, never anything later.
 
+Whoever keeps a record of a task (``serve --record-tasks``) registers with
+`Webhooks.on_settled`: it is told each delivery that will not change again
+(delivered with its copies, given up, or lost).
+
 Attempts due together are sent one after the other per URL (so a receiver
 sees a deterministic order) and concurrently across URLs.
 """
@@ -32,7 +36,7 @@ import functools
 import hashlib
 import logging
 from collections import deque
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Callable, Mapping
 from contextlib import asynccontextmanager, suppress
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -48,6 +52,7 @@ from vidukit.mock_server.webhooks.book import Book
 from vidukit.mock_server.webhooks.options import WebhookOptions
 from vidukit.mock_server.webhooks.policy import DEFAULT_SECRET, POLICIES, TARGETS, policy_for
 from vidukit.mock_server.webhooks.records import Delivery
+from vidukit.providers import spec
 
 if TYPE_CHECKING:
     from vidukit.mock_server.providers import Provider
@@ -70,6 +75,8 @@ class _Pending:
     provider: str
     origin: str
     options: WebhookOptions | None
+    #: The API key of the submit, for a provider that signs callbacks with it.
+    key: str | None = None
 
 
 @dataclass(slots=True)
@@ -78,9 +85,21 @@ class _Watch:
     options: WebhookOptions
 
 
+#: The task meta key a task scenario writes its callback quirk into (options text form).
+QUIRK_META = "webhook_quirk"
+#: The task meta key a replayed recording writes its callback's fate into (same form; kept
+#: apart from a scenario's quirk so neither overwrites the other: both are merged).
+REPLAY_META = "webhook_replay"
+
 #: Set by `Webhooks.prepare` on the submit path, read by the creation hook in the same
 #: request (one submit may create several tasks: Runware's arrays).
 _PENDING: ContextVar[_Pending | None] = ContextVar("vidukit_webhook_pending", default=None)
+
+
+def _signs_with_key(provider: str) -> bool:
+    """The provider signs its callbacks with the API key that created the task."""
+    signing = spec(provider).signing
+    return signing is not None and signing.key == "api-key"
 
 
 def event_id(seed: int, task_id: str, part: int) -> str:
@@ -100,6 +119,7 @@ class Webhooks:
         timeout: float | None = None,
         targets: str = "any",
         max_deliveries: int = 1000,
+        drift: Mapping[str, WebhookOptions] | None = None,
     ) -> None:
         if targets not in TARGETS:
             raise ValueError(f"webhook targets must be one of {TARGETS}, not {targets!r}")
@@ -110,23 +130,33 @@ class Webhooks:
         self.timeout = timeout
         self.targets = targets
         self.max_deliveries = max_deliveries
+        #: Provider -> the quirks a drift profile gives every callback of that provider (a
+        #: provider that drops or mis-signs its callbacks: `vidukit.mock_server.drift`).
+        self.drift: Mapping[str, WebhookOptions] = dict(drift or {})
         self._configured = (secret, WebhookOptions())
         self.secret, self.default_options = self._configured
         #: Watched tasks and deliveries live in the store: a persistent store keeps them
         #: across a restart, a shared one lets several instances serve one schedule.
         self._book = Book(engine.store)
+        #: Task id -> the API key that created it, for providers that sign callbacks with
+        #: it. Held in memory only (never written to the store, where keys never go): after
+        #: a restart, or on another instance, such callbacks are signed with the secret.
+        self._keys: dict[str, str] = {}
         self._last_origin: str | None = None
         self._stopwatch = SystemClock()  # real latency, even on a virtual clock
         self._lock = asyncio.Lock()
         self._loop: asyncio.AbstractEventLoop | None = None
         self._wake: asyncio.Event | None = None
+        self._settled: list[Callable[[Delivery], None]] = []
         engine.on_enter(engine.lifecycle.initial, self._on_created)
         for state in sorted(engine.lifecycle.terminal):
             engine.on_enter(state, self._on_finished)
 
     # -- the submit path -----------------------------------------------------------------
 
-    def prepare(self, provider: str, origin: str, header: str | None) -> None:
+    def prepare(
+        self, provider: str, origin: str, header: str | None, key: str | None = None
+    ) -> None:
         """Note the origin and ``X-Mock-Webhook`` options for tasks this request creates.
 
         Raises `ValueError` (the caller's 400) for options that do not parse or
@@ -141,7 +171,7 @@ class Webhooks:
                     f"bad-signature: {provider} does not sign its callbacks (signed: {signed})"
                 )
         self._last_origin = origin
-        _PENDING.set(_Pending(provider, origin, options))
+        _PENDING.set(_Pending(provider, origin, options, key))
 
     def _on_created(self, task: Task, state: str, at: float) -> None:
         if not task.meta.get("webhook"):
@@ -153,6 +183,10 @@ class Webhooks:
         else:
             watch = _Watch(self._fallback_origin(), self.default_options)
         self._book.watch(task.id, watch.origin, watch.options)
+        if pending is not None and pending.key is not None and _signs_with_key(task.provider):
+            if len(self._keys) >= self.max_deliveries:
+                self._keys.pop(next(iter(self._keys)))
+            self._keys[task.id] = pending.key
         self._poke()
 
     def _on_finished(self, task: Task, state: str, at: float) -> None:
@@ -163,6 +197,7 @@ class Webhooks:
         if taken is None:  # another instance saw it end first and schedules it (or a reset)
             return
         watch = _Watch(*taken)
+        watch.options = self._effective(task, watch.options)
         provider = self.providers.get(task.provider)
         if provider is None or provider.render_webhook is None:
             return
@@ -196,11 +231,42 @@ class Webhooks:
                 finished_at=at,
                 due=at + watch.options.delay,
                 copies_left=watch.options.duplicates,
+                state="lost" if watch.options.lost else "scheduled",
             )
-            self._book.add(delivery)  # once per event id, whoever else saw the task end
+            added = self._book.add(delivery)  # once per event id, whoever else saw it end
+            if added and not delivery.active:
+                self._tell(delivery)
         if seq and seq % 32 == 0:  # the journal bound, checked now and then: it reads all
             self._trim()
         self._poke()
+
+    def _effective(self, task: Task, options: WebhookOptions) -> WebhookOptions:
+        """*options* with the task scenario's quirk (``meta["webhook_quirk"]``, the
+        ``webhook-lost`` and ``webhook-late`` scenarios) and the drift profile's added."""
+        for key in (QUIRK_META, REPLAY_META):
+            quirk = task.meta.get(key)
+            if isinstance(quirk, str) and quirk:
+                try:
+                    options = options.merged(WebhookOptions.parse(quirk))
+                except ValueError:  # written by the scenario controller or a replay: cannot be
+                    logger.exception("task %s carries a bad webhook quirk %r", task.id, quirk)
+        drifted = self.drift.get(task.provider)
+        if drifted is not None:
+            options = options.merged(drifted)
+        if options.bad_signature and not policy_for(task.provider).signed:
+            options = dataclasses.replace(options, bad_signature=False)
+        return options
+
+    def on_settled(self, hook: Callable[[Delivery], None]) -> None:
+        """Call *hook* with each delivery once it is settled (delivered, gave-up, lost)."""
+        self._settled.append(hook)
+
+    def _tell(self, delivery: Delivery) -> None:
+        for hook in self._settled:
+            try:
+                hook(delivery)
+            except Exception:  # a recorder's failure must not stop the deliveries
+                logger.exception("a settled-delivery hook failed for task %s", delivery.task_id)
 
     def _fallback_origin(self) -> str:
         return self._last_origin or _FALLBACK_ORIGIN
@@ -234,6 +300,7 @@ class Webhooks:
     def reset(self) -> None:
         """Forget every watched task and delivery; back to the configured secret."""
         self._book.clear()
+        self._keys.clear()
         self.secret, self.default_options = self._configured
 
     # -- what is due -----------------------------------------------------------------------
@@ -387,6 +454,8 @@ class Webhooks:
                 continue
             await self._send(http, delivery, now)
             self._book.save(delivery)
+            if not delivery.active:
+                self._tell(delivery)
             for other in self._book.held(delivery.url):
                 if other.task_id != delivery.task_id and self._book.claim(other):
                     other.state, other.due = "scheduled", now
@@ -397,7 +466,7 @@ class Webhooks:
         attempt = functools.partial(
             sender.attempt,
             now=now,
-            secret=self.secret,
+            secret=self._keys.get(delivery.task_id, self.secret),
             stopwatch=self._stopwatch,
             loopback_only=self.targets == "loopback",
         )
@@ -468,4 +537,4 @@ class Webhooks:
         }
 
 
-__all__ = ["EPSILON", "Webhooks", "event_id"]
+__all__ = ["EPSILON", "QUIRK_META", "REPLAY_META", "Webhooks", "event_id"]

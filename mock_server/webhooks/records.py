@@ -17,8 +17,9 @@ from vidukit.mock_server.webhooks.options import WebhookOptions
 from vidukit.mock_server.webhooks.policy import DeliveryPolicy
 
 #: scheduled: waiting for its next attempt; held: out-of-order, waiting for another
-#: callback to overtake it; delivered: a 2xx came back; gave-up: every attempt failed.
-DeliveryState = Literal["scheduled", "held", "delivered", "gave-up"]
+#: callback to overtake it; delivered: a 2xx came back; gave-up: every attempt failed;
+#: lost: the ``lost`` option (or a drift profile) kept it from ever being sent.
+DeliveryState = Literal["scheduled", "held", "delivered", "gave-up", "lost"]
 AttemptKind = Literal["first", "retry", "duplicate"]
 
 
@@ -31,7 +32,7 @@ class Attempt:
     status: int | None
     latency_ms: float
     error: str | None
-    #: WaveSpeed only: "valid", or "bad" when the bad-signature option signed it wrongly.
+    #: Signed providers only: "valid", or "bad" when the bad-signature option signed it wrongly.
     signature: str | None = None
     #: Not sent at all: the URL is outside what this server may call (``webhook_targets``).
     refused: bool = False

@@ -65,7 +65,11 @@ def headers_for(delivery: Delivery, number: int, now: float, secret: str) -> dic
     signing = spec(delivery.provider).signing
     if delivery.policy.signed and signing is not None:
         key = WRONG_SECRET if delivery.options.bad_signature else secret
-        headers.update(signing.sign(key, delivery.id, int(now), delivery.body))
+        if signing.sign_target is not None:
+            headers.update(signing.sign_target(key, delivery.url, delivery.id, int(now),
+                                               delivery.body))
+        elif signing.sign is not None:
+            headers.update(signing.sign(key, delivery.id, int(now), delivery.body))
     return headers
 
 

@@ -361,3 +361,13 @@ def test_poll_rate_judges_sustained_polling_against_the_bound(
 def test_a_short_burst_is_not_sustained_polling() -> None:
     burst = [poll(n + 2, "processing", 0.1 + n * 0.001) for n in range(4)]
     assert broken("poll-rate", ctx(submit(), *burst)) == []
+
+
+@pytest.mark.parametrize("word", ["cancelled", "timeout"])
+def test_a_poll_after_an_sdk_terminal_status_is_a_poll_after_terminal(word: str) -> None:
+    """WaveSpeed's official SDKs stop on cancelled and timeout (provider-docs §8): those end
+    the task as surely as failed, and one more poll is the finding."""
+    late = (submit(), poll(2, "processing"), poll(3, word), poll(4, word))
+    found = broken("no-poll-after-terminal", ctx(*late, run=FAILED, state="failed"))
+    assert len(found) == 1 and f"after #3 GET {POLL_PATH}" in found[0]
+    assert broken("no-poll-after-terminal", ctx(*late[:3], run=FAILED, state="failed")) == []

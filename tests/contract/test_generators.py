@@ -50,6 +50,10 @@ def test_every_generated_value_validates(provider: str, message: str, data: st.D
     assert not errors
 
 
+#: The fields a result's status word sits in: ``status``, or ``state`` where an API names it so.
+STATUS_FIELDS = ("status", "state")
+
+
 def _schema_statuses(schema: Any, resolver: Any, seen: set[int]) -> set[Any]:
     """Values a ``status`` property may take, read from the schema's positive positions.
 
@@ -63,8 +67,9 @@ def _schema_statuses(schema: Any, resolver: Any, seen: set[int]) -> set[Any]:
         resolved = resolver.lookup(schema["$ref"])
         found |= _schema_statuses(resolved.contents, resolved.resolver, seen)
     properties = schema.get("properties", {})
-    status = properties.get("status")
-    if isinstance(status, Mapping):
+    for status in (properties.get(name) for name in STATUS_FIELDS):
+        if not isinstance(status, Mapping):
+            continue
         found |= set(status.get("enum", ()))
         if "const" in status:
             found.add(status["const"])
@@ -83,7 +88,7 @@ def _schema_statuses(schema: Any, resolver: Any, seen: set[int]) -> set[Any]:
 def _value_statuses(value: Any) -> Iterator[Any]:
     if isinstance(value, dict):
         for key, inner in value.items():
-            if key == "status" and not isinstance(inner, dict | list):
+            if key in STATUS_FIELDS and not isinstance(inner, dict | list):
                 yield inner
             yield from _value_statuses(inner)
     elif isinstance(value, list):

@@ -23,12 +23,15 @@ from vidukit.contract_tests.harness import (
     Behaviour,
     Fault,
     Report,
+    behaviours,
+    task_forms,
     verify_client,
 )
 
 PROVIDERS = ("wavespeed", "vtrix", "novita", "myrouter", "runware")
 SUBMIT = "/api/v3/vidu/reference-to-video-q2"
-FINAL = ("completed", "failed")
+#: Every status that ends a WaveSpeed task: the official SDKs stop on cancelled and timeout too.
+FINAL = ("completed", "failed", "cancelled", "timeout")
 
 
 def _http(endpoint: dict[str, Any]) -> httpx.Client:
@@ -149,7 +152,8 @@ def test_a_client_without_a_deadline_is_stopped_at_twice_its_deadline_and_named(
     assert report.failed_checks == ("gives-up",), report.to_text()
     assert "never gave up on a task that never finishes" in report.to_text()
     assert "it was given a deadline of 1 s" in report.to_text()
-    assert 2.0 <= time.perf_counter() - started < 8.0  # stopped at 2 s, not the 30 s budget
+    # stopped at twice the 1 s deadline, not at the 30 s budget (a loaded machine adds seconds)
+    assert 2.0 <= time.perf_counter() - started < 20.0
 
 
 def test_an_async_adapter_is_awaited() -> None:
@@ -186,20 +190,31 @@ def test_strict_retries_holds_for_a_client_that_retries() -> None:
 
 
 def test_a_client_that_never_retries_survives_faults_but_fails_strict_retries() -> None:
+    """Giving up on a poll fault is no crash and no wrong success (the lenient fault checks
+    hold), but the task it knew of succeeded unseen: collects-what-it-paid-for says so by
+    default (a poll is safe to retry), and strict-retries too when asked for."""
     lenient = verify_client("wavespeed", gives_up, examples=3, seed=11,
                             behaviour_strategy=RETRYABLE_ON_POLL)
-    assert lenient.passed, lenient.to_text()
+    assert lenient.failed_checks == ("collects-what-it-paid-for",), lenient.to_text()
+    assert "a paid video nobody received" in lenient.to_text()
     strict = verify_client("wavespeed", gives_up, examples=3, seed=11, strict_retries=True,
                            behaviour_strategy=RETRYABLE_ON_POLL)
-    assert strict.failed_checks == ("strict-retries",), strict.to_text()
+    assert strict.failed_checks == ("strict-retries", "collects-what-it-paid-for"), (
+        strict.to_text())
     assert "after retryable faults: http-503" in strict.to_text()
 
 
 # --------------------------------------------------------------------------- broken clients
 
 
-def _caught(adapter: Any, expected: str, **options: Any) -> Report:
-    report = verify_client("wavespeed", adapter, examples=25, seed=5, **options)
+def _caught(adapter: Any, expected: str, *, transient_faults: bool = True,
+            **options: Any) -> Report:
+    # These clients poll with no deadline of their own (`_generate`): a stuck task would be
+    # caught by gives-up ahead of the bug each one is here for, so none is drawn.
+    strategy = behaviours(transient_faults=transient_faults, stuck=False,
+                          forms=task_forms("wavespeed"))
+    report = verify_client("wavespeed", adapter, examples=25, seed=5,
+                           behaviour_strategy=strategy, **options)
     assert not report.passed, f"{adapter.__name__} was not caught"
     assert expected in report.failed_checks, report.to_text()
     return report

@@ -43,7 +43,7 @@ CLIENT = textwrap.dedent('''
         if answer.status_code != 200:
             return {"status": "failed", "error": answer.text}
         data = answer.json()["data"]
-        while data["status"] not in ("completed", "failed"):
+        while data["status"] not in ("completed", "failed", "cancelled", "timeout"):
             time.sleep(endpoint["poll_interval"])
             data = http.get(f"{base}/api/v3/predictions/{data['id']}/result",
                             headers=auth).json()["data"]

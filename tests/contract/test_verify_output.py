@@ -130,15 +130,16 @@ def test_the_cli_report_of_a_client_that_polls_forever_is_short_and_quick(
 
     assert status == 1, "\n".join(lines)
     assert len(lines) <= MAX_LINES, "\n".join(lines)
-    defaults = sum(c.default for c in REGISTRY)  # the default checks, gives-up included
+    defaults = len(REGISTRY.select())  # the default checks, gives-up included
     assert lines[1] == f"FAILED: 1 of {defaults} check(s) broke"
     assert lines[2].startswith("  no-poll-after-terminal: polled task ")
     assert lines[3] == "minimal failing example:"
     assert any(line.startswith("adapter: stopped by the harness: it polled task ")
                for line in lines)
-    # the budget is 30 s per call: before the harness stopped such a client, one hung example
-    # cost that much, and shrinking never got past a handful of them
-    assert elapsed < 60, elapsed
+    # the budget is 30 s per call: before the harness stopped such a client, each of the 8
+    # examples hung that long (240 s and more with shrinking); the bound leaves a loaded
+    # machine room, since this is a regression guard, not a speed target
+    assert elapsed < 120, elapsed
 
 
 def test_an_empty_url_for_a_failed_task_is_charged_to_outcome_matches_only() -> None:

@@ -27,6 +27,8 @@ STATUS = {
     "novita": ("/task/status", "TASK_STATUS_SUCCEED"),
     "myrouter": ("/task/status", "TASK_STATUS_SUCCEED"),
     "runware": ("/data/*/status", "success"),
+    "vidu": ("/state", "success"),
+    "fal": ("/status", "COMPLETED"),
 }
 
 #: What else a success answer under an unknown word breaks: the schemas that tie outputs to

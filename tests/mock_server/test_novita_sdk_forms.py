@@ -85,6 +85,20 @@ def test_an_unfinished_task_can_poll_as_task_status_unknown(live_server: LiveSer
     )
 
 
+def test_the_python_sdk_cannot_parse_task_status_unknown(live_server: LiveServer) -> None:
+    """novita-client 0.7.1's V3TaskResponseStatus (proto.py) has no TASK_STATUS_UNKNOWN, and
+    its task-result call loads the answer into that closed enum: the JS SDK's word is a
+    ParseError there. The SDK's limit (docs/sdks.md), not the mock's: the answer validates."""
+    with httpx.Client(base_url=live_server.base_url("novita"), headers=AUTH, timeout=5) as http:
+        submitted = http.post(SUBMIT, json=VALID, headers={"X-Mock-Scenario": "status-unknown"})
+        task_id = submitted.json()["task_id"]
+    client = novita_client.NovitaClient("sdk-key", base_url=live_server.base_url("novita"))
+    with pytest.raises(Exception) as raised:
+        client.async_task_result(task_id)
+    assert type(raised.value).__name__ == "ParseError"
+    assert "'TASK_STATUS_UNKNOWN' is not a valid V3TaskResponseStatus" in str(raised.value)
+
+
 def test_the_forms_are_novitas_own(live_server: LiveServer) -> None:
     """MyRouter shares the schemas but not Novita's SDKs: its mock offers neither form."""
     for scenario in ("status-unknown", "billing-refused"):

@@ -3,11 +3,18 @@
 // option is changed (the SDK appends ?sdk=js&version=...).
 
 import { Runware } from "@runware/sdk-js";
-import { args, download, main, IMAGE } from "./common.mjs";
+import { args, download, main, report, IMAGE } from "./common.mjs";
 
 const { baseUrl, outPath, key, size } = args();
 const [width, height] = (size || "960x528").split("x").map(Number);
 const runware = new Runware({ apiKey: key, url: baseUrl });
+
+// VIDUKIT_SDK_WATCH_MS=<ms>: report {ok: false, pending: true} if the SDK has neither resolved
+// nor rejected by then (its own wait on an unfinished task is 10 minutes, polling every 2 s).
+const watchMs = Number(process.env.VIDUKIT_SDK_WATCH_MS || 0);
+if (watchMs > 0) {
+  setTimeout(() => report({ ok: false, pending: true, waited_ms: watchMs }), watchMs);
+}
 
 await main(
   async () => {

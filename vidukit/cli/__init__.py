@@ -21,7 +21,8 @@ from vidukit.errors import ToolkitError
 
 #: Subcommand modules under vidukit.cli, in the order ``--help`` lists them.
 COMMANDS: tuple[str, ...] = (
-    "validate", "schemas", "serve", "export", "verify", "proxy", "drift", "new_provider",
+    "validate", "schemas", "serve", "export", "verify", "proxy", "drift", "recordings",
+    "new_provider",
 )
 #: What ``vidukit --help`` opens with: what the tool is for, in a user's words.
 DESCRIPTION = (

@@ -20,7 +20,7 @@ import argparse
 import json
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -100,7 +100,8 @@ def register(subparsers: Any) -> None:
                         help="print what would be sent (key redacted) and stop")
     parser.add_argument("--record", metavar="DIR", type=opt.output_path,
                         help="save scrubbed exchanges under DIR/<provider>/recorded/ "
-                             "(DIR is a fixtures root)")
+                             "(DIR is a fixtures root) and each task's timeline under "
+                             "DIR/<provider>/tasks/ (docs/guide/replay.md)")
     parser.add_argument("--propose-patch", metavar="DIR", type=opt.output_path,
                         help="write one JSON Patch per schema file that would accept what "
                              "was observed (for review; never applied)")
@@ -112,6 +113,20 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--expected-duration", type=_seconds, default=300.0, metavar="S",
                         help="how long a task is expected to take: a status vidukit does not "
                              "know, still repeating after this long, ends the polls (300)")
+    parser.add_argument("--webhook-url", metavar="PUBLIC_URL", type=opt.http_url,
+                        help="also register this callback URL on the probe task and report a "
+                             "callback that never came, came late, unsigned, badly signed or "
+                             "off-schema (PUBLIC_URL must reach --webhook-port, e.g. a tunnel)")
+    parser.add_argument("--webhook-port", type=opt.port, default=8787, metavar="PORT",
+                        help="the local port (127.0.0.1) the callback receiver listens on, "
+                             "where PUBLIC_URL is forwarded (8787)")
+    parser.add_argument("--webhook-wait", type=_seconds, default=120.0, metavar="S",
+                        help="how long after the task's end to wait for the callback (120)")
+    parser.add_argument("--webhook-late", type=_seconds, default=30.0, metavar="S",
+                        help="a callback later than this after the task's end is late (30)")
+    parser.add_argument("--webhook-secret-env", metavar="VAR",
+                        help="environment variable holding the secret that verifies callbacks "
+                             "(default: fetched with the key where the provider serves it)")
     add_report_options(parser)
     parser.add_argument("--html", metavar="FILE", type=opt.output_path,
                         help="also write a self-contained HTML report (findings, exchanges, "
@@ -201,13 +216,19 @@ def _estimate(plan: Plan, args: argparse.Namespace) -> None:
                            f"${args.max_cost:g}")
 
 
-def _dry_run(plan: Plan, base_url: str) -> str:
+def _dry_run(plan: Plan, base_url: str, webhook_url: str | None = None) -> str:
+    from vidukit.drift.callbacks import place
     from vidukit.drift.wire import wire
 
     facts = wire(plan.provider)
     calls = [(f"invalid:{rule}", facts.submit(body), True) for rule, body in plan.invalid]
     calls.append(("no-key", facts.submit(plan.submit_body), False))
-    calls.append(("submit", facts.submit(plan.submit_body), True))
+    submit = facts.submit(plan.submit_body)
+    if webhook_url:
+        body, extra = place(plan.provider, plan.submit_body, webhook_url)
+        submit = facts.submit(body)
+        submit = replace(submit, params={**(submit.params or {}), **extra} or None)
+    calls.append(("submit" + (" (with the callback URL)" if webhook_url else ""), submit, True))
     calls.append(("poll (until finished, then once more)", facts.poll("<task id>"), True))
     calls.append(("unknown-task", facts.poll("<random uuid>"), True))
     lines = []
@@ -248,9 +269,11 @@ def run(args: argparse.Namespace) -> int:
 
         check_writable(args.html)
     plan = build_plan(provider, args.image)
+    if args.webhook_url and spec(provider).webhook is None:
+        raise ToolkitError(f"{provider} takes no callback URL: --webhook-url does not apply")
     _estimate(plan, args)
     if args.dry_run:
-        sys.stdout.write(_dry_run(plan, base_url))
+        sys.stdout.write(_dry_run(plan, base_url, args.webhook_url))
         return 0
     return _probe(args, plan, base_url, key)
 
@@ -260,31 +283,68 @@ def _probe(args: argparse.Namespace, plan: Plan, base_url: str, key: str) -> int
     from vidukit.drift.probe import Polling, Probe
     from vidukit.drift.render import render
 
-    observer = Observer(args.provider, secrets=(key,), mock_timings=mock_timings())
+    callbacks = _callback_settings(args)
+    secrets = (key,) if callbacks is None or callbacks.secret is None else (key, callbacks.secret)
+    observer = Observer(args.provider, secrets=secrets, mock_timings=mock_timings())
     polling = replace(Polling(), interval=args.poll_interval,
                       max_interval=max(args.poll_interval, 30.0), timeout=args.timeout,
                       expected=args.expected_duration)
-    Probe(plan, base_url, key, observer, polling=polling, progress=_say).run()
+    probe = Probe(plan, base_url, key, observer, polling=polling, progress=_say,
+                  callbacks=callbacks)
+    probe.run()
     report = observer.report(mode="probe", source=base_url, cost=plan.estimated_cost_usd)
+    report.notes.extend(probe.notes)
     write_report(render(report, args.format, args.fail_on), args.output)
     if args.html:
         from vidukit.reports import drift_html, write_html
 
         write_html(args.html, drift_html(report, observer, fail_on=args.fail_on))
     if args.record:
-        save_recording(observer, Path(args.record), base_url, (key,))
+        # The public callback URL is a door into the user's machine: scrubbed like the key.
+        hidden = secrets if callbacks is None else (*secrets, callbacks.url)
+        save_recording(observer, Path(args.record), base_url, hidden,
+                       callbacks=probe.callback_entries)
     if args.propose_patch:
         save_patches(observer, Path(args.propose_patch))
     return 1 if report.fails(args.fail_on) else 0
 
 
+def _callback_settings(args: argparse.Namespace) -> Any:
+    """``--webhook-*`` as `CallbackSettings`; None without ``--webhook-url``."""
+    from vidukit.drift.callbacks import CallbackSettings
+
+    if not args.webhook_url:
+        return None
+    secret = None
+    if args.webhook_secret_env:
+        secret = os.environ.get(args.webhook_secret_env, "")
+        if not secret:
+            raise ToolkitError(f"--webhook-secret-env: {args.webhook_secret_env} is not set")
+    return CallbackSettings(url=args.webhook_url, port=args.webhook_port, wait=args.webhook_wait,
+                            late=args.webhook_late, secret=secret)
+
+
 def save_recording(observer: Any, root: Path, source: str, secrets: tuple[str, ...],
-                   say: Callable[[str], None] = _say) -> None:
+                   say: Callable[[str], None] = _say, *, kind: str = "drift",
+                   callbacks: Mapping[str, Any] | None = None) -> None:
+    """The exchanges as fixtures, and each task they followed as a task recording (with the
+    callbacks the probe received for it, ``--webhook-url``)."""
     from vidukit.drift.record import record
+    from vidukit.recordings.document import TASKS_DIR, write_recording
+    from vidukit.recordings.exchanges import recordings_from
 
     written = record(observer.exchanges, root, provider=observer.provider, source=source,
                      secrets=secrets)
     say(f"recorded {len(written)} exchange(s) under {root / observer.provider / 'recorded'}")
+    for secret in secrets:
+        observer.scrubber.add_secret(secret)
+    documents = recordings_from(observer.exchanges, observer.provider, source=kind,
+                                tool=f"vidukit {kind} --record", scrubber=observer.scrubber,
+                                when=datetime.now(UTC), callbacks=callbacks)
+    for document in documents:
+        write_recording(document, root)
+    say(f"recorded {len(documents)} task timeline(s) under "
+        f"{root / observer.provider / TASKS_DIR}")
 
 
 def save_patches(observer: Any, directory: Path, say: Callable[[str], None] = _say) -> None:

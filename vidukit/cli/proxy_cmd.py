@@ -50,7 +50,8 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--journal", metavar="FILE", type=opt.output_path,
                         help="append one JSON line per exchange (no headers, no keys)")
     parser.add_argument("--record", metavar="DIR", type=opt.output_path,
-                        help="on exit, save scrubbed exchanges under DIR/<provider>/recorded/")
+                        help="on exit, save scrubbed exchanges under DIR/<provider>/recorded/ "
+                        "and each task's timeline under DIR/<provider>/tasks/")
     parser.add_argument("--propose-patch", metavar="DIR", type=opt.output_path,
                         help="on exit, write JSON Patches that would accept what was observed")
     add_report_options(parser)
@@ -98,7 +99,7 @@ def run(args: argparse.Namespace) -> int:
     write_report(render(report, args.format, args.fail_on), args.output)
     secrets = tuple(observer.scrubber.secrets)
     if args.record:
-        save_recording(observer, Path(args.record), args.upstream, secrets, _say)
+        save_recording(observer, Path(args.record), args.upstream, secrets, _say, kind="proxy")
     if args.propose_patch:
         save_patches(observer, Path(args.propose_patch), _say)
     return 1 if report.fails(args.fail_on) else 0

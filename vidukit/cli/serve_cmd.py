@@ -3,6 +3,8 @@
 Binds the socket itself before printing anything, so the printed URLs are the
 ones really listening (``--port 0`` picks a free port) and a port in use is a
 one-line error. Refuses a non-loopback host without ``--admin-token``.
+With ``--tls`` it also answers HTTPS on ``--tls-port`` from the same server
+(`vidukit.cli.serve_tls`).
 
 Option values are checked while parsing (`vidukit.cli._options`); what only
 `MockConfig` can judge (progression, outcome, quotas) comes back as a
@@ -19,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from vidukit.cli import _options as opt
 from vidukit.cli.serve_config import build_config
+from vidukit.cli.serve_tls import TlsListener, add_tls_options, prepare_tls, tls_banner
 from vidukit.cli.serve_workers import MAX_WORKERS, check_workers, run_workers
 from vidukit.errors import ToolkitError
 
@@ -144,8 +147,43 @@ def register(subparsers: Any) -> None:
         "--drift",
         metavar="PROFILE|FILE",
         help="answer as a drifted provider: rename-field, new-enum-value, new-status, "
-        "error-shape, reorder-states, rename-terminal, all (comma list; all leaves out "
-        "rename-terminal) or a YAML/JSON profile file",
+        "error-shape, reorder-states, rename-terminal, drop-callbacks, bad-callback-signature, "
+        "all (comma list; all leaves out rename-terminal and the callback profiles) or a "
+        "YAML/JSON profile file",
+    )
+    parser.add_argument(
+        "--record-tasks",
+        type=opt.output_path,
+        metavar="DIR",
+        help="write every finished task as a task recording under DIR/<provider>/tasks/ "
+        "(docs/guide/replay.md)",
+    )
+    parser.add_argument(
+        "--replay",
+        metavar="DIR",
+        help="new tasks follow the task recordings under DIR (their statuses at the "
+        "recorded offsets, failure codes and output shapes)",
+    )
+    parser.add_argument(
+        "--replay-match",
+        choices=("order", "shape", "named"),
+        default="order",
+        help="which recording a new task follows: the next in name order (order), the "
+        "next with the same request shape (shape), or only the one it names (named); "
+        "X-Mock-Replay: NAME picks one",
+    )
+    parser.add_argument(
+        "--replay-speed",
+        type=_speed,
+        default=1.0,
+        metavar="FACTOR",
+        help="play recorded durations this many times faster (1; for a real clock)",
+    )
+    parser.add_argument(
+        "--replay-verbatim",
+        action="store_true",
+        help="answer replayed tasks' polls with the recorded answers themselves (reproduce a "
+        "drift), where the recording kept them, instead of the provider's valid rendering",
     )
     parser.add_argument(
         "--store",
@@ -164,11 +202,19 @@ def register(subparsers: Any) -> None:
     )
     parser.add_argument("--log-level", choices=LOG_LEVELS, default="info",
                         help="uvicorn log level (info)")
+    add_tls_options(parser)
     parser.set_defaults(func=run)
 
 
 #: uvicorn's log levels (``uvicorn.config.LOG_LEVELS``), named here so parsing imports nothing.
 LOG_LEVELS = ("critical", "error", "warning", "info", "debug", "trace")
+def _speed(text: str) -> float:
+    value = opt.number(0)(text)
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"expected a number above 0, got {text!r}")
+    return value
+
+
 def _store(text: str) -> str:
     """``--store``: the URL grammar, and for ``sqlite:PATH`` a folder that exists."""
     from vidukit.mock_server.storage.url import parse_store_url
@@ -196,20 +242,35 @@ def banner(state: MockState, origin: str) -> list[str]:
         f"vidukit mock server on {origin} (clock: {state.clock.kind}, "
         f"progression: {engine.progression.spec()}, outcome: {engine.outcome.spec()})"
     ]
-    for pid, provider in state.providers.items():
-        lines.append(f"  {pid:<10} {provider.title:<14} {origin}{state.prefixes[pid]}")
+    lines.extend(provider_lines(state, origin))
     lines.append(f"  {'dashboard':<10} {'':<14} {origin}/_mock/ui/")
     lines.append(f"  {'admin':<10} {'':<14} {origin}/_mock/")
     if state.config.store != "memory":
         from vidukit.mock_server.storage import parse_store_url
 
         lines.append(f"  store: {parse_store_url(state.config.store).display()}")
+    if state.replayer is not None:
+        replay = state.replayer.settings
+        lines.append(f"  replay: {len(state.replayer.plans)} task recording(s), match "
+                     f"{replay.match}, speed {replay.speed:g}"
+                     + (", verbatim" if replay.verbatim else ""))
+    if state.config.record_tasks is not None:
+        lines.append(f"  recording finished tasks under {state.config.record_tasks}")
+    if state.scenarios.file.progressions:
+        lines.append(f"  progressions: {len(state.scenarios.file.progressions)} from "
+                     f"{state.scenarios.file.source}")
     if state.scenarios.rules or state.quotas.settings.active:
         lines.append(
             f"  faults: {len(state.scenarios.rules)} scenario rule(s), seed "
             f"{state.scenarios.seed}; quotas: {state.quotas.settings.profile}"
         )
     return lines
+
+
+def provider_lines(state: MockState, origin: str) -> list[str]:
+    """One banner line per provider: its id, title and base URL under *origin*."""
+    return [f"  {pid:<10} {provider.title:<14} {origin}{state.prefixes[pid]}"
+            for pid, provider in state.providers.items()]
 
 
 def _bind(host: str, port: int) -> socket.socket:
@@ -230,23 +291,33 @@ def run(args: argparse.Namespace) -> int:
     config = build_config(args)
     if args.workers != 1:
         check_workers(args.workers, config)
+    tls = prepare_tls(args)
     app = create_app(config)
     sock = _bind(args.host, args.port)
     port = sock.getsockname()[1]
+    try:
+        secure = (None if tls is None
+                  else TlsListener(tls.files, tls.names, _bind(args.host, tls.port)))
+    except ToolkitError:
+        sock.close()
+        raise
     for line in banner(app.state.mock, config.public_url or origin_of(args.host, port)):
         print(line)
+    if secure is not None:
+        origin = secure.origin(args.host)
+        for line in tls_banner(secure, origin, provider_lines(app.state.mock, origin)):
+            print(line)
     sys.stdout.flush()
     if args.workers > 1:
         app.state.mock.store.close()  # the workers open their own
         run_workers(args, sock)
         return 0
-    server = uvicorn.Server(
-        uvicorn.Config(
-            app,
-            log_level=args.log_level,
-            access_log=args.log_level == "debug",
-            timeout_keep_alive=KEEP_ALIVE_SECONDS,
-        )
+    uvicorn_config = uvicorn.Config(
+        app,
+        log_level=args.log_level,
+        access_log=args.log_level == "debug",
+        timeout_keep_alive=KEEP_ALIVE_SECONDS,
     )
+    server = uvicorn.Server(uvicorn_config) if secure is None else secure.server(uvicorn_config)
     server.run(sockets=[sock])
     return 0

@@ -37,6 +37,8 @@ FLAGS: dict[str, str] = {
     "scenarios": "--scenarios",
     "quotas": "--quotas",
     "drift": "--drift",
+    "record_tasks": "--record-tasks",
+    "replay": "--replay",
     "balances": "--balance",
 }
 #: ``field: ...`` or ``field.part: ...`` (quota overrides name their provider and limit).
@@ -86,6 +88,10 @@ def _build_config(args: argparse.Namespace) -> MockConfig:
         from vidukit.mock_server.drift import load_drift_profile
 
         options["drift"] = load_drift_profile(args.drift)
+    if args.record_tasks is not None:
+        options["record_tasks"] = args.record_tasks
+    if args.replay is not None:
+        options["replay"] = _replay_settings(args)
     return MockConfig(
         provider=args.provider,
         api_keys=tuple(args.api_key),
@@ -100,6 +106,23 @@ def _build_config(args: argparse.Namespace) -> MockConfig:
         store=args.store,
         **options,
     )
+
+
+def _replay_settings(args: argparse.Namespace) -> Any:
+    """``--replay DIR`` and its options; a bad recording is one line naming its file."""
+    from pathlib import Path
+
+    from vidukit.mock_server.providers import load_providers
+    from vidukit.mock_server.replay import ReplaySettings
+    from vidukit.recordings import RecordingError, load_recordings
+
+    served = (args.provider,) if args.provider else tuple(load_providers())
+    try:
+        recordings = load_recordings(Path(args.replay), providers=served)
+    except RecordingError as exc:
+        raise RecordingError(f"--replay: {exc}") from None
+    return ReplaySettings(tuple(recordings), match=args.replay_match, speed=args.replay_speed,
+                          verbatim=args.replay_verbatim)
 
 
 __all__ = ["FLAGS", "as_flag", "build_config"]

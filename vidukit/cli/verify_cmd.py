@@ -63,9 +63,14 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--strict-retries", action="store_true",
                         help="also demand success when documented retryable faults (429, 5xx) "
                              "strike a few times")
+    parser.add_argument("--strict-charges", action="store_true",
+                        help="fail no-double-charge on a blind resubmit after a lost submit "
+                             "answer even where the provider documents no way to find out "
+                             "what the submit did (default: reported as a risk)")
     parser.add_argument("--mode", choices=("poll", "webhook"), default="poll",
                         help="webhook: the client registers a callback on the harness's "
-                             "loopback receiver (adds the webhook-outcome check)")
+                             "loopback receiver (adds the webhook-outcome and webhook-fallback "
+                             "checks)")
     parser.add_argument("--poll-rate-limit", type=_positive(float), default=None, metavar="R",
                         help="highest sustained polls per second (default 10)")
     parser.add_argument("--budget", type=_positive(float), default=None, metavar="SECONDS",
@@ -119,6 +124,7 @@ def run(args: argparse.Namespace) -> int:
         checks=args.checks,
         skip=args.skip,
         strict_retries=args.strict_retries,
+        strict_charges=args.strict_charges,
         mode=args.mode,
         poll_rate_limit=args.poll_rate_limit or DEFAULT_POLL_RATE,
         budget=args.budget or DEFAULT_BUDGET,

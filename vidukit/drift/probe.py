@@ -14,6 +14,11 @@ What it sends, in order, each judged by the `Observer`:
    timeout would only delay the report;
 4. a poll for a task id that does not exist (expected: refused).
 
+With `CallbackSettings` (``--webhook-url``) the valid request also carries the
+callback URL, a loopback receiver runs for the whole probe, and once the task
+has finished the probe waits for the callback and judges it
+(`vidukit.drift.callbacks`).
+
 The plan (bodies and cost) is built by the caller from the capability matrix
 and the fixtures, so this module only talks HTTP. Transient answers (429,
 5xx, dropped connections) are retried a bounded number of times, like the
@@ -27,16 +32,26 @@ from __future__ import annotations
 import time
 import uuid
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from contextlib import ExitStack
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import httpx
 
+from vidukit.drift.callbacks import (
+    CallbackReceiver,
+    CallbackSettings,
+    judge,
+    place,
+    recorded,
+    secret_from,
+)
 from vidukit.drift.mock_clock import virtual_clock_hint
 from vidukit.drift.observer import Exchange, Expect, Observer
 from vidukit.drift.report import Finding
 from vidukit.drift.wire import SUCCEEDED, TERMINAL, Call
 from vidukit.errors import ToolkitError
+from vidukit.providers import spec
 
 _TRANSIENT = frozenset({429, 500, 502, 503, 504})
 
@@ -83,19 +98,33 @@ class Probe:
     sleep: Callable[[float], None] = time.sleep
     attempts: int = 4
     http: httpx.Client | None = None
+    #: ``--webhook-url``: register a callback on the task and judge what comes.
+    callbacks: CallbackSettings | None = None
+    #: What the report should say beside its findings (a check that could not run).
+    notes: list[str] = field(default_factory=list)
+    #: Task id -> its callback entries for ``--record`` (`vidukit.drift.callbacks.recorded`).
+    callback_entries: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    _finished_at: float | None = field(default=None, init=False)
+    _task_id: str | None = field(default=None, init=False)
 
     def run(self) -> None:
         own = self.http is None
         self.http = self.http or httpx.Client(timeout=60.0, follow_redirects=True)
+        stack = ExitStack()
         try:
+            receiver = (stack.enter_context(CallbackReceiver(self.callbacks.port))
+                        if self.callbacks is not None else None)
             self._invalid_requests()
-            task_id = self._submit()
+            task_id = self._task_id = self._submit()
             if task_id is not None:
                 last = self._poll(task_id)
                 if last is not None:
                     self._fetch_output(task_id, last)
+            if receiver is not None:
+                self._judge_callbacks(receiver)
             self._unknown_task()
         finally:
+            stack.close()
             if own:
                 self.http.close()
 
@@ -112,7 +141,15 @@ class Probe:
     def _submit(self) -> str | None:
         wire = self.observer.wire
         self.progress(f"submitting the cheapest request ({self.plan.summary})")
-        exchange = self._send(wire.submit(self.plan.submit_body), "accept", "submit")
+        call = wire.submit(self.plan.submit_body)
+        if self.callbacks is not None:
+            body, query = place(self.plan.provider, self.plan.submit_body, self.callbacks.url)
+            call = wire.submit(body)
+            call = replace(call, params={**(call.params or {}), **query} or None)
+            # A public callback URL is a door into the user's machine: kept out of the report.
+            self.observer.scrubber.add_secret(self.callbacks.url)
+            self.progress("registering the callback URL (--webhook-url) on the task")
+        exchange = self._send(call, "accept", "submit")
         if not 200 <= exchange.status < 300:
             return None
         task_id = wire.task_id(exchange.request_json, exchange.response_json)
@@ -139,6 +176,7 @@ class Probe:
             elapsed = max(time.monotonic() - started, waited)
             self.progress(f"task {task_id}: {word or '(no status)'} after {elapsed:.1f} s")
             if wire.ranks.get(word or "") in TERMINAL:
+                self._finished_at = time.monotonic()
                 self.progress("confirming the finished status")
                 self._send(wire.poll(task_id), "accept", "confirm")
                 return exchange
@@ -178,10 +216,15 @@ class Probe:
         return True
 
     def _fetch_output(self, task_id: str, last: Exchange) -> None:
-        url = self.observer.wire.output_url(last.response_json, task_id)
-        word = self.observer.wire.status("result-response", last.response_json, task_id)
-        if self.observer.wire.ranks.get(word or "") != SUCCEEDED:
+        wire = self.observer.wire
+        url = wire.output_url(last.response_json, task_id)
+        word = wire.status("result-response", last.response_json, task_id)
+        if wire.ranks.get(word or "") != SUCCEEDED:
             return  # a failed task has no output to fetch
+        if url is None and wire.result is not None:  # the result sits apart from the status
+            self.progress("fetching the result")
+            fetched = self._send(wire.result(task_id), "accept", "result")
+            url = wire.output_url(fetched.response_json, task_id)
         if url is None:
             self.observer.add(self._finding("result-unavailable", "result-response",
                                             "the finished task names no output URL"))
@@ -204,6 +247,54 @@ class Probe:
         else:
             self.progress(f"output: {size} bytes")
 
+    def _judge_callbacks(self, receiver: CallbackReceiver) -> None:
+        settings = self.callbacks
+        assert settings is not None
+        if self._finished_at is None:
+            self.notes.append("callbacks not judged: the task never showed a finished status")
+            return
+        self.progress(f"waiting up to {settings.wait:g} s for the callback")
+        arrivals = receiver.wait(self._finished_at + settings.wait)
+        self.progress(f"callbacks received: {len(arrivals)}")
+        self.observer.messages.add("webhook")
+        secret = self._callback_secret()
+        for finding in judge(self.plan.provider, arrivals, self._finished_at, settings, secret,
+                             self.observer.analyser):
+            self.observer.add(finding)
+        if self._task_id is not None:
+            self.callback_entries[self._task_id] = recorded(
+                self.plan.provider, self._task_id, arrivals, self._finished_at, settings, secret,
+                self.observer.scrubber)
+
+    def _callback_secret(self) -> str | None:
+        """The secret that verifies callbacks: given, or fetched with the key (never shown)."""
+        signing = spec(self.plan.provider).signing
+        if signing is None:
+            return None
+        if not signing.needs_secret:
+            return ""
+        secret = self.callbacks.secret if self.callbacks is not None else None
+        if secret is None and signing.key == "api-key":
+            secret = self.api_key  # signed with the key that created the task: scrubbed already
+        if secret is None and signing.secret_path is not None:
+            assert self.http is not None
+            try:
+                answer = self.http.get(self.base_url.rstrip("/") + signing.secret_path,
+                                       headers={"Authorization":
+                                                spec(self.plan.provider).surface.authorization(
+                                                    self.api_key),
+                                                "Accept": "application/json"})
+                secret = secret_from(answer.json(), signing.secret_pointer) \
+                    if answer.status_code == 200 else None
+            except (httpx.HTTPError, ValueError):
+                secret = None
+        if secret is None:
+            self.notes.append("callback signatures not checked: no secret (the provider "
+                              "serves none here; pass --webhook-secret-env)")
+            return None
+        self.observer.scrubber.add_secret(secret)
+        return secret
+
     def _unknown_task(self) -> None:
         self.progress("polling a task that does not exist")
         self._send(self.observer.wire.poll(str(uuid.uuid4())), "reject", "unknown-task")
@@ -219,7 +310,8 @@ class Probe:
         assert self.http is not None
         headers = {"Accept": "application/json"}
         if auth:
-            headers["Authorization"] = f"Bearer {self.api_key}"
+            surface = spec(self.plan.provider).surface
+            headers["Authorization"] = surface.authorization(self.api_key)
         request = self.http.build_request(
             call.method, self.base_url.rstrip("/") + call.path, params=call.params,
             json=call.json, headers=headers)

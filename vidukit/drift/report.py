@@ -39,9 +39,17 @@ KINDS: Mapping[str, tuple[Severity, str]] = {
     "no-terminal-status": ("breaking", "the task did not finish before the probe gave up"),
     "result-unavailable": ("breaking", "the finished task's output could not be fetched"),
     "invalid-request": ("breaking", "a client sent a request the schema rejects (proxy)"),
+    "webhook-missing": ("breaking", "no callback came within --webhook-wait of the task's end "
+                                    "(--webhook-url)"),
+    "webhook-unsigned": ("breaking", "a provider that signs sent a callback without its "
+                                     "signature headers (--webhook-url)"),
+    "webhook-bad-signature": ("breaking", "a callback's signature did not verify with the "
+                                          "account's secret, or was too old (--webhook-url)"),
     "unknown-field": ("notable", "a field the schema does not declare"),
     "enum-value": ("notable", "a value outside the schema's enum or const"),
     "request-accepted": ("notable", "a request the schema rejects was accepted"),
+    "webhook-late": ("notable", "a callback came more than --webhook-late after the task's "
+                                "end (--webhook-url)"),
     "request-warning": ("info", "a client request drew a warning (proxy)"),
     "timing": ("info", "queue or processing time far from the mock's default"),
 }

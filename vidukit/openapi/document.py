@@ -185,14 +185,20 @@ def build_document(
         "schemas": bundle(cat, provider, roots),
         "responses": _error_responses(surface),
         "securitySchemes": {
-            BEARER: {
-                "type": "http",
-                "scheme": "bearer",
-                "description": f"Authorization: Bearer <API key>.{surface.auth_note}",
-            }
+            BEARER: _security_scheme(surface)
         },
     }
     return document
+
+
+def _security_scheme(surface: Surface) -> dict[str, Any]:
+    """HTTP bearer where the key follows ``Bearer``; another scheme word (``Token``) is not
+    an HTTP auth scheme OpenAPI knows, so the whole header is an API key."""
+    description = f"Authorization: {surface.auth_scheme} <API key>.{surface.auth_note}"
+    if surface.auth_scheme.lower() == "bearer":
+        return {"type": "http", "scheme": "bearer", "description": description}
+    return {"type": "apiKey", "in": "header", "name": "Authorization",
+            "description": description}
 
 
 __all__ = ["DEFAULT_MOCK_URL", "OPENAPI_VERSION", "build_document"]

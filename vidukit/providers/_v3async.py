@@ -46,6 +46,7 @@ from vidukit.providers.wire import (
     QUEUED,
     SUCCEEDED,
     Call,
+    Progress,
     Wire,
     get,
     query_id,
@@ -98,6 +99,10 @@ WIRE = Wire(
     output_url=lambda body, _t: text(get(body, "videos", 0, "video_url")),
     polled_task=query_id("task_id"),
     error_code=_error_code,
+    # task.progress_percent: "Completion percentage, available for video generation APIs."
+    progress=Progress("/task/progress_percent", 100.0,
+                      "https://novita.ai/docs/api-reference/model-apis-task-result "
+                      "(provider-docs/README.md §3 Task result)"),
 )
 
 _ERRORS: Mapping[int, str] = {

@@ -57,16 +57,52 @@ class Verify(Protocol):
                  now: float | None = ..., tolerance: float | None = ...) -> None: ...
 
 
+class VerifyTarget(Protocol):
+    def __call__(self, secret: str, url: str, headers: Mapping[str, str], raw_body: bytes, *,
+                 now: float | None = ..., tolerance: float | None = ...) -> None: ...
+
+
+#: (secret, event id, unix seconds, raw body) -> the headers to add to the POST.
+Sign = Callable[[str, str, int, bytes], Mapping[str, str]]
+#: (secret, callback URL, event id, unix seconds, raw body) -> the headers to add.
+SignTarget = Callable[[str, str, str, int, bytes], Mapping[str, str]]
+
+
 @dataclass(frozen=True)
 class Signing:
-    """How a provider signs its callbacks (`vidukit.webhooks` is the door to it)."""
+    """How a provider signs its callbacks (`vidukit.webhooks` is the door to it).
 
-    #: (secret, event id, unix seconds, raw body) -> the headers to add to the POST.
-    sign: Callable[[str, str, int, bytes], Mapping[str, str]]
+    Either pair is given: ``sign``/``verify`` for a signature over the delivery itself,
+    or ``sign_target``/``verify_target`` for one that also covers where the POST goes
+    (the method, path and query of the callback URL), which a receiver can check only
+    with the URL it was called at.
+    """
+
+    sign: Sign | None = None
     #: Raises `vidukit.webhooks.WebhookVerificationError` unless genuine and fresh.
-    verify: Verify
+    verify: Verify | None = None
     #: Largest age in seconds the provider tells receivers to accept.
-    max_age: float
+    max_age: float = 300.0
+    #: Where a client gets the secret that verifies its callbacks: a GET path on the
+    #: provider's base URL, called with the API key (`vidukit drift --webhook-url` asks it),
+    #: and the JSON pointer of the secret in the answer. None: the secret is not served
+    #: (the drift probe then takes it from ``--webhook-secret-env``).
+    secret_path: str | None = None
+    secret_pointer: str = ""
+    #: False where a callback verifies without a shared secret (a public key the provider
+    #: publishes): `verify` is then called with an empty secret.
+    needs_secret: bool = True
+    sign_target: SignTarget | None = None
+    verify_target: VerifyTarget | None = None
+    #: The HMAC key: ``secret`` (the webhook secret a receiver was given) or ``api-key``
+    #: (the API key that created the task, which the receiver holds already).
+    key: Literal["secret", "api-key"] = "secret"
+
+    def __post_init__(self) -> None:
+        plain = self.sign is not None and self.verify is not None
+        targeted = self.sign_target is not None and self.verify_target is not None
+        if plain == targeted:
+            raise ValueError("Signing takes sign and verify, or sign_target and verify_target")
 
 
 @dataclass(frozen=True)
@@ -88,6 +124,24 @@ class MediaLimits:
     #: Largest decoded inline image in bytes, or None.
     max_decoded: int | None = None
     decoded_source: str = ""
+
+
+@dataclass(frozen=True)
+class Recovery:
+    """How a client finds out what a submit whose answer was lost did, where the provider
+    documents a way: then resubmitting blindly is avoidable, and a second paid task for one
+    request is the client's bug (`vidukit verify`'s ``no-double-charge``).
+
+    ``client-id``: the client chooses the task id, and resending the same id cannot start a
+    second task. ``task-list``: the provider lists the key's recent tasks, so the client can
+    look for the one its lost submit started before it submits again.
+    """
+
+    kind: Literal["client-id", "task-list"]
+    #: What a correct client does, in one sentence (shown in verify's findings).
+    how: str
+    #: The document it rests on (an https URL first).
+    source: str
 
 
 #: (submit body, callback URL or None) -> (a new body, the query parameters to send with it).
@@ -157,6 +211,10 @@ class ProviderSpec:
     #: from the body (a key there wins over the header, so a fixture's key would make the
     #: task another owner's); the body itself where keys go in headers only.
     credentials: Callable[[Any, str], Any] = key_in_header
+    #: How a client learns what a submit whose answer was lost did; None (the safe default
+    #: for a provider whose documents offer no way) makes a blind resubmit a reported risk
+    #: rather than a failure of ``no-double-charge`` (a failure under --strict-charges).
+    recovery: Recovery | None = None
 
     def __post_init__(self) -> None:
         missing = set(CATEGORIES) - set(self.failures)
@@ -176,8 +234,12 @@ __all__ = [
     "MediaKind",
     "MediaLimits",
     "ProviderSpec",
+    "Recovery",
+    "Sign",
+    "SignTarget",
     "Signing",
     "Translation",
+    "VerifyTarget",
     "Webhook",
     "key_in_header",
     "top_level_fields",

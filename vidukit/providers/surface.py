@@ -57,6 +57,9 @@ class Operation:
     #: A request body the catalogue has no message for (an SDK-only route such as an
     #: upload): media type -> OpenAPI media object (schema, example).
     body: Mapping[str, Any] | None = None
+    #: Where the 200 comes only once the task has finished (a result endpoint apart from the
+    #: status poll): the documented error status an unfinished task gets instead.
+    before_finish: int | None = None
 
 
 @dataclass(frozen=True)
@@ -70,12 +73,20 @@ class Surface:
     errors: Mapping[int, str]
     #: When the error body admits any status: what a ``default`` response covers.
     other_errors: str | None = None
-    #: Extra text for the bearer scheme (Runware's in-body authentication task).
+    #: Extra text for the authentication scheme (Runware's in-body authentication task).
     auth_note: str = ""
+    #: The word before the key in ``Authorization: <scheme> <key>``; a provider that refuses
+    #: any other word (a ``Token`` API answers ``Bearer`` with its 401) says so here.
+    auth_scheme: str = "Bearer"
     #: True when a request may carry its key in the body instead of the header.
     body_auth: bool = False
     #: Headers of the webhook POST (WaveSpeed signs its deliveries).
     webhook_headers: tuple[Param, ...] = field(default=())
+
+
+    def authorization(self, key: str) -> str:
+        """The ``Authorization`` header value that carries *key* the way the provider reads it."""
+        return f"{self.auth_scheme} {key}"
 
 
 def task_param(name: str, location: str, what: str) -> Param:

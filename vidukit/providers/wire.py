@@ -87,6 +87,32 @@ def by_method(method: str, _body: Any) -> Action:
 
 
 @dataclass(frozen=True)
+class Progress:
+    """Where a poll answer shows how far an unfinished task is, and on what scale.
+
+    ``pointer`` is a JSON pointer into the ``result-response`` body; the value there
+    divided by ``scale`` is the fraction done (0 to 1), which is what task recordings
+    keep, so a recording of one provider replays on another. ``source`` is the
+    document that says so (an https URL).
+    """
+
+    pointer: str
+    scale: float
+    source: str
+
+    def fraction(self, body: Any) -> float | None:
+        """The fraction done *body* shows, clamped to 0..1; None where it shows none."""
+        node = body
+        for part in filter(None, self.pointer.split("/")):
+            if not isinstance(node, Mapping) or part not in node:
+                return None
+            node = node[part]
+        if isinstance(node, bool) or not isinstance(node, int | float):
+            return None
+        return round(min(1.0, max(0.0, float(node) / self.scale)), 4)
+
+
+@dataclass(frozen=True)
 class Wire:
     """What a reader of raw traffic needs to know about one provider's tasks."""
 
@@ -117,6 +143,12 @@ class Wire:
     #: response body, or None for what the request alone says) -> every task id, in order.
     #: None: the one id `task_id` reads.
     every_task_id: Callable[[Any, Any], list[str]] | None = None
+    #: Where a poll answer shows progress, for a provider that documents one; None: none.
+    progress: Progress | None = None
+    #: Where a finished task's poll answer names no output (a queue API whose result sits
+    #: apart from its status): task id -> the call that fetches the result, whose body
+    #: `output_url` reads. None: the poll answer itself carries the output.
+    result: Callable[[str], Call] | None = None
 
     def status(self, message: str, body: Any, task_id: str | None) -> str | None:
         found = self.statuses(message, body, task_id)

@@ -75,6 +75,8 @@ class VerifyReport(Protocol):
     def shrunk(self) -> bool: ...
     @property
     def notes(self) -> Sequence[str]: ...
+    @property
+    def risks(self) -> Sequence[str]: ...
 
 
 def _checks(report: VerifyReport, descriptions: Mapping[str, str]) -> Html:
@@ -252,10 +254,13 @@ def verify_html(report: VerifyReport, descriptions: Mapping[str, str] | None = N
         timelines[_TIMELINE_ID] = timeline
     notes = (panel("Notes", "notes", tag("ul", {}, [tag("li", {}, n) for n in report.notes]))
              if report.notes else None)
+    risks = (panel("Risks (reported, not failed)", "risks",
+                   tag("ul", {}, [tag("li", {}, r) for r in report.risks]))
+             if report.risks else None)
     foot = tag("footer", {"class": "report-foot"},
                f"Written by vidukit verify at {when}. One self-contained file: it fetches "
                "nothing. API keys are never recorded (the mock's journal redacts them).")
-    body = join(head, tag("main", {"id": "main"}, run, checks, failing, notes), foot)
+    body = join(head, tag("main", {"id": "main"}, run, checks, failing, notes, risks), foot)
     return page(f"vidukit verify: {report.provider} — {'FAILED' if example else 'passed'}",
                 body, timelines)
 

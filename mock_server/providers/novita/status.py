@@ -22,7 +22,7 @@ import math
 from typing import Any
 
 from vidukit.mock_server.engine import FAILED, PROCESSING, QUEUED, SUCCEEDED
-from vidukit.mock_server.tasks import Task
+from vidukit.mock_server.tasks import Task, replayed_progress
 from vidukit.providers._v3async import VIDEO_URL_TTL as _DOCUMENTED_TTL
 
 #: The value ``task.task_type`` carries (undocumented for this endpoint; the fixtures' choice).
@@ -105,6 +105,9 @@ def progress(task: Task, now: float) -> tuple[int, int]:
         fraction, eta = polls / plan.polls, 0
     else:
         fraction, eta = 0.0, 0
+    recorded = replayed_progress(task, now) if task.state == PROCESSING else None
+    if recorded is not None:  # a replayed task shows its recording's values
+        fraction = recorded
     percent = min(99, max(0, math.floor(fraction * 100)))
     return percent, (eta if task.state == PROCESSING else 0)
 

@@ -19,7 +19,7 @@ from decimal import Decimal
 from typing import Any
 
 from vidukit.mock_server.engine import FAILED, PROCESSING, QUEUED, SUCCEEDED
-from vidukit.mock_server.tasks import Task
+from vidukit.mock_server.tasks import Task, replayed_progress
 
 #: The one model this mock serves (seed 001); the submit schema rejects any other.
 MODEL = "viduq2_pro_reference"
@@ -60,8 +60,12 @@ def progress(task: Task, now: float) -> float:
 
     Queued is 0.0. Processing is the elapsed share of the processing time
     (time progression) or of the polls needed (poll progression); a finished
-    task has no progress field at all.
+    task has no progress field at all. A replayed task shows its recording's values
+    (`replayed_progress`), where the recording has them.
     """
+    recorded = replayed_progress(task, now) if task.state in (QUEUED, PROCESSING) else None
+    if recorded is not None:
+        return round(min(recorded, _CEILING), 2)
     started = task.entered.get(PROCESSING)
     if task.state != PROCESSING or started is None:
         return 0.0

@@ -10,10 +10,21 @@ from vidukit.providers.runware.rules import FACTS
 from vidukit.providers.runware.surface import SURFACE
 from vidukit.providers.runware.translate import TRANSLATION, generation_fields, inline_refs
 from vidukit.providers.runware.wire import WIRE, credentials, webhook
-from vidukit.providers.spec import MediaLimits, ProviderSpec
+from vidukit.providers.spec import MediaLimits, ProviderSpec, Recovery
 from vidukit.rules.media import IMAGE_TYPES
 
 MB = 1024 * 1024
+
+#: The client chooses ``taskUUID`` ("UUIDv4, required, unique": the API reference), so a
+#: retried submit with the same UUID cannot start a second task; the mock refuses the reuse
+#: as ``conflictTaskUUID``, the code both official SDKs expect (docs/providers/runware.md).
+RECOVERY = Recovery(
+    kind="client-id",
+    how="resend the same taskUUID after a submit whose answer was lost; a conflictTaskUUID "
+        "answer means the first try was accepted: poll that taskUUID",
+    source="https://runware.ai/docs/en/video-inference/api-reference (taskUUID: 'UUIDv4, "
+           "required, unique'); provider-docs/README.md §8 (conflictTaskUUID in both SDKs)",
+)
 
 SPEC = ProviderSpec(
     id="runware",
@@ -27,6 +38,7 @@ SPEC = ProviderSpec(
     inline_refs=inline_refs,
     webhook=webhook,
     credentials=credentials,
+    recovery=RECOVERY,
     # The mock stores one videoInference task per task: the schema's task branch.
     task_pointer="/items/else",
     media=MediaLimits(

@@ -12,6 +12,7 @@ from vidukit.providers.wire import (
     QUEUED,
     SUCCEEDED,
     Call,
+    Progress,
     Wire,
     get,
     path_id,
@@ -58,4 +59,7 @@ WIRE = Wire(
     output_url=_output_url,
     polled_task=path_id(r"/model/v1/generation/task/([^/]+)$"),
     error_code=_error_code,
+    # "progress: 0.0-1.0, only present when status is in_progress" (Veo page, same gateway).
+    progress=Progress("/progress", 1.0, "https://doc.vtrix.ai/docs/api/google/"
+                      "vtrix-veo-3-1-generate-preview (provider-docs/README.md §2)"),
 )

@@ -13,7 +13,7 @@ from vidukit.providers.policies import (
     Policies,
     UrlPolicy,
 )
-from vidukit.providers.spec import MediaLimits, ProviderSpec
+from vidukit.providers.spec import MediaLimits, ProviderSpec, Recovery
 from vidukit.providers.wavespeed.signing import SIGNING
 from vidukit.providers.wavespeed.surface import SURFACE
 from vidukit.providers.wavespeed.translate import TRANSLATION
@@ -23,6 +23,18 @@ DOC = ("https://wavespeed.ai/docs/docs-api/vidu/vidu-reference-to-video-q2 "
        "(source document 000)")
 FACTS = ("https://wavespeed.ai/docs/docs-api/vidu/vidu-reference-to-video-q2 "
          "(provider-docs/README.md §1 and §7 item 4: the newer page)")
+
+#: The prediction list (Common API, "List predictions"): newest first, up to 100 a page, the
+#: past 7 days, filterable by model and created_after. The mock serves it on GET and POST
+#: (mock_server/providers/wavespeed/listing.py says why both).
+LIST_DOC = "https://wavespeed.ai/docs/docs-common-api/predictions"
+RECOVERY = Recovery(
+    kind="task-list",
+    how="after a submit whose answer was lost, list the key's predictions of this model "
+        "created since the submit began (/api/v3/predictions with created_after) and take "
+        "the one found; submit again only when there is none",
+    source=f"{LIST_DOC}; https://wavespeed.ai/docs/what-are-predictions",
+)
 
 SPEC = ProviderSpec(
     id="wavespeed",
@@ -69,6 +81,7 @@ SPEC = ProviderSpec(
     scenarios=frozenset({"nsfw", "cancelled", "timeout-status", "webhook-without-outputs"}),
     signing=SIGNING,
     webhook=webhook,
+    recovery=RECOVERY,
     failures={
         "content-moderation": "1200",
         "invalid-parameter": "1401",
@@ -83,4 +96,4 @@ SPEC = ProviderSpec(
     ),
 )
 
-__all__ = ["DOC", "FACTS", "SPEC"]
+__all__ = ["DOC", "FACTS", "LIST_DOC", "RECOVERY", "SPEC"]

@@ -8,6 +8,23 @@ _POLL_OK = (
     "The prediction in any state. A failed task still answers HTTP 200 with code 200: the "
     "failure shows only in data.status 'failed' and data.error."
 )
+#: The list's parameters, as schemas/wavespeed/prediction-list-request.json has them (a
+#: provider-local definition: the OpenAPI export takes message schemas only).
+_LIST_OK = (
+    "{code: 200, message, data: {page, total, items}}: the page's predictions, newest first, "
+    "each the prediction object (schemas/wavespeed/prediction-list.json; the past 7 days).")
+_LIST_QUERY = (
+    ("page", "Page number, from 1 (default 1).", {"type": "integer", "minimum": 1}),
+    ("page_size", "Results per page, 1..100 (default 100).",
+     {"type": "integer", "minimum": 1, "maximum": 100}),
+    ("model", "Only this model's predictions.", {"type": "string"}),
+    ("status", "Only predictions in this status.",
+     {"enum": ["completed", "failed", "processing"]}),
+    ("created_after", "Only predictions created at or after this ISO 8601 date-time.",
+     {"type": "string", "format": "date-time"}),
+    ("created_before", "Only predictions created before this ISO 8601 date-time.",
+     {"type": "string", "format": "date-time"}),
+)
 SURFACE = Surface(
     provider="wavespeed",
     title="WaveSpeedAI",
@@ -67,6 +84,33 @@ SURFACE = Surface(
             answers=("result-response",),
             ok=_POLL_OK,
             parameters=(task_param("id", "path", "(data.id of the submit answer)"),),
+        ),
+        Operation(
+            operation_id="listPredictions",
+            method="post",
+            path="/api/v3/predictions",
+            summary="List the key's predictions, newest first, paged (Common API page)",
+            requests=(),
+            body={"application/json": {
+                "schema": {"type": "object", "additionalProperties": False, "properties": {
+                    name: kind for name, _what, kind in _LIST_QUERY}},
+                "examples": {"docs": {"value": {"page": 1, "page_size": 100}}},
+            }},
+            answers=(),
+            ok=_LIST_OK,
+        ),
+        Operation(
+            operation_id="listPredictionsByGet",
+            method="get",
+            path="/api/v3/predictions",
+            summary="List the key's predictions (what-are-predictions shows GET; the same "
+                    "parameters in the query string)",
+            requests=(),
+            answers=(),
+            ok=_LIST_OK,
+            parameters=tuple(
+                Param(name, "query", what, required=False, schema=kind)
+                for name, what, kind in _LIST_QUERY),
         ),
         Operation(
             operation_id="getWebhookSecret",

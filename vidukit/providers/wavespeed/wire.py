@@ -11,8 +11,10 @@ from vidukit.providers.wire import (
     PROCESSING,
     QUEUED,
     SUCCEEDED,
+    Action,
     Call,
     Wire,
+    by_method,
     get,
     path_id,
     text,
@@ -20,6 +22,18 @@ from vidukit.providers.wire import (
 )
 
 SUBMIT_PATH = "/api/v3/vidu/reference-to-video-q2"
+#: The parameters of the prediction list (``POST /api/v3/predictions``, Common API page).
+LIST_PARAMS = frozenset({"page", "page_size", "model", "status", "created_after",
+                         "created_before"})
+
+
+def _operation(method: str, body: Any) -> Action:
+    """A POST whose body holds only list parameters reads the prediction list: it starts
+    nothing, so a reader of the journal must not count it as a submit."""
+    if (method.upper() == "POST" and isinstance(body, Mapping) and body
+            and set(body) <= LIST_PARAMS):
+        return "other"
+    return by_method(method, body)
 
 
 def webhook(body: Any, url: str | None) -> tuple[Any, Mapping[str, str] | None]:
@@ -45,4 +59,5 @@ WIRE = Wire(
     output_url=lambda body, _t: text(get(body, "data", "outputs", 0)),
     polled_task=path_id(r"/api/v3/predictions/([^/]+?)(?:/result)?$"),
     error_code=_error_code,
+    operation=_operation,
 )
