@@ -36,6 +36,7 @@ from vidukit.mock_server.errors import ConfigError, MethodNotAllowed, NotFound
 from vidukit.mock_server.fastpath import Endpoint, ProviderDoor
 from vidukit.mock_server.http import JSON_TYPE, Reply, dumps
 from vidukit.mock_server.journal import Journal
+from vidukit.mock_server.ledger import Ledger
 from vidukit.mock_server.provider_root import ROUTE_NAME as ROOT_ROUTE
 from vidukit.mock_server.provider_root import provider_root
 from vidukit.mock_server.providers import Provider, load_providers
@@ -146,6 +147,9 @@ def create_app(config: MockConfig | None = None) -> MockApp:
             seed=config.seed,
             max_body_bytes=config.max_body_bytes,
         ),
+        # After the quotas: their check runs first, so a refused submit is never charged.
+        ledger=Ledger(engine=engine, store=store, providers=providers,
+                      balances=config.starting_balances),
     )
 
     _replay(state)

@@ -8,13 +8,16 @@ nothing half-configured ever serves a request.
 from __future__ import annotations
 
 import ipaddress
+from collections.abc import Mapping
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from vidukit.mock_server.clock import VIRTUAL_EPOCH, Clock
 from vidukit.mock_server.errors import ConfigError
 from vidukit.mock_server.journal import DEFAULT_MAX_AGE as DEFAULT_JOURNAL_AGE
 from vidukit.mock_server.journal import DEFAULT_MAX_BYTES as DEFAULT_JOURNAL_BYTES
+from vidukit.mock_server.ledger.balances import parse_amount
 from vidukit.mock_server.quotas.settings import QuotaSettings
 from vidukit.mock_server.scenarios.rules import ScenarioFile
 from vidukit.mock_server.storage.url import parse_store_url
@@ -82,6 +85,9 @@ class MockConfig:
     #: the recordings new tasks follow.
     record_tasks: str | None = None
     replay: ReplaySettings | None = None
+    #: Starting balances (mock_server.ledger): (API key, amount) pairs, or a mapping; they
+    #: win over a scenario file's ``balances:``. A key not named has no limit.
+    balances: tuple[tuple[str, Decimal], ...] | Mapping[str, Decimal | int | str] = ()
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "api_keys", tuple(self.api_keys))
@@ -121,6 +127,16 @@ class MockConfig:
             raise ConfigError("webhook_timeout: expected seconds in (0, 300], or None")
         if self.webhook_targets not in TARGETS:
             raise ConfigError(f"webhook_targets: expected one of {TARGETS}")
+        pairs = self.balances.items() if isinstance(self.balances, Mapping) else self.balances
+        checked = []
+        for key, amount in pairs:
+            if not isinstance(key, str) or not key:
+                raise ConfigError("balances: an API key cannot be empty")
+            try:
+                checked.append((key, parse_amount(amount, "balances")))
+            except ValueError as exc:
+                raise ConfigError(str(exc)) from None
+        object.__setattr__(self, "balances", tuple(checked))
         if self.quotas is not None:
             try:
                 QuotaSettings.parse(self.quotas)
@@ -135,6 +151,14 @@ class MockConfig:
     @property
     def default_outcome(self) -> Outcome:
         return Outcome.parse(self.outcome)
+
+    @property
+    def starting_balances(self) -> dict[str, Decimal]:
+        """The scenario file's balances, overridden key by key by ``balances``."""
+        found = dict(self.scenarios.balances) if self.scenarios is not None else {}
+        pairs = self.balances.items() if isinstance(self.balances, Mapping) else self.balances
+        found.update((key, Decimal(amount)) for key, amount in pairs)
+        return found
 
     @property
     def quota_settings(self) -> QuotaSettings:

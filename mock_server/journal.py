@@ -47,6 +47,9 @@ class Entry:
     #: When it was recorded on the journal's own monotonic clock, and what it holds in bytes.
     stamp: float = 0.0
     size: int = 0
+    #: What the ledger did for this request: each task charged, or the submit refused for
+    #: want of funds (`vidukit.mock_server.ledger`); None when it did nothing.
+    ledger: list[dict[str, Any]] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         if self.violations is None:
@@ -67,6 +70,7 @@ class Entry:
             "validation": verdict,
             "response": {"status": self.status, "body": _show(self.response)},
             "fault": self.fault,
+            "ledger": self.ledger,
         }
 
 
@@ -120,6 +124,7 @@ class Journal:
         status: int,
         response: bytes,
         fault: str | None = None,
+        ledger: list[dict[str, Any]] | None = None,
     ) -> None:
         if self.max_entries <= 0:
             return
@@ -154,6 +159,7 @@ class Journal:
                 fault,
                 stamp,
                 size,
+                ledger,
             )
         )
         self._bytes += size

@@ -14,6 +14,7 @@ from vidukit.mock_server.clock import Clock, VirtualClock
 from vidukit.mock_server.config import MockConfig
 from vidukit.mock_server.engine import Engine
 from vidukit.mock_server.journal import Journal
+from vidukit.mock_server.ledger import Ledger
 from vidukit.mock_server.media.uploads import Uploads
 from vidukit.mock_server.storage import TaskStore
 from vidukit.mock_server.webhooks import Webhooks
@@ -40,6 +41,8 @@ class MockState:
     #: Fault scenarios (mock_server.scenarios) and quotas (mock_server.quotas), on the engine.
     scenarios: Scenarios
     quotas: Quotas
+    #: What each task cost its key, balances, and what was paid for but never collected.
+    ledger: Ledger
     #: Files clients uploaded (mock_server.media.uploads), served back by URL.
     uploads: Uploads = field(default_factory=Uploads)
     #: Task recordings (mock_server.replay): the writer and the player, when configured.
@@ -48,6 +51,7 @@ class MockState:
 
     def reset(self) -> None:
         self.engine.reset()
+        self.ledger.reset()  # the store is empty again: the configured balances come back
         self.journal.clear()
         self.webhooks.reset()
         self.scenarios.reset()

@@ -20,6 +20,9 @@ from vidukit.contract_tests.checks import _discipline  # noqa: F401
 from vidukit.contract_tests.checks import _charges  # noqa: F401
 
 # isort: split
+from vidukit.contract_tests.checks import _funds  # noqa: F401
+
+# isort: split
 from vidukit.contract_tests.checks import _webhook  # noqa: F401
 
 # isort: split
@@ -35,6 +38,7 @@ from vidukit.contract_tests.checks._context import (
 )
 from vidukit.contract_tests.checks._discipline import polls_after_terminal
 from vidukit.contract_tests.checks._exchange import is_poll
+from vidukit.contract_tests.checks._funds import refused_for_funds
 from vidukit.contract_tests.checks._outcome import shape_problem
 from vidukit.contract_tests.checks._registry import (
     REGISTRY,
@@ -71,5 +75,6 @@ __all__ = [
     "is_poll",
     "polls_after_terminal",
     "readme_table",
+    "refused_for_funds",
     "shape_problem",
 ]

@@ -78,6 +78,9 @@ class Behaviour:
     #: The SDK-form scenario every task of the example carries ("" for none). The mock
     #: applies one task scenario per task, so it never comes with ``extra_fields``.
     form: str = ""
+    #: The key's balance is 0: every submit gets the provider's insufficient-funds answer
+    #: (``stops-when-broke``). Never drawn: the harness runs one such example of its own.
+    broke: bool = False
 
     def __post_init__(self) -> None:
         if self.form and self.extra_fields:
@@ -103,6 +106,8 @@ class Behaviour:
         parts.append("faults: " + (", ".join(f.describe() for f in self.faults) or "none"))
         if self.webhook:
             parts.append(f"callback delivery: {self.webhook}")
+        if self.broke:
+            parts.append("the key's balance is 0 (every submit is refused for want of funds)")
         return "; ".join(parts)
 
     def to_dict(self) -> dict[str, Any]:
@@ -114,6 +119,7 @@ class Behaviour:
                        for f in self.faults],
             "webhook": self.webhook,
             "form": self.form,
+            "broke": self.broke,
         }
 
 

@@ -127,6 +127,10 @@ class MockHandle:
         if behaviour.webhook:  # every new task's callbacks (reset restores the plain default)
             self._call("PUT", "/webhooks", json={"options": behaviour.webhook})
 
+    def empty_balance(self, api_key: str) -> None:
+        """Give *api_key* a balance of 0 at every provider, until the next reset."""
+        self._call("PUT", "/balances", json={"key": api_key, "balance": 0})
+
     def _select(self, choice: Mapping[str, Any]) -> None:
         self._call("POST", "/scenarios", json=dict(choice))
 

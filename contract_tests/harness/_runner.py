@@ -58,6 +58,8 @@ from vidukit.contract_tests.harness._webhook import (
 from vidukit.errors import ToolkitError, UnknownProvider
 
 STRICT_RETRIES = "strict-retries"
+#: The check judged on the one example the harness adds after exploring (the key broke).
+STOPS_WHEN_BROKE = "stops-when-broke"
 WEBHOOK_OUTCOME = "webhook-outcome"
 WEBHOOK_FALLBACK = "webhook-fallback"
 DEFAULT_EXAMPLES = 25
@@ -115,6 +117,8 @@ class _Run:
     stopped_shrinking: bool = False
     error: BaseException | None = None
     notes: list[str] = field(default_factory=list)
+    #: The first request drawn: the broke example after exploring reuses it.
+    first_request: CanonicalRequest | None = None
     #: Check name -> (examples it saw a risk in, the first message).
     risks: dict[str, tuple[int, str]] = field(default_factory=dict)
 
@@ -192,6 +196,8 @@ def run_example(
     """
     mock.reset()
     mock.arrange(provider, behaviour)
+    if behaviour.broke:
+        mock.empty_balance(api_key)
     deadline = task_deadline(behaviour, budget, poll_timeout)
     endpoint = {"provider": provider, "base_url": mock.base_url(provider), "api_key": api_key,
                 "poll_interval": poll_interval, "poll_timeout": deadline}
@@ -281,6 +287,27 @@ def verify_client(
 
     receiving = WebhookReceiver() if mode == "webhook" else contextlib.nullcontext(None)
     with MockHandle(mock_url) as mock, receiving as receiver:
+        def judge(request: CanonicalRequest, behaviour: Behaviour, api_key: str,
+                  checks: Sequence[Check] = selected) -> Example | None:
+            """Run one example and *checks*: the failing `Example`, or None."""
+            run, seen = run_example(mock, provider, client, request, behaviour,
+                                    api_key=api_key, budget=budget, poll_interval=interval,
+                                    poll_timeout=poll_timeout, receiver=receiver)
+            ctx = CheckContext(
+                provider=provider, request=request, run=run,
+                exchange=tuple(seen["exchange"]), tasks=tuple(seen["tasks"]),
+                fired=tuple(seen["fired"]), origin=mock.origin,
+                behaviour=behaviour.describe(), planned_outcome=behaviour.outcome,
+                poll_rate_limit=poll_rate_limit, poll_timeout=seen["poll_timeout"],
+                options={**seen["options"], "strict_charges": strict_charges},
+            )
+            failures = run_checks(checks, ctx)
+            state.note_risks(find_risks([c.name for c in checks], ctx))
+            if not failures:
+                return None
+            return Example(request, behaviour, run, ctx.exchange, ctx.tasks, ctx.fired,
+                           failures, webhooks=tuple(ctx.options.get("webhooks", ())))
+
         @settings(
             max_examples=examples,
             deadline=None,
@@ -297,31 +324,18 @@ def verify_client(
             if state.should_skip():
                 return
             state.runs += 1
+            if state.first_request is None:
+                state.first_request = request
             try:
-                run, seen = run_example(mock, provider, client, request, behaviour,
-                                        api_key=f"vidukit-verify-{state.runs}",
-                                        budget=budget, poll_interval=interval,
-                                        poll_timeout=poll_timeout, receiver=receiver)
-                ctx = CheckContext(
-                    provider=provider, request=request, run=run,
-                    exchange=tuple(seen["exchange"]), tasks=tuple(seen["tasks"]),
-                    fired=tuple(seen["fired"]), origin=mock.origin,
-                    behaviour=behaviour.describe(), planned_outcome=behaviour.outcome,
-                    poll_rate_limit=poll_rate_limit, poll_timeout=seen["poll_timeout"],
-                    options={**seen["options"], "strict_charges": strict_charges},
-                )
-                failures = run_checks(selected, ctx)
-                state.note_risks(find_risks([c.name for c in selected], ctx))
+                failed = judge(request, behaviour, f"vidukit-verify-{state.runs}")
             except Exception as exc:  # the harness's own trouble: stop, raise it afterwards
                 state.error = exc
                 return
-            if failures:
-                state.best = Example(request, behaviour, run, ctx.exchange, ctx.tasks,
-                                     ctx.fired, failures,
-                                     webhooks=tuple(ctx.options.get("webhooks", ())))
+            if failed is not None:
+                state.best = failed
                 if state.first_failure_at is None:
                     state.first_failure_at = time.monotonic()
-                raise _Failed(", ".join(f.check for f in failures))
+                raise _Failed(", ".join(f.check for f in failed.failures))
 
         try:
             with warnings.catch_warnings():
@@ -335,6 +349,17 @@ def verify_client(
             # (a timing-dependent failure, or shrinking stopped): the kept example stands.
             if state.best is None and state.error is None:
                 raise
+        broke_checks = [c for c in selected if c.name == STOPS_WHEN_BROKE]
+        if (broke_checks and state.best is None and state.error is None
+                and state.first_request is not None):
+            # One more example, outside the exploration (its draws stay as they were): the
+            # key's balance is 0, so the submit gets the provider's insufficient-funds answer.
+            # Judged by stops-when-broke alone: the other checks judged the explored examples.
+            try:
+                state.best = judge(state.first_request, Behaviour(broke=True),
+                                   "vidukit-verify-broke", broke_checks)
+            except Exception as exc:
+                state.error = exc
     if state.error is not None:
         if isinstance(state.error, ToolkitError):
             raise state.error

@@ -174,7 +174,13 @@ def _schemas() -> dict[str, Schema]:
         })),
         "response": _obj({"status": INT, "body": {}}),
         "fault": _nullable(STRING),
+        "ledger": _nullable({"type": "array", "items": {
+            "type": "object", "description": "a task charged ({task, charged, unit}) or the "
+            "submit refused for want of funds ({refused, price, balance, unit})"}}),
     })
+    amount = _nullable({"type": "string", "description": "a decimal amount in the unit"})
+    balance = _obj({"provider": STRING, "owner": STRING, "set": STRING, "left": STRING,
+                    "unit": STRING})
     pending = _obj({
         "id": INT,
         "scenario": STRING,
@@ -245,6 +251,22 @@ def _schemas() -> dict[str, Schema]:
             }, webhook=_nullable(STRING))},
         }))),
         "Cleared": _obj({"cleared": INT}),
+        "Ledger": _obj({
+            "count": INT,
+            "entries": {"type": "array", "items": _obj({
+                "task": STRING, "provider": STRING, "owner": STRING, "amount": amount,
+                "unit": STRING, "charged_at": TIME, "state": _nullable(STRING),
+                "fetched": BOOL, "acknowledged": BOOL, "paid_not_collected": BOOL,
+            })},
+            "spend": {"type": "array", "items": _obj({
+                "provider": STRING, "owner": STRING, "unit": STRING, "tasks": INT,
+                "spent": STRING, "unpriced_tasks": INT, "paid_not_collected": INT,
+                "not_collected_amount": STRING,
+            })},
+            "balances": {"type": "array", "items": balance},
+        }),
+        "Balances": _obj({"balances": {"type": "array", "items": balance}},
+                         owner=STRING),
         "Quotas": _obj({
             "profile": STRING,
             "window_seconds": NUMBER,
@@ -346,6 +368,29 @@ def _paths(state: MockState) -> dict[str, Any]:
                     "requestBody": _body(_closed({"progression": PROGRESSION,
                                                   "outcome": OUTCOME})),
                     "responses": _answers("Defaults", *BODY_ERRORS)},
+        },
+        "/ledger": {"get": {
+            "summary": "Every charged task, spend per key, and what was paid, not collected",
+            "parameters": [
+                _query("provider", mounted, "only this provider's charges (400 if not mounted)"),
+                _query("owner", STRING, "only this key's charges (its owner digest)"),
+            ],
+            "responses": _answers("Ledger", 400),
+        }},
+        "/balances": {
+            "get": {"summary": "Every balance set, and what is left of it",
+                    "responses": _answers("Balances")},
+            "put": {"summary": "Set a key's balance (null: unlimited), for every provider "
+                               "or one",
+                    "requestBody": _body(_closed({
+                        "key": {"type": "string", "minLength": 1},
+                        "balance": {"anyOf": [
+                            {"type": "number", "minimum": 0},
+                            {"type": "string", "pattern": "^[0-9]+(\\.[0-9]+)?$"},
+                            {"type": "null"}]},
+                        "provider": mounted,
+                    }, ("key", "balance"))),
+                    "responses": _answers("Balances", *BODY_ERRORS)},
         },
         "/media/{name}": {"get": _media()},
         "/media/uploads/{id}": {"put": _upload_put()},

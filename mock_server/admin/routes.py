@@ -26,6 +26,8 @@ from vidukit.mock_server.dashboard import dashboard_routes
 from vidukit.mock_server.engine import TaskFinished, UnknownTask
 from vidukit.mock_server.errors import ProviderError
 from vidukit.mock_server.http import JSON_TYPE, dumps, parse_json, read_body
+from vidukit.mock_server.ledger.admin import ENDPOINTS as LEDGER_ENDPOINTS
+from vidukit.mock_server.ledger.admin import ledger_routes
 from vidukit.mock_server.media.serve import media_endpoint
 from vidukit.mock_server.media.uploads import upload_routes
 from vidukit.mock_server.providers import Provider
@@ -63,6 +65,7 @@ ENDPOINTS: tuple[str, ...] = (
     'PUT  /_mock/webhooks  {"secret": "whsec_...", "options": "duplicate,delay=S,..."}',
     'PUT  /_mock/webhooks/tasks/{id}  {"options": "duplicate,out-of-order,..."}',
     *SCENARIO_ENDPOINTS,
+    *LEDGER_ENDPOINTS,
     "GET  /_mock/ui/  the dashboard (HTML)",
     "GET  /_mock/docs  this API in Swagger UI (HTML, served offline)",
 )
@@ -244,6 +247,7 @@ def admin_routes(state: MockState) -> list[BaseRoute]:
         Route("/media/{name}", media_endpoint(state), methods=["GET"]),
         *upload_routes(state.uploads),
         *webhook_routes(state, guarded),
+        *ledger_routes(state, guarded),
         *scenario_routes(state.scenarios, state.quotas, guarded, AdminError),
         *dashboard_routes(state),
         Route("/", guarded(index), methods=["GET"]),

@@ -25,6 +25,8 @@ from vidukit.mock_server.dashboard.links import JournalLinks, Linking
 from vidukit.mock_server.engine import FAILED, PROCESSING, QUEUED, SUCCEEDED
 from vidukit.mock_server.http import dumps
 from vidukit.mock_server.journal import Entry
+from vidukit.mock_server.ledger import entries as charged_tasks
+from vidukit.mock_server.ledger import spend
 from vidukit.mock_server.state import MockState
 from vidukit.mock_server.tasks import Task
 from vidukit.mock_server.webhooks.records import Delivery
@@ -66,8 +68,15 @@ def _attempts(deliveries: list[Delivery]) -> list[dict[str, Any]]:
     ]
 
 
+def _charges(tasks: list[Task], deliveries: dict[str, list[Delivery]]) -> list[dict[str, Any]]:
+    """The ledger's rows for the tasks already observed (no second look at any task)."""
+    return charged_tasks(
+        tasks, lambda tid: any(a.ok for d in deliveries.get(tid, ()) for a in d.attempts))
+
+
 def _task_summary(
-    state: MockState, task: Task, linking: Linking, deliveries: list[Delivery]
+    state: MockState, task: Task, linking: Linking, deliveries: list[Delivery],
+    charge: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     provider = state.providers.get(task.provider)
     due = state.engine.next_change_at(task)
@@ -95,6 +104,9 @@ def _task_summary(
         "webhook_pending": [
             {"time": d.due, "state": d.state} for d in deliveries if d.active
         ],
+        "cost": None if charge is None else {
+            "amount": charge["amount"], "unit": charge["unit"],
+            "paid_not_collected": charge["paid_not_collected"]},
     }
 
 
@@ -157,6 +169,8 @@ def snapshot(
     journal = state.journal
     newest = entries[::-1][:journal_limit]
     scenarios = state.scenarios.view()
+    charges = _charges(tasks, deliveries)
+    charged = {c["task"]: c for c in charges}
     view: dict[str, Any] = {
         "clock": clock_view(state.clock),
         "providers": list(state.providers),
@@ -166,8 +180,10 @@ def snapshot(
         },
         "task_count": len(tasks),
         "tasks": [
-            _task_summary(state, t, linking, deliveries.get(t.id, [])) for t in tasks[:task_limit]
+            _task_summary(state, t, linking, deliveries.get(t.id, []), charged.get(t.id))
+            for t in tasks[:task_limit]
         ],
+        "spend": spend(charges),
         "journal_count": len(entries),
         "journal": [
             journal_entry(e, linking.tasks_of(e), origin, journal.max_body_bytes) for e in newest

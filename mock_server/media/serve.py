@@ -78,6 +78,8 @@ def media_endpoint(
         if is_expired(task, now):
             status, body = expired_answer(task, name, now)
             return Response(body, status, media_type=XML_TYPE)
+        if request.method == "GET":  # collected: the output reached someone (HEAD: not yet)
+            state.ledger.fetched(task)
         shape, seed = shape_of(task), media_seed(task, result)
         cached = files.get((shape, seed))
         if cached is not None:

@@ -35,6 +35,7 @@ from vidukit.mock_server.http import (
     parse_json,
     read_body,
 )
+from vidukit.mock_server.ledger import NOTES as LEDGER_NOTES
 from vidukit.mock_server.providers import Provider
 from vidukit.mock_server.state import MockState
 from vidukit.mock_server.tasks import Outcome, Progression, Task
@@ -93,6 +94,8 @@ class ProviderContext:
 
         async def run(request: Request) -> Response:
             exchange = Exchange()
+            notes: list[dict[str, Any]] = []
+            listening = LEDGER_NOTES.set(notes)  # the ledger notes charges and refusals here
             try:
                 reply = await handler(request, exchange)
             except ProviderError as exc:
@@ -104,6 +107,8 @@ class ProviderContext:
             except Exception:
                 logger.exception("bug in the %s mock answering %s", provider_id, request.url.path)
                 reply = self.render(InternalError())
+            finally:
+                LEDGER_NOTES.reset(listening)
             if check and reply.message:
                 reply = self._checked(reply)
             content = dumps(reply.body)
@@ -120,6 +125,7 @@ class ProviderContext:
                 status=reply.status,
                 response=content,
                 fault=scenarios.transport_fault(request),
+                ledger=notes or None,
             )
             return JSONResponse(content, reply.status, reply.headers)
 

@@ -18,6 +18,8 @@ YAML (``.yaml``/``.yml``, or any other name) or JSON (``.json``)::
         outcome: fail:1403        # optional: the X-Mock-Outcome text form
         weight: 3                 # > 0; relative to the provider's other entries
         provider: wavespeed       # optional: only this provider
+    balances:                     # optional (see mock_server.ledger): API key -> amount
+      sk-broke: 0                 # in each provider's unit; keys not listed: unlimited
 
 Request scenarios are drawn per request, task scenarios per new task; the
 first rule that fires wins, so a request or task gets at most one scenario
@@ -39,19 +41,21 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from vidukit.mock_server.errors import ConfigError
+from vidukit.mock_server.ledger.balances import parse_balances
 from vidukit.mock_server.quotas.settings import PROVIDERS, QuotaSettings
 from vidukit.mock_server.scenarios.catalogue import NONE, OPERATIONS
 from vidukit.mock_server.scenarios.spec import Scenario
 from vidukit.mock_server.tasks import Outcome, Progression
 
-TOP_KEYS = ("seed", "rules", "quotas", "progressions")
+TOP_KEYS = ("seed", "rules", "quotas", "progressions", "balances")
 RULE_KEYS = ("scenario", "probability", "provider", "on")
 PROGRESSION_KEYS = ("progression", "outcome", "weight", "provider")
 
@@ -105,6 +109,8 @@ class ScenarioFile:
     seed: int | None = None
     quotas: QuotaSettings | None = None
     source: str = "scenarios"
+    #: API key -> starting balance (``balances:``); keys not listed are unlimited.
+    balances: Mapping[str, Decimal] = field(default_factory=dict)
 
 
 def load_scenario_file(path: str | Path) -> ScenarioFile:
@@ -155,13 +161,19 @@ def parse_scenario_config(data: Any, *, source: str = "scenarios") -> ScenarioFi
     quotas = None
     if data.get("quotas") is not None:
         quotas = _quotas(data["quotas"], f"{source}: quotas")
+    balances: dict[str, Decimal] = {}
+    if data.get("balances") is not None:
+        try:
+            balances = parse_balances(data["balances"], f"{source}: balances")
+        except ValueError as exc:
+            raise ConfigError(str(exc)) from None
     raw_progressions = data.get("progressions") or []
     if not isinstance(raw_progressions, list):
         raise ConfigError(f"{source}: progressions: expected a list of entries")
     progressions = tuple(_progression(raw, f"{source}: progressions[{i}]")
                          for i, raw in enumerate(raw_progressions))
     return ScenarioFile(rules=rules, progressions=progressions, seed=seed, quotas=quotas,
-                        source=source)
+                        source=source, balances=balances)
 
 
 def _progression(raw: Any, where: str) -> ProgressionChoice:

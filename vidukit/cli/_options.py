@@ -88,6 +88,17 @@ def text(value: str) -> str:
     return value
 
 
+def balance(value: str) -> str:
+    """``KEY=AMOUNT`` (``vidukit serve --balance``), kept as typed: workers re-read it."""
+    from vidukit.mock_server.ledger.balances import parse_balance
+
+    try:
+        parse_balance(value)
+    except ValueError as exc:
+        raise ArgumentTypeError(str(exc)) from None
+    return value
+
+
 def http_url(value: str) -> str:
     if not value.startswith(("http://", "https://")) or len(value) <= len("https://"):
         raise ArgumentTypeError(f"expected an http(s) URL, got {value!r}")

@@ -57,6 +57,15 @@ def register(subparsers: Any) -> None:
         metavar="KEY",
         help="accept only this key (repeatable); default: any non-empty key",
     )
+    parser.add_argument(
+        "--balance",
+        action="append",
+        type=opt.balance,
+        default=[],
+        metavar="KEY=AMOUNT",
+        help="give this key a balance in each provider's unit (repeatable); a submit it "
+        "cannot pay gets the provider's insufficient-funds answer; default: unlimited",
+    )
     parser.add_argument("--admin-token", type=opt.text,
                         help="require this token on /_mock/ (Bearer)")
     parser.add_argument("--seed", type=opt.integer, default=0,

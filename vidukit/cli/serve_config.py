@@ -39,6 +39,7 @@ FLAGS: dict[str, str] = {
     "drift": "--drift",
     "record_tasks": "--record-tasks",
     "replay": "--replay",
+    "balances": "--balance",
 }
 #: ``field: ...`` or ``field.part: ...`` (quota overrides name their provider and limit).
 _FIELD = re.compile(r"^([a-z_]+)(?:: |\.)")
@@ -79,6 +80,10 @@ def _build_config(args: argparse.Namespace) -> MockConfig:
     for name in ("journal_max_bytes", "journal_max_age", "max_tasks", "max_body_bytes"):
         if getattr(args, name) is not None:
             options[name] = getattr(args, name)
+    if getattr(args, "balance", None):
+        from vidukit.mock_server.ledger.balances import parse_balance
+
+        options["balances"] = tuple(parse_balance(text) for text in args.balance)
     if args.drift is not None:
         from vidukit.mock_server.drift import load_drift_profile
 

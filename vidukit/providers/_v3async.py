@@ -30,7 +30,14 @@ from vidukit.canonical import (
     with_seed,
 )
 from vidukit.placeholders import subject_ids
-from vidukit.providers.policies import DeliveryPolicy, DriftEdits, Limits, Policies, UrlPolicy
+from vidukit.providers.policies import (
+    Billing,
+    DeliveryPolicy,
+    DriftEdits,
+    Limits,
+    Policies,
+    UrlPolicy,
+)
 from vidukit.providers.spec import Fields, InlineRefs, MediaLimits, ProviderSpec, Translation
 from vidukit.providers.surface import Link, Operation, Surface, task_param
 from vidukit.providers.wire import (
@@ -195,6 +202,18 @@ def subject_images(fields: Fields) -> InlineRefs:
     return out
 
 
+#: A submit the balance cannot cover: 403 NOT_ENOUGH_BALANCE, the body third-party projects
+#: observed from Novita's API and the clone jiekou's table (403). The official JS SDK also
+#: names BILLING_BALANCE_NOT_ENOUGH (its status undocumented; the ``billing-refused``
+#: scenario sends it): the observed body wins.
+BILLING = Billing(
+    status=403, reason="NOT_ENOUGH_BALANCE",
+    source="https://novita.ai/docs/guides/error (provider-docs/README.md §3 Errors: "
+           "{\"code\":403,\"reason\":\"NOT_ENOUGH_BALANCE\"} observed by third parties; "
+           "jiekou's table: NOT_ENOUGH_BALANCE 403)",
+)
+
+
 def member(
     provider: str,
     title: str,
@@ -235,6 +254,7 @@ def member(
             quotas=quotas,
             # No price in the documents and no cost field in the responses: no quote.
             usd_per_second=None,
+            billing=BILLING,
         ),
         webhook=webhook,
         scenarios=scenarios,
@@ -258,5 +278,5 @@ def member(
     )
 
 
-__all__ = ["RESULT_PATH", "SUBMIT_PATH", "VIDEO_URL_TTL", "WIRE", "member", "surface",
+__all__ = ["BILLING", "RESULT_PATH", "SUBMIT_PATH", "VIDEO_URL_TTL", "WIRE", "member", "surface",
            "translation", "webhook"]

@@ -99,6 +99,33 @@ class DriftEdits:
     new_status: tuple[str, str, str]
 
 
+#: RFC 9110 §15.5.3: "402 (Payment Required) ... reserved for future use": the generic
+#: answer for a provider that documents no insufficient-funds form of its own.
+HTTP_402 = "https://www.rfc-editor.org/rfc/rfc9110#section-15.5.3"
+
+
+@dataclass(frozen=True)
+class Billing:
+    """How a provider bills a task and refuses one its key cannot pay for (the mock's ledger).
+
+    The price table is ``Policies.usd_per_second`` when ``unit`` is ``"USD"``; a provider
+    that bills in another unit (Vidu's credits) gives its own table in ``per_second``.
+    The refusal is the submit's answer when the key's balance cannot cover the task:
+    ``status`` and, where the provider's error body names its errors, ``reason`` (the
+    provider's ``errors.render`` reads it from the error's ``reason``). The defaults are
+    safe for a provider that has not filled this in: HTTP 402, named by nobody.
+    """
+
+    status: int = 402
+    reason: str | None = None
+    #: Where the refusal's status and name come from (an https URL first, as every source).
+    source: str = HTTP_402
+    #: What a balance and a price are counted in: "USD", or the provider's own unit.
+    unit: str = "USD"
+    #: The price table in ``unit`` per second by resolution, where ``unit`` is not USD.
+    per_second: Mapping[str, Decimal] | None = None
+
+
 @dataclass(frozen=True)
 class Policies:
     url: UrlPolicy = field(default_factory=lambda: UrlPolicy(UPSTREAM_URL_TTL, 404))
@@ -107,11 +134,20 @@ class Policies:
     quotas: Limits = field(default_factory=Limits)
     #: USD per second of video by resolution; None where the provider quotes no price.
     usd_per_second: Mapping[str, Decimal] | None = None
+    #: How tasks are billed and an unpaid submit refused (the mock's ledger and balances).
+    billing: Billing = field(default_factory=Billing)
+
+    @property
+    def price_table(self) -> Mapping[str, Decimal] | None:
+        """The per-second prices the ledger charges, in ``billing.unit``."""
+        return self.usd_per_second if self.billing.unit == "USD" else self.billing.per_second
 
 
 __all__ = [
+    "HTTP_402",
     "UNDOCUMENTED_DELIVERY",
     "UPSTREAM_URL_TTL",
+    "Billing",
     "DeliveryPolicy",
     "DriftEdits",
     "Limits",

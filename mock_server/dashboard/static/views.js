@@ -63,10 +63,23 @@ function matches(task, f) {
     .some((v) => String(v).toLowerCase().includes(text));
 }
 
+function costText(cost) {
+  if (!cost) return '—';
+  const amount = cost.amount === null ? 'unpriced' : `${cost.amount} ${cost.unit}`;
+  return cost.paid_not_collected ? `${amount} · paid, not collected` : amount;
+}
+
+function spendLine(rows) {
+  if (!rows || !rows.length) return null;
+  return h('p', { class: 'muted', id: 'spend' }, 'Spend: ', rows.map((r) =>
+    `${r.provider} key ${r.owner.slice(0, 8)}…: ${r.spent} ${r.unit} over ${r.tasks} task(s)`
+    + (r.paid_not_collected ? `, ${r.paid_not_collected} paid, not collected` : '')).join('; '));
+}
+
 function tasksTable(tasks, now) {
   return h('table', { class: 'data tasks' },
     h('thead', {}, h('tr', {}, ['Task', 'State', 'Provider status', 'Age', 'Outcome', 'Scenario',
-      'Polls', 'Webhooks'].map((c) => h('th', { scope: 'col' }, c)))),
+      'Polls', 'Webhooks', 'Cost'].map((c) => h('th', { scope: 'col' }, c)))),
     h('tbody', {}, tasks.map((t) => {
       const hooks = t.webhook_attempts;
       const delivered = hooks.filter((a) => a.ok).length;
@@ -79,7 +92,8 @@ function tasksTable(tasks, now) {
         h('td', {}, t.scenario || '—'),
         h('td', { class: 'num' }, String(t.exchanges.filter((e) => e.kind === 'poll').length)),
         h('td', {}, hooks.length ? `${delivered}/${hooks.length} delivered`
-          : (t.webhook_pending.length ? 'due' : '—')));
+          : (t.webhook_pending.length ? 'due' : '—')),
+        h('td', { class: 'num' }, costText(t.cost)));
     })));
 }
 
@@ -100,7 +114,7 @@ export function updateOverview(app, main) {
     `${shown.length} shown of ${snap.task_count}${snap.task_count > snap.tasks.length ? ` (newest ${snap.tasks.length} loaded)` : ''}`;
   const groups = app.catalogue.providers.map((pid) => [pid, shown.filter((t) => t.provider === pid)])
     .filter(([, list]) => list.length);
-  replaceContent(main.querySelector('#tasks-region'), groups.length
+  replaceContent(main.querySelector('#tasks-region'), spendLine(snap.spend), groups.length
     ? groups.map(([pid, list]) => h('section', { class: 'provider-group', 'aria-labelledby': `g-${pid}` },
       h('h3', { id: `g-${pid}` }, pid, h('span', { class: 'muted' }, ` (${list.length})`)),
       tasksTable(list, now)))

@@ -282,8 +282,10 @@ DOCS_RATE_LIMITS = "https://runware.ai/docs/platform/rate-limits"
 
 def render(exc: ProviderError) -> Reply:
     if isinstance(exc, FaultStatus):
-        item = {"code": FAULT_CODES.get(exc.status, "internalServerError"),
-                "message": exc.detail, "documentation": DOCS_RATE_LIMITS}
+        # A named refusal (the ledger's 402 insufficientCredits) keeps its name and page.
+        item = {"code": exc.reason or FAULT_CODES.get(exc.status, "internalServerError"),
+                "message": exc.detail,
+                "documentation": DOCS_ERRORS if exc.reason else DOCS_RATE_LIMITS}
         return Reply(exc.status, {"errors": [item]}, message="error-response")
     return Reply(exc.status, {"errors": _items(exc)}, message="error-response")
 

@@ -80,7 +80,9 @@ def _details(exc: ProviderError) -> list[dict[str, str]]:
 
 def render(exc: ProviderError) -> Reply:
     if isinstance(exc, FaultStatus):
-        fault = {"code": exc.status, "error": FAULT_REASONS.get(exc.status, "internal_error"),
+        # A named refusal (the ledger's insufficient_balance 403) keeps its name.
+        reason = exc.reason or FAULT_REASONS.get(exc.status, "internal_error")
+        fault = {"code": exc.status, "error": reason,
                  "message": exc.detail}
         return Reply(exc.status, fault, message="error-response")
     status = _status(exc)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from vidukit.providers.policies import UPSTREAM_URL_TTL, DriftEdits, Policies, UrlPolicy
+from vidukit.providers.policies import UPSTREAM_URL_TTL, Billing, DriftEdits, Policies, UrlPolicy
 from vidukit.providers.runware.rules import FACTS
 from vidukit.providers.runware.surface import SURFACE
 from vidukit.providers.runware.translate import TRANSLATION, generation_fields, inline_refs
@@ -60,6 +60,12 @@ SPEC = ProviderSpec(
         # UNCONFIRMED: the 1080p rate scaled by the pixel area of the row's 16:9 pair.
         usd_per_second={"1080p": Decimal("0.0688"), "720p": Decimal("0.0306"),
                         "540p": Decimal("0.0168"), "360p": Decimal("0.0075")},
+        # Errors page: "402: insufficient balance". The code in the errors[] item is not
+        # documented: insufficientCredits is the mock's, in Runware's camelCase style.
+        billing=Billing(
+            status=402, reason="insufficientCredits",
+            source="https://runware.ai/docs/platform/errors (provider-docs/README.md §5 "
+                   "Errors: '402: insufficient balance'; the code is UNCONFIRMED)"),
     ),
     # Forms the official SDKs are coded for (provider-docs §8): a failure inside data
     # (runware-sdk) and the non-terminal words runware 0.5.24 keeps polling on.

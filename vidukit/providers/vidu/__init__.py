@@ -14,10 +14,21 @@ that carries it):
 
 from __future__ import annotations
 
-from vidukit.providers.policies import DeliveryPolicy, DriftEdits, Limits, Policies, UrlPolicy
+from decimal import Decimal
+
+from vidukit.providers.policies import (
+    Billing,
+    DeliveryPolicy,
+    DriftEdits,
+    Limits,
+    Policies,
+    UrlPolicy,
+)
 from vidukit.providers.spec import MediaLimits, ProviderSpec
+from vidukit.providers.vidu.credits import PER_SECOND as CREDITS_PER_SECOND
+from vidukit.providers.vidu.credits import SOURCE as CREDITS_SOURCE
 from vidukit.providers.vidu.signing import SIGNING
-from vidukit.providers.vidu.sources import DOC, GENERATION
+from vidukit.providers.vidu.sources import DOC, ERRORS, GENERATION
 from vidukit.providers.vidu.surface import SURFACE
 from vidukit.providers.vidu.translate import TRANSLATION
 from vidukit.providers.vidu.wire import WIRE, webhook
@@ -56,6 +67,13 @@ SPEC = ProviderSpec(
         # Vidu bills in credits, not USD: see vidukit/providers/vidu/credits.py (the
         # per-task credit figures are UNCONFIRMED, the documents give none).
         usd_per_second=None,
+        # The ledger bills credits from the same placeholder table (off-peak's half price is
+        # not modelled there); a key that cannot pay gets CreditInsufficient, a 400 in the
+        # /docs/error-code table.
+        billing=Billing(
+            status=400, reason="CreditInsufficient", unit="credits",
+            per_second={res: Decimal(n) for res, n in CREDITS_PER_SECOND.items()},
+            source=f"{ERRORS} (400 CreditInsufficient); {CREDITS_SOURCE}"),
     ),
     # err_code words for a failed task (GET creations, /docs/error-code).
     failures={

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from vidukit.providers.policies import DriftEdits, Policies, UrlPolicy
+from vidukit.providers.policies import Billing, DriftEdits, Policies, UrlPolicy
 from vidukit.providers.spec import MediaLimits, ProviderSpec
 from vidukit.providers.vtrix.rules import DOC
 from vidukit.providers.vtrix.surface import SURFACE
@@ -50,6 +50,12 @@ SPEC = ProviderSpec(
         # rates for the same model, so it has a plausible size and scales.
         usd_per_second={"360p": Decimal("0.003"), "540p": Decimal("0.006"),
                         "720p": Decimal("0.013"), "1080p": Decimal("0.030")},
+        # Every model page: "403: insufficient balance or permission denied"; the body is
+        # UNCONFIRMED (schemas/vtrix/error-response.json: error insufficient_balance).
+        billing=Billing(
+            status=403, reason="insufficient_balance",
+            source=f"{DOC} (error table: '403 insufficient balance or permission denied'; "
+                   "provider-docs/README.md §2 Errors)"),
     ),
     # Forms the official CLI (VtrixAI/vtrix-cli internal/generation/client.go) is coded for
     # (provider-docs §8): error as a plain string, content duration as a string, usage with

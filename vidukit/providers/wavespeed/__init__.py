@@ -5,7 +5,14 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from vidukit.providers.policies import DeliveryPolicy, DriftEdits, Limits, Policies, UrlPolicy
+from vidukit.providers.policies import (
+    Billing,
+    DeliveryPolicy,
+    DriftEdits,
+    Limits,
+    Policies,
+    UrlPolicy,
+)
 from vidukit.providers.spec import MediaLimits, ProviderSpec, Recovery
 from vidukit.providers.wavespeed.signing import SIGNING
 from vidukit.providers.wavespeed.surface import SURFACE
@@ -59,6 +66,14 @@ SPEC = ProviderSpec(
         # Seed 000 "Pricing". The prediction has no cost field: the admin view shows it.
         usd_per_second={"360p": Decimal("0.003"), "540p": Decimal("0.006"),
                         "720p": Decimal("0.013"), "1080p": Decimal("0.030")},
+        # UNCONFIRMED: WaveSpeed documents no insufficient-balance answer ("a key works only
+        # after a top-up"; 403 is "forbidden (account suspended)"). 403, the documented
+        # refusal of an account that may not run tasks, which no client retries as transient.
+        billing=Billing(
+            status=403,
+            source="https://wavespeed.ai/docs/docs-authentication (provider-docs/README.md "
+                   "§1 HTTP errors: '403 forbidden (account suspended)'; the insufficient-"
+                   "balance answer is UNCONFIRMED)"),
     ),
     # has_nsfw_contents: [true] on a completed prediction.
     # cancelled, timeout-status, webhook-without-outputs: forms the official SDKs and the
