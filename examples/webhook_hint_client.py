@@ -32,6 +32,7 @@ from vidukit.providers import spec
 from vidukit.webhooks import WebhookVerificationError, verify
 
 from .common import (
+    Ambiguous,
     ClientError,
     JsonApi,
     PollingClient,
@@ -88,12 +89,12 @@ class _WithCallback:
         self._api, self._provider, self._url = api, provider, url
 
     def call(self, method: str, path: str, *, json: Any = None,
-             params: Mapping[str, str] | None = None) -> Any:
+             params: Mapping[str, str] | None = None, ambiguous: Ambiguous = "retry") -> Any:
         place = spec(self._provider).webhook
         if method == "POST" and place is not None:
             json, extra = place(json, self._url)
             params = {**(params or {}), **(extra or {})} or None
-        return self._api.call(method, path, json=json, params=params)
+        return self._api.call(method, path, json=json, params=params, ambiguous=ambiguous)
 
     def close(self) -> None:
         self._api.close()

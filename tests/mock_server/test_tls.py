@@ -83,10 +83,11 @@ def test_every_provider_completes_a_task_over_https(live_tls: LiveServer, provid
     wire = spec(provider).wire
     body = first_valid_body(provider)
     base = live_tls.base_url(provider)
+    auth = {"Authorization": spec(provider).surface.authorization(KEY)}
     with trusting(live_tls.ca_path) as client:
         call = wire.submit(body)
         submitted = client.request(call.method, base + call.path, params=call.params,
-                                   json=call.json, headers={"Authorization": f"Bearer {KEY}"})
+                                   json=call.json, headers=auth)
         assert submitted.status_code == 200, submitted.text
         task_id = wire.task_ids(call.json, submitted.json())[0]
         # Past the longest default progression (time=1,4: one second queued, four running).
@@ -94,12 +95,12 @@ def test_every_provider_completes_a_task_over_https(live_tls: LiveServer, provid
         assert advanced.status_code == 200, advanced.text
         poll = wire.poll(task_id)
         polled = client.request(poll.method, base + poll.path, params=poll.params,
-                                json=poll.json, headers={"Authorization": f"Bearer {KEY}"})
+                                json=poll.json, headers=auth)
         fetched = polled
         if wire.result is not None:  # the output sits apart from the status
             result = wire.result(task_id)
             fetched = client.request(result.method, base + result.path, params=result.params,
-                                     json=result.json, headers={"Authorization": f"Bearer {KEY}"})
+                                     json=result.json, headers=auth)
     assert polled.status_code == 200, polled.text
     word = wire.status("result-response", polled.json(), task_id)
     assert word is not None and wire.ranks[word] == SUCCEEDED, polled.text
