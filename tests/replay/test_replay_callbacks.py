@@ -34,7 +34,12 @@ from vidukit.recordings import load_recordings, write_recording
 from vidukit.recordings.document import Recording, problems
 
 KEY = "replay-callbacks-key-0001"
-AUTH = {"Authorization": f"Bearer {KEY}"}
+
+
+def auth(provider: str) -> dict[str, str]:
+    """The key in the header the provider's spec names (``Bearer``, ``Token``, ``Key``)."""
+    return {"Authorization": spec(provider).surface.authorization(KEY)}
+
 #: Every provider that takes a callback URL (its spec's ``webhook``).
 HOOKED = tuple(p for p in provider_ids() if spec(p).webhook is not None)
 TIMING = {"X-Mock-Progression": "time=3,40", "X-Mock-Outcome": "succeed"}
@@ -58,7 +63,8 @@ def submit(http: httpx.Client, base: str, provider: str, task: str, hook: str,
     placed, query = webhook(body, hook)
     call = spec(provider).wire.submit(placed)
     params = {**(call.params or {}), **dict(query or {})}
-    answer = http.post(base + call.path, json=placed, params=params, headers={**AUTH, **headers})
+    answer = http.post(base + call.path, json=placed, params=params,
+                       headers={**auth(provider), **headers})
     assert answer.status_code == 200, answer.text
     task_id = spec(provider).wire.task_id(placed, answer.json())
     assert task_id is not None

@@ -41,7 +41,12 @@ from vidukit.recordings.summary import scenario_file
 from vidukit.validation import validate
 
 KEY = "replay-test-key-0001"
-AUTH = {"Authorization": f"Bearer {KEY}"}
+
+
+def auth(provider: str) -> dict[str, str]:
+    """The key in the header the provider's spec names (``Bearer``, ``Token``, ``Key``)."""
+    return {"Authorization": spec(provider).surface.authorization(KEY)}
+
 PROVIDERS = provider_ids()
 #: Seconds after the submits at which the client polls both tasks.
 CHECKPOINTS = (0.0, 2.999, 3.0, 11.999, 12.0, 42.999, 43.0, 50.0)
@@ -104,7 +109,8 @@ def recorded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, d
             live.state.reset()
             observer = Observer(provider, clock=clock.monotonic)
             proxy = create_proxy_app(provider, live.base_url(provider), observer)
-            with serving(proxy) as front, httpx.Client(base_url=front.url, headers=AUTH) as http:
+            with serving(proxy) as front, \
+                    httpx.Client(base_url=front.url, headers=auth(provider)) as http:
                 seen[provider] = drive(http, live.url, provider, phase="record", timed=True)
             # What `vidukit proxy --record DIR` does on exit (its key learnt from the traffic).
             save_recording(observer, folder, live.base_url(provider), (KEY,), say=lambda _: None,
@@ -125,10 +131,11 @@ def replayed(recorded: tuple[Path, dict[str, Seen]]) -> dict[str, Seen]:
     app = create_app(MockConfig(clock="virtual", jitter=0.0, replay=settings,
                                 check_responses=True))
     seen: dict[str, Seen] = {}
-    with serving(app) as live, httpx.Client(headers=AUTH) as http:
+    with serving(app) as live, httpx.Client() as http:
         for provider in PROVIDERS:
             live.state.reset()
             http.base_url = httpx.URL(live.base_url(provider))
+            http.headers.update(auth(provider))
             seen[provider] = drive(http, live.url, provider, phase="replay", timed=False)
     return seen
 
@@ -181,7 +188,7 @@ def test_a_named_recording_is_chosen_by_header_and_an_unknown_name_is_refused(
                                 replay=ReplaySettings(tuple(recordings))))
     wire = spec(provider).wire
     sent = body(provider, "named")
-    with serving(app) as live, httpx.Client(base_url=live.url, headers=AUTH) as http:
+    with serving(app) as live, httpx.Client(base_url=live.url, headers=auth(provider)) as http:
         named = http.post(wire.submit(sent).path, json=sent,
                           headers={"X-Mock-Replay": failing.name})
         task_id = wire.task_id(sent, named.json())
@@ -215,7 +222,7 @@ def test_a_scenario_file_from_recordings_drives_the_default_progression(
                                 scenarios=scenarios, check_responses=True))
     wire = spec(provider).wire
     sent = body(provider, "from the scenario file")
-    with serving(app) as live, httpx.Client(base_url=live.url, headers=AUTH) as http:
+    with serving(app) as live, httpx.Client(base_url=live.url, headers=auth(provider)) as http:
         task_id = wire.task_id(sent, http.post(wire.submit(sent).path, json=sent).json())
         assert task_id is not None
         words = []
@@ -248,7 +255,8 @@ def test_the_replay_scenario_replays_only_the_tasks_that_ask_under_match_named(
                                       replay=ReplaySettings(recordings, match="named")))
     wire = spec(provider).wire
     asked, plain, unknown = (body(provider, f"scenario {n}") for n in ("a", "b", "c"))
-    with serving(replaying) as live, httpx.Client(base_url=live.url, headers=AUTH) as http:
+    with serving(replaying) as live, \
+            httpx.Client(base_url=live.url, headers=auth(provider)) as http:
         first = http.post(wire.submit(asked).path, json=asked,
                           headers={"X-Mock-Scenario": f"replay;name={failing.name}"})
         second = http.post(wire.submit(plain).path, json=plain)
@@ -262,7 +270,8 @@ def test_the_replay_scenario_replays_only_the_tasks_that_ask_under_match_named(
     assert ranks_at_5 == [1, 2] and rank_at_12 == 3
     assert refused.status_code == 400 and "nothing-like-it" in refused.text
     plain_mock = create_app(MockConfig(clock="virtual", provider=provider))
-    with serving(plain_mock) as live, httpx.Client(base_url=live.url, headers=AUTH) as http:
+    with serving(plain_mock) as live, \
+            httpx.Client(base_url=live.url, headers=auth(provider)) as http:
         without = http.post(wire.submit(unknown).path, json=unknown,
                             headers={"X-Mock-Scenario": "replay"})
     assert without.status_code == 400 and "--replay" in without.text
@@ -310,7 +319,8 @@ def test_a_verbatim_replay_reproduces_a_drifted_provider(tmp_path: Path) -> None
     recorded: list[dict[str, Any]] = [{}, {}]
     with serving(source) as live:
         proxy = create_proxy_app(provider, live.url, observer)
-        with serving(proxy) as front, httpx.Client(base_url=front.url, headers=AUTH) as http:
+        with serving(proxy) as front, \
+                httpx.Client(base_url=front.url, headers=auth(provider)) as http:
             ids = []
             for name, (progression, outcome) in zip("AB", TIMINGS, strict=True):
                 sent = body(provider, f"drifted {name}")
@@ -329,7 +339,7 @@ def test_a_verbatim_replay_reproduces_a_drifted_provider(tmp_path: Path) -> None
         app = create_app(MockConfig(clock="virtual", jitter=0.0, provider=provider,
                                     replay=ReplaySettings(recordings, verbatim=verbatim)))
         replays[verbatim] = [{}, {}]
-        with serving(app) as live, httpx.Client(base_url=live.url, headers=AUTH) as http:
+        with serving(app) as live, httpx.Client(base_url=live.url, headers=auth(provider)) as http:
             ids = []
             for name in "AB":
                 sent = body(provider, f"replayed {name} {verbatim}")
@@ -362,7 +372,7 @@ def test_serve_replay_on_the_real_clock_keeps_the_offsets_within_a_poll_interval
     sent = body(provider, "real clock")
     first_seen: dict[int, float] = {}
     with serving(create_app(build_config(args))) as live, \
-            httpx.Client(base_url=live.url, headers=AUTH) as http:
+            httpx.Client(base_url=live.url, headers=auth(provider)) as http:
         started = time.monotonic()
         task_id = wire.task_id(sent, http.post(wire.submit(sent).path, json=sent).json())
         assert task_id is not None
@@ -393,7 +403,7 @@ def test_a_replayed_task_serves_an_output_of_the_recorded_shape(
                                 replay=ReplaySettings(tuple(load_recordings(tmp_path)))))
     wire = spec(provider).wire
     sent = body(provider, "shape")
-    with serving(app) as live, httpx.Client(base_url=live.url, headers=AUTH) as http:
+    with serving(app) as live, httpx.Client(base_url=live.url, headers=auth(provider)) as http:
         task_id = wire.task_id(sent, http.post(wire.submit(sent).path, json=sent).json())
         assert task_id is not None
         httpx.post(f"{live.url}/_mock/clock/advance", json={"seconds": 43})
@@ -418,7 +428,8 @@ def test_an_http_error_on_a_poll_is_recorded_with_its_offset() -> None:
     sent = body(provider, "an error")
     with serving(source) as live:
         proxy = create_proxy_app(provider, live.url, observer)
-        with serving(proxy) as front, httpx.Client(base_url=front.url, headers=AUTH) as http:
+        with serving(proxy) as front, \
+                httpx.Client(base_url=front.url, headers=auth(provider)) as http:
             answer = http.post(wire.submit(sent).path, json=sent, headers={
                 "X-Mock-Scenario": "http-503;on=poll;times=1", "X-Mock-Progression": "time=0,2"})
             task_id = wire.task_id(sent, answer.json())
