@@ -58,10 +58,13 @@ REQUEST = {"images": ["https://example.com/cat.png"], "duration": 5, "resolution
 
 @dataclass
 class Seen:
-    """What the client saw of two tasks: (checkpoint, word) each, and B's failure code."""
+    """What the client saw of two tasks: (checkpoint, word) each, and B's failure code;
+    the word each submit answer showed (None where it shows none), and A's output URL."""
 
     words: list[list[tuple[float, str | None]]]
     failure: str | None
+    submitted: list[str | None]
+    output: str | None
 
 
 def body(provider: str, prompt: str) -> Any:
@@ -72,6 +75,7 @@ def drive(http: httpx.Client, admin: str, provider: str, *, phase: str,
           timed: bool) -> Seen:
     wire = spec(provider).wire
     ids = []
+    submitted = []
     for name, (progression, outcome) in zip("AB", TIMINGS, strict=True):
         sent = body(provider, f"{phase} task {name}")
         headers = {"X-Mock-Progression": progression, "X-Mock-Outcome": outcome} if timed else {}
@@ -80,6 +84,7 @@ def drive(http: httpx.Client, admin: str, provider: str, *, phase: str,
         task_id = wire.task_id(sent, answer.json())
         assert task_id is not None
         ids.append(task_id)
+        submitted.append(wire.status("submit-response", answer.json(), task_id))
     words: list[list[tuple[float, str | None]]] = [[], []]
     last: Any = None
     now = 0.0
@@ -95,7 +100,12 @@ def drive(http: httpx.Client, admin: str, provider: str, *, phase: str,
             words[index].append((at, wire.status("result-response", answer.json(), task_id)))
             last = answer.json()
     clock.close()
-    return Seen(words, wire.error_code(last, ids[1]))
+    failure = wire.error_code(last, ids[1])
+    # A's output: in its last poll answer, or (a queue API) in the result fetched apart.
+    call = wire.poll(ids[0]) if wire.result is None else wire.result(ids[0])
+    answer = http.request(call.method, call.path, params=call.params, json=call.json)
+    assert answer.status_code == 200, answer.text
+    return Seen(words, failure, submitted, wire.output_url(answer.json(), ids[0]))
 
 
 @pytest.fixture(scope="module")
@@ -147,16 +157,23 @@ def test_the_recording_holds_the_known_timings(
     """Each word the client saw change, at the checkpoint it changed; terminal at 43 s / 12 s.
 
     Where a provider shows one word for queued and processing, the change at 3 s is not
-    visible to a client and so not in the recording.
+    visible to a client and so not in the recording. The submit answer's word comes first
+    where it shows one (at 0 s; a word of its own where the provider has one for a task
+    just created). The succeeded task's output URL is the one the client was given, from
+    the poll answer or, where that names none, from the result fetched apart.
     """
     folder, seen = recorded
     documents = [r.document for r in load_recordings(folder) if r.provider == provider]
     assert len(documents) == 2
     ranks = spec(provider).wire.ranks
-    for document, words, ended, rank in zip(documents, seen[provider].words, (43.0, 12.0),
-                                             (2, 3), strict=True):
-        changes = [(at, word) for i, (at, word) in enumerate(words)
-                   if i == 0 or words[i - 1][1] != word]
+    for document, words, ended, rank, first in zip(
+            documents, seen[provider].words, (43.0, 12.0), (2, 3), seen[provider].submitted,
+            strict=True):
+        polled = [(at, word) for at, word in words]
+        if first is not None:
+            polled.insert(0, (0.0, first))
+        changes = [(at, word) for i, (at, word) in enumerate(polled)
+                   if i == 0 or polled[i - 1][1] != word]
         assert [(s["at"], s["status"]) for s in document["statuses"]] == changes
         last = document["statuses"][-1]
         assert (last["at"], ranks[last["status"]]) == (ended, rank)
@@ -165,6 +182,9 @@ def test_the_recording_holds_the_known_timings(
     assert [d["outcome"]["kind"] for d in documents] == ["succeeded", "failed"]
     assert {d["source"] for d in documents} == {"proxy"}
     assert documents[1]["outcome"]["error_code"] is not None
+    assert seen[provider].output is not None
+    assert documents[0]["output"]["url"] == seen[provider].output
+    assert documents[1]["output"] is None
     assert all(KEY not in p.read_text("utf-8") for p in folder.rglob("*.json"))
 
 
