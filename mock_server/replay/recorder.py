@@ -25,6 +25,7 @@ the callback URL (the receiver's) is never written.
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -46,6 +47,8 @@ RANK: Mapping[str, int] = {
     SUCCEEDED: ranks.SUCCEEDED, FAILED: ranks.FAILED,
 }
 TOOL = "vidukit serve --record-tasks"
+#: The message a callback body is (what a wire reads its status word from).
+WEBHOOK_MESSAGE = "webhook"
 #: ``meta`` key and store counter of the submit order.
 SEQ = "recorded_seq"
 
@@ -99,12 +102,12 @@ def callback_entries(task: Task, provider: Provider,
                      deliveries: Sequence[Delivery]) -> list[dict[str, Any]]:
     """One entry per attempt of each settled delivery (a lost one: one entry, never sent)."""
     entries: list[dict[str, Any]] = []
-    word = provider.status.get(task.state)
     for delivery in sorted(deliveries, key=lambda d: (d.part, d.seq)):
         if delivery.active:
             continue  # not settled: the next write has it
         scrubber = Scrubber([delivery.url])
-        common = {"status": word, "sha256": hashlib.sha256(delivery.body).hexdigest(),
+        common = {"status": callback_word(task, provider, delivery.body),
+                  "sha256": hashlib.sha256(delivery.body).hexdigest(),
                   "late": delivery.options.delay > 0, "options": delivery.options.spec()}
         if delivery.state == "lost":
             entries.append({"at": None, **common, "attempt": None, "kind": None,
@@ -119,6 +122,22 @@ def callback_entries(task: Task, provider: Provider,
                 "signature": attempt.signature, "fate": "delivered" if attempt.ok else "failed",
             })
     return sorted(entries, key=lambda e: (e["at"] is None, e["at"] or 0.0))
+
+
+def callback_word(task: Task, provider: Provider, raw: bytes) -> str | None:
+    """The status word one callback's body shows, as the provider's wire reads it.
+
+    A provider that calls back on each state change sends bodies of different states
+    (processing, then the end): each entry keeps its own. The task's word stands in where
+    the wire reads none from the body.
+    """
+    try:
+        body = json.loads(raw)
+    except ValueError:
+        body = None
+    found = spec(task.provider).wire.status(WEBHOOK_MESSAGE, body, task.id) \
+        if body is not None else None
+    return found or provider.status.get(task.state)
 
 
 def recording_of(task: Task, provider: Provider, *, name: str,
@@ -165,4 +184,5 @@ def recording_of(task: Task, provider: Provider, *, name: str,
     }
 
 
-__all__ = ["RANK", "TOOL", "TaskRecorder", "callback_entries", "recording_of", "wire_body"]
+__all__ = ["RANK", "TOOL", "TaskRecorder", "callback_entries", "callback_word", "recording_of",
+           "wire_body"]

@@ -69,6 +69,28 @@ def test_the_plan_is_the_cheapest_documented_request(provider: str) -> None:
         assert rule in {v.rule for v in validate(provider, "submit-request", body)}
 
 
+@pytest.mark.parametrize(("provider", "scheme", "result"), [
+    # provider-docs: Vidu reads `Authorization: Token <key>` and answers Bearer with a 401;
+    # its creations poll names the output. fal reads `Authorization: Key <key>`, and a
+    # finished request's output is fetched from /requests/{id}, apart from its status.
+    ("vidu", "Token", None),
+    ("fal", "Key", "GET https://queue.fal.run/fal-ai/vidu/requests/<task id>\n"),
+])
+def test_dry_run_shows_the_scheme_and_calls_the_provider_reads(
+        provider: str, scheme: str, result: str | None, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    from vidukit.providers import spec
+
+    monkeypatch.setenv(spec(provider).key_env, KEY)
+    assert main(["drift", "--provider", provider, "--dry-run", "--allow-unpriced"]) == 0
+    out, err = capsys.readouterr()
+    assert KEY not in out + err
+    assert f"Authorization: {scheme} <redacted>" in out and "Bearer" not in out
+    assert ("# result (once finished)" in out) == (result is not None)
+    if result is not None:
+        assert result in out
+
+
 def test_dry_run_shows_every_request_without_the_key(monkeypatch: pytest.MonkeyPatch,
                                                      capsys: pytest.CaptureFixture[str]) -> None:
     monkeypatch.setenv("VTRIX_API_KEY", KEY)

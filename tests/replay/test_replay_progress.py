@@ -29,7 +29,12 @@ from vidukit.recordings.document import Recording, problems
 from vidukit.recordings.exchanges import recordings_from
 
 KEY = "replay-progress-key-0001"
-AUTH = {"Authorization": f"Bearer {KEY}"}
+
+
+def auth(provider: str) -> dict[str, str]:
+    """The key in the header the provider's spec names (``Bearer``, ``Token``, ``Key``)."""
+    return {"Authorization": spec(provider).surface.authorization(KEY)}
+
 #: Where each provider's docs put progress in a poll answer, and its full scale.
 DOCUMENTED = {"vtrix": (("progress",), 1.0),
               "novita": (("task", "progress_percent"), 100.0),
@@ -86,7 +91,7 @@ def recorded() -> dict[str, tuple[dict[str, Any], list[tuple[float, float | None
             proxy = create_proxy_app(provider, live.base_url(provider), observer)
             seen: list[tuple[float, float | None]] = []
             with serving(proxy) as front, \
-                    httpx.Client(base_url=front.url, headers=AUTH) as http:
+                    httpx.Client(base_url=front.url, headers=auth(provider)) as http:
                 task_id = submit(http, provider, {"X-Mock-Progression": "time=3,40",
                                                   "X-Mock-Outcome": "succeed"})
                 now = 0.0
@@ -135,7 +140,7 @@ def test_a_replay_shows_the_recorded_progress_at_its_offset(
     settings = ReplaySettings((Recording(None, document),), match="named")
     app = create_app(MockConfig(clock="virtual", jitter=0.0, replay=settings))
     with serving(app) as live, httpx.Client(base_url=live.base_url(provider),
-                                            headers=AUTH) as http:
+                                            headers=auth(provider)) as http:
         replayed = submit(http, provider, {"X-Mock-Replay": document["name"]})
         own = submit(http, provider, {"X-Mock-Progression": f"time={start:g},40",
                                       "X-Mock-Replay": "none"})

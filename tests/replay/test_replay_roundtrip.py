@@ -41,7 +41,12 @@ from vidukit.recordings.summary import scenario_file
 from vidukit.validation import validate
 
 KEY = "replay-test-key-0001"
-AUTH = {"Authorization": f"Bearer {KEY}"}
+
+
+def auth(provider: str) -> dict[str, str]:
+    """The key in the header the provider's spec names (``Bearer``, ``Token``, ``Key``)."""
+    return {"Authorization": spec(provider).surface.authorization(KEY)}
+
 PROVIDERS = provider_ids()
 #: Seconds after the submits at which the client polls both tasks.
 CHECKPOINTS = (0.0, 2.999, 3.0, 11.999, 12.0, 42.999, 43.0, 50.0)
@@ -53,10 +58,13 @@ REQUEST = {"images": ["https://example.com/cat.png"], "duration": 5, "resolution
 
 @dataclass
 class Seen:
-    """What the client saw of two tasks: (checkpoint, word) each, and B's failure code."""
+    """What the client saw of two tasks: (checkpoint, word) each, and B's failure code;
+    the word each submit answer showed (None where it shows none), and A's output URL."""
 
     words: list[list[tuple[float, str | None]]]
     failure: str | None
+    submitted: list[str | None]
+    output: str | None
 
 
 def body(provider: str, prompt: str) -> Any:
@@ -67,6 +75,7 @@ def drive(http: httpx.Client, admin: str, provider: str, *, phase: str,
           timed: bool) -> Seen:
     wire = spec(provider).wire
     ids = []
+    submitted = []
     for name, (progression, outcome) in zip("AB", TIMINGS, strict=True):
         sent = body(provider, f"{phase} task {name}")
         headers = {"X-Mock-Progression": progression, "X-Mock-Outcome": outcome} if timed else {}
@@ -75,6 +84,7 @@ def drive(http: httpx.Client, admin: str, provider: str, *, phase: str,
         task_id = wire.task_id(sent, answer.json())
         assert task_id is not None
         ids.append(task_id)
+        submitted.append(wire.status("submit-response", answer.json(), task_id))
     words: list[list[tuple[float, str | None]]] = [[], []]
     last: Any = None
     now = 0.0
@@ -90,7 +100,12 @@ def drive(http: httpx.Client, admin: str, provider: str, *, phase: str,
             words[index].append((at, wire.status("result-response", answer.json(), task_id)))
             last = answer.json()
     clock.close()
-    return Seen(words, wire.error_code(last, ids[1]))
+    failure = wire.error_code(last, ids[1])
+    # A's output: in its last poll answer, or (a queue API) in the result fetched apart.
+    call = wire.poll(ids[0]) if wire.result is None else wire.result(ids[0])
+    answer = http.request(call.method, call.path, params=call.params, json=call.json)
+    assert answer.status_code == 200, answer.text
+    return Seen(words, failure, submitted, wire.output_url(answer.json(), ids[0]))
 
 
 @pytest.fixture(scope="module")
@@ -104,7 +119,8 @@ def recorded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, d
             live.state.reset()
             observer = Observer(provider, clock=clock.monotonic)
             proxy = create_proxy_app(provider, live.base_url(provider), observer)
-            with serving(proxy) as front, httpx.Client(base_url=front.url, headers=AUTH) as http:
+            with serving(proxy) as front, \
+                    httpx.Client(base_url=front.url, headers=auth(provider)) as http:
                 seen[provider] = drive(http, live.url, provider, phase="record", timed=True)
             # What `vidukit proxy --record DIR` does on exit (its key learnt from the traffic).
             save_recording(observer, folder, live.base_url(provider), (KEY,), say=lambda _: None,
@@ -125,10 +141,11 @@ def replayed(recorded: tuple[Path, dict[str, Seen]]) -> dict[str, Seen]:
     app = create_app(MockConfig(clock="virtual", jitter=0.0, replay=settings,
                                 check_responses=True))
     seen: dict[str, Seen] = {}
-    with serving(app) as live, httpx.Client(headers=AUTH) as http:
+    with serving(app) as live, httpx.Client() as http:
         for provider in PROVIDERS:
             live.state.reset()
             http.base_url = httpx.URL(live.base_url(provider))
+            http.headers.update(auth(provider))
             seen[provider] = drive(http, live.url, provider, phase="replay", timed=False)
     return seen
 
@@ -140,16 +157,23 @@ def test_the_recording_holds_the_known_timings(
     """Each word the client saw change, at the checkpoint it changed; terminal at 43 s / 12 s.
 
     Where a provider shows one word for queued and processing, the change at 3 s is not
-    visible to a client and so not in the recording.
+    visible to a client and so not in the recording. The submit answer's word comes first
+    where it shows one (at 0 s; a word of its own where the provider has one for a task
+    just created). The succeeded task's output URL is the one the client was given, from
+    the poll answer or, where that names none, from the result fetched apart.
     """
     folder, seen = recorded
     documents = [r.document for r in load_recordings(folder) if r.provider == provider]
     assert len(documents) == 2
     ranks = spec(provider).wire.ranks
-    for document, words, ended, rank in zip(documents, seen[provider].words, (43.0, 12.0),
-                                             (2, 3), strict=True):
-        changes = [(at, word) for i, (at, word) in enumerate(words)
-                   if i == 0 or words[i - 1][1] != word]
+    for document, words, ended, rank, first in zip(
+            documents, seen[provider].words, (43.0, 12.0), (2, 3), seen[provider].submitted,
+            strict=True):
+        polled = [(at, word) for at, word in words]
+        if first is not None:
+            polled.insert(0, (0.0, first))
+        changes = [(at, word) for i, (at, word) in enumerate(polled)
+                   if i == 0 or polled[i - 1][1] != word]
         assert [(s["at"], s["status"]) for s in document["statuses"]] == changes
         last = document["statuses"][-1]
         assert (last["at"], ranks[last["status"]]) == (ended, rank)
@@ -158,6 +182,9 @@ def test_the_recording_holds_the_known_timings(
     assert [d["outcome"]["kind"] for d in documents] == ["succeeded", "failed"]
     assert {d["source"] for d in documents} == {"proxy"}
     assert documents[1]["outcome"]["error_code"] is not None
+    assert seen[provider].output is not None
+    assert documents[0]["output"]["url"] == seen[provider].output
+    assert documents[1]["output"] is None
     assert all(KEY not in p.read_text("utf-8") for p in folder.rglob("*.json"))
 
 
@@ -181,7 +208,7 @@ def test_a_named_recording_is_chosen_by_header_and_an_unknown_name_is_refused(
                                 replay=ReplaySettings(tuple(recordings))))
     wire = spec(provider).wire
     sent = body(provider, "named")
-    with serving(app) as live, httpx.Client(base_url=live.url, headers=AUTH) as http:
+    with serving(app) as live, httpx.Client(base_url=live.url, headers=auth(provider)) as http:
         named = http.post(wire.submit(sent).path, json=sent,
                           headers={"X-Mock-Replay": failing.name})
         task_id = wire.task_id(sent, named.json())
@@ -215,7 +242,7 @@ def test_a_scenario_file_from_recordings_drives_the_default_progression(
                                 scenarios=scenarios, check_responses=True))
     wire = spec(provider).wire
     sent = body(provider, "from the scenario file")
-    with serving(app) as live, httpx.Client(base_url=live.url, headers=AUTH) as http:
+    with serving(app) as live, httpx.Client(base_url=live.url, headers=auth(provider)) as http:
         task_id = wire.task_id(sent, http.post(wire.submit(sent).path, json=sent).json())
         assert task_id is not None
         words = []
@@ -248,7 +275,8 @@ def test_the_replay_scenario_replays_only_the_tasks_that_ask_under_match_named(
                                       replay=ReplaySettings(recordings, match="named")))
     wire = spec(provider).wire
     asked, plain, unknown = (body(provider, f"scenario {n}") for n in ("a", "b", "c"))
-    with serving(replaying) as live, httpx.Client(base_url=live.url, headers=AUTH) as http:
+    with serving(replaying) as live, \
+            httpx.Client(base_url=live.url, headers=auth(provider)) as http:
         first = http.post(wire.submit(asked).path, json=asked,
                           headers={"X-Mock-Scenario": f"replay;name={failing.name}"})
         second = http.post(wire.submit(plain).path, json=plain)
@@ -262,7 +290,8 @@ def test_the_replay_scenario_replays_only_the_tasks_that_ask_under_match_named(
     assert ranks_at_5 == [1, 2] and rank_at_12 == 3
     assert refused.status_code == 400 and "nothing-like-it" in refused.text
     plain_mock = create_app(MockConfig(clock="virtual", provider=provider))
-    with serving(plain_mock) as live, httpx.Client(base_url=live.url, headers=AUTH) as http:
+    with serving(plain_mock) as live, \
+            httpx.Client(base_url=live.url, headers=auth(provider)) as http:
         without = http.post(wire.submit(unknown).path, json=unknown,
                             headers={"X-Mock-Scenario": "replay"})
     assert without.status_code == 400 and "--replay" in without.text
@@ -310,7 +339,8 @@ def test_a_verbatim_replay_reproduces_a_drifted_provider(tmp_path: Path) -> None
     recorded: list[dict[str, Any]] = [{}, {}]
     with serving(source) as live:
         proxy = create_proxy_app(provider, live.url, observer)
-        with serving(proxy) as front, httpx.Client(base_url=front.url, headers=AUTH) as http:
+        with serving(proxy) as front, \
+                httpx.Client(base_url=front.url, headers=auth(provider)) as http:
             ids = []
             for name, (progression, outcome) in zip("AB", TIMINGS, strict=True):
                 sent = body(provider, f"drifted {name}")
@@ -329,7 +359,7 @@ def test_a_verbatim_replay_reproduces_a_drifted_provider(tmp_path: Path) -> None
         app = create_app(MockConfig(clock="virtual", jitter=0.0, provider=provider,
                                     replay=ReplaySettings(recordings, verbatim=verbatim)))
         replays[verbatim] = [{}, {}]
-        with serving(app) as live, httpx.Client(base_url=live.url, headers=AUTH) as http:
+        with serving(app) as live, httpx.Client(base_url=live.url, headers=auth(provider)) as http:
             ids = []
             for name in "AB":
                 sent = body(provider, f"replayed {name} {verbatim}")
@@ -362,7 +392,7 @@ def test_serve_replay_on_the_real_clock_keeps_the_offsets_within_a_poll_interval
     sent = body(provider, "real clock")
     first_seen: dict[int, float] = {}
     with serving(create_app(build_config(args))) as live, \
-            httpx.Client(base_url=live.url, headers=AUTH) as http:
+            httpx.Client(base_url=live.url, headers=auth(provider)) as http:
         started = time.monotonic()
         task_id = wire.task_id(sent, http.post(wire.submit(sent).path, json=sent).json())
         assert task_id is not None
@@ -393,7 +423,7 @@ def test_a_replayed_task_serves_an_output_of_the_recorded_shape(
                                 replay=ReplaySettings(tuple(load_recordings(tmp_path)))))
     wire = spec(provider).wire
     sent = body(provider, "shape")
-    with serving(app) as live, httpx.Client(base_url=live.url, headers=AUTH) as http:
+    with serving(app) as live, httpx.Client(base_url=live.url, headers=auth(provider)) as http:
         task_id = wire.task_id(sent, http.post(wire.submit(sent).path, json=sent).json())
         assert task_id is not None
         httpx.post(f"{live.url}/_mock/clock/advance", json={"seconds": 43})
@@ -418,7 +448,8 @@ def test_an_http_error_on_a_poll_is_recorded_with_its_offset() -> None:
     sent = body(provider, "an error")
     with serving(source) as live:
         proxy = create_proxy_app(provider, live.url, observer)
-        with serving(proxy) as front, httpx.Client(base_url=front.url, headers=AUTH) as http:
+        with serving(proxy) as front, \
+                httpx.Client(base_url=front.url, headers=auth(provider)) as http:
             answer = http.post(wire.submit(sent).path, json=sent, headers={
                 "X-Mock-Scenario": "http-503;on=poll;times=1", "X-Mock-Progression": "time=0,2"})
             task_id = wire.task_id(sent, answer.json())

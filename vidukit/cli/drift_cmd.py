@@ -219,8 +219,11 @@ def _estimate(plan: Plan, args: argparse.Namespace) -> None:
 def _dry_run(plan: Plan, base_url: str, webhook_url: str | None = None) -> str:
     from vidukit.drift.callbacks import place
     from vidukit.drift.wire import wire
+    from vidukit.providers import spec
 
     facts = wire(plan.provider)
+    # The scheme the provider reads (Bearer, Token, Key): what the probe will send.
+    authorization = spec(plan.provider).surface.authorization("<redacted>")
     calls = [(f"invalid:{rule}", facts.submit(body), True) for rule, body in plan.invalid]
     calls.append(("no-key", facts.submit(plan.submit_body), False))
     submit = facts.submit(plan.submit_body)
@@ -230,13 +233,15 @@ def _dry_run(plan: Plan, base_url: str, webhook_url: str | None = None) -> str:
         submit = replace(submit, params={**(submit.params or {}), **extra} or None)
     calls.append(("submit" + (" (with the callback URL)" if webhook_url else ""), submit, True))
     calls.append(("poll (until finished, then once more)", facts.poll("<task id>"), True))
+    if facts.result is not None:  # the status names no output: the result is fetched apart
+        calls.append(("result (once finished)", facts.result("<task id>"), True))
     calls.append(("unknown-task", facts.poll("<random uuid>"), True))
     lines = []
     for purpose, call, auth in calls:
         query = "?" + "&".join(f"{k}={v}" for k, v in call.params.items()) if call.params else ""
         lines.append(f"# {purpose}")
         lines.append(f"{call.method} {base_url.rstrip('/')}{call.path}{query}")
-        lines.append("Authorization: Bearer <redacted>" if auth else "(no Authorization header)")
+        lines.append(f"Authorization: {authorization}" if auth else "(no Authorization header)")
         if call.json is not None:
             lines.append(json.dumps(call.json, ensure_ascii=False))
         lines.append("")

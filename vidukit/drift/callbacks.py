@@ -201,15 +201,20 @@ def judge(provider: str, arrivals: list[Arrival], finished_at: float,
     return found
 
 
-def signature_verdict(provider: str, arrival: Arrival, secret: str | None) -> str | None:
+def signature_verdict(provider: str, arrival: Arrival, secret: str | None,
+                      url: str | None = None) -> str | None:
     """``valid``, ``bad``, ``missing`` (no signature headers), ``unchecked`` (no secret to
-    verify with), or None for a provider that does not sign."""
-    if spec(provider).signing is None:
+    verify with), or None for a provider that does not sign.
+
+    *url* is the URL the callback was POSTed to: a provider whose signature covers it
+    (`Signing.verify_target`) cannot be checked without it, so it is then ``unchecked``."""
+    signing = spec(provider).signing
+    if signing is None:
         return None
-    if secret is None:
+    if secret is None or (url is None and signing.verify_target is not None):
         return "unchecked"
     try:
-        verify(provider, secret, arrival.headers, arrival.body)
+        verify(provider, secret, arrival.headers, arrival.body, url=url)
     except WebhookVerificationError as exc:
         return "missing" if exc.reason == "missing-header" else "bad"
     return "valid"
@@ -247,7 +252,8 @@ def recorded(provider: str, task_id: str, arrivals: list[Arrival], finished_at: 
             "body": scrubber.value(body),
             "sha256": None if body is not None else hashlib.sha256(arrival.body).hexdigest(),
             "http_status": ANSWER,
-            "signature": signature_verdict(provider, arrival, secret),
+            "signature": signature_verdict(provider, arrival, secret,
+                                           called_url(settings.url, arrival.path)),
             "fate": "delivered",
             "late": after > settings.late,
         })

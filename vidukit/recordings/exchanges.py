@@ -29,7 +29,7 @@ from typing import Any, Protocol
 
 from vidukit.drift.scrub import Scrubber
 from vidukit.providers import spec
-from vidukit.providers.wire import TERMINAL
+from vidukit.providers.wire import TERMINAL, Wire
 from vidukit.recordings.document import FORMAT, VERSION, request_shape, safe_name
 from vidukit.validation import validate
 
@@ -99,7 +99,12 @@ def recordings_from(exchanges: Iterable[Observed], provider: str, *, source: str
         elif action == "poll":
             polled = wire.polled_task(exchange.path, dict(exchange.query), request)
             found = tasks.get(polled) if polled is not None else None
-            if found is None or found.outcome["kind"] != "unfinished":
+            if found is None:
+                continue
+            if _is_result(wire, exchange, found.task_id):
+                _result(found, wire, exchange, answer, scrubber)
+                continue
+            if found.outcome["kind"] != "unfinished":
                 continue
             at = round(exchange.at - found.start, 3)
             if not 200 <= exchange.status < 300:
@@ -122,6 +127,29 @@ def recordings_from(exchanges: Iterable[Observed], provider: str, *, source: str
                       safe_name(f"{provider}-{stamp}-{t.seq:03d}-{t.task_id}"),
                       _placed((callbacks or {}).get(t.task_id, ()), t.outcome["at"]))
             for t in tasks.values() if t.statuses]
+
+
+def _is_result(wire: Wire, exchange: Observed, task_id: str) -> bool:
+    """Whether *exchange* fetched the task's result (`Wire.result`), not its status."""
+    if wire.result is None:
+        return False
+    call = wire.result(task_id)
+    return exchange.method.upper() == call.method.upper() and exchange.path == call.path
+
+
+def _result(task: _Task, wire: Wire, exchange: Observed, answer: Any,
+            scrubber: Scrubber) -> None:
+    """A provider whose status names no output (a queue API) serves it apart: a succeeded
+    task's output URL is the first one its fetched result names. A result fetched before
+    the end (refused until then) or of a failed task adds nothing: it is not a status."""
+    if task.outcome["kind"] != "succeeded" or task.output is not None:
+        return
+    if not 200 <= exchange.status < 300:
+        return
+    url = wire.output_url(answer, task.task_id)
+    if url is not None:
+        task.output = {"url": scrubber.url(url), "width": None, "height": None,
+                       "duration": None, "size": None}
 
 
 def _placed(entries: Iterable[Mapping[str, Any]], end: float | None) -> list[dict[str, Any]]:

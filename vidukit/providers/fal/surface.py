@@ -17,6 +17,9 @@ SURFACE = Surface(
     provider="fal",
     title="fal.ai",
     origin="https://queue.fal.run",
+    # fal documents its API key as 'Authorization: Key <FAL_KEY>' (provider-docs §10):
+    # what vidukit's own clients (drift's live probe, the tests) send.
+    auth_scheme="Key",
     auth_note=(" fal documents 'Authorization: Key <FAL_KEY>'; its clients send Bearer for "
                "a token of 'fal auth login'. The mock takes both."),
     errors={
