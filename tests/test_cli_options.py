@@ -27,7 +27,7 @@ from vidukit.mock_server import create_app
 from vidukit.mock_server.config import MockConfig
 from vidukit.mock_server.errors import ConfigError
 from vidukit.mock_server.storage.sqlite import SqliteTaskStore
-from vidukit.providers import provider_ids
+from vidukit.providers import provider_ids, spec
 from vidukit.validation import _enum_choices, validate
 
 #: Each provider id: the providers are discovered from their folders (ARCHITECTURE.md, "One
@@ -243,8 +243,8 @@ def test_help_opens_with_what_vidukit_is_for_users(capsys: pytest.CaptureFixture
     description = text.split("\n\n")[1]  # after the usage paragraph
     assert "Vidu Q2" in description and "``" not in description
     assert "module" not in description and "entry point" not in description
-    for name in ("WaveSpeed", "Vtrix", "Novita", "MyRouter", "Runware"):
-        assert name in description
+    for provider in provider_ids():  # every provider, by the name its spec gives
+        assert spec(provider).title in " ".join(description.split())
     for command in ("validate", "schemas", "serve", "export", "verify", "proxy", "drift"):
         assert f"    {command} " in text
 

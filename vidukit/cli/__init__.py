@@ -18,19 +18,24 @@ import sys
 from collections.abc import Sequence
 
 from vidukit.errors import ToolkitError
+from vidukit.providers import specs
 
 #: Subcommand modules under vidukit.cli, in the order ``--help`` lists them.
 COMMANDS: tuple[str, ...] = (
     "validate", "schemas", "serve", "export", "verify", "proxy", "drift", "recordings",
     "new_provider",
 )
-#: What ``vidukit --help`` opens with: what the tool is for, in a user's words.
-DESCRIPTION = (
-    "Schemas, a validator, a mock server and contract tests for the Vidu Q2 "
-    "reference-to-video API, as each provider that sells it answers (`vidukit serve --help` "
-    "lists them). "
-    "Run `vidukit COMMAND --help` for one command's options."
-)
+
+
+def description() -> str:
+    """What ``vidukit --help`` opens with: what the tool is for, in a user's words, naming
+    the providers from their specs (so a new provider's folders reach it too)."""
+    titles = [s.title for s in specs().values()]
+    sold = ", ".join(titles[:-1]) + f" and {titles[-1]}" if len(titles) > 1 else "".join(titles)
+    return ("Schemas, a validator, a mock server and contract tests for the Vidu Q2 "
+            f"reference-to-video API as sold by {sold}. "
+            "Run `vidukit COMMAND --help` for one command's options.")
+
 #: argparse's ``argument --port: ...``; the flag alone reads better and is what users type.
 _ARGUMENT = re.compile(r"^argument ([^:]+): ")
 
@@ -42,7 +47,7 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="vidukit", description=DESCRIPTION)
+    parser = _Parser(prog="vidukit", description=description())
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     subparsers.required = True
     for name in COMMANDS:
