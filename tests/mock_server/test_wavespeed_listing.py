@@ -21,7 +21,7 @@ from vidukit.catalogue import catalogue, data_root
 pytestmark = pytest.mark.anyio
 
 LIST = "/wavespeed/api/v3/predictions"
-SCHEMAS = ("prediction-list-request", "prediction-list")
+SCHEMAS = ("prediction-list-request", "prediction-list", "upload-ticket")
 
 
 def _validator(name: str) -> jsonschema.Draft202012Validator:

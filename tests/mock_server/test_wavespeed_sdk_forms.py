@@ -13,12 +13,14 @@ from collections.abc import Iterator
 from typing import Any
 
 import httpx
+import jsonschema
 import pytest
 import wavespeed  # type: ignore[import-untyped]
 from mock_support import mock_config
 from webhooks_support import Receiver, receiving
 
 import vidukit
+from vidukit.catalogue import catalogue
 from vidukit.mock_server import create_app
 from vidukit.mock_server.testing import LiveServer, serving
 
@@ -153,6 +155,24 @@ def test_upload_then_run_works_offline(live: LiveServer, tmp_path: Any) -> None:
     submitted = [e for e in admin(live, "GET", "/journal?provider=wavespeed")["entries"]
                  if e["request"]["path"].endswith(SUBMIT)]
     assert [e["request"]["body"]["images"] for e in submitted] == [[url]]
+
+
+def test_the_upload_ticket_is_what_the_sdk_reads(live: LiveServer) -> None:
+    """The mock's ticket answer against schemas/wavespeed/upload-ticket.json (the fields
+    client.py ``upload`` reads), and one the schema refuses when a field the SDK needs goes."""
+    cat = catalogue()
+    check = jsonschema.Draft202012Validator(
+        cat.resources["https://vidukit.dev/schemas/wavespeed/upload-ticket.json"],
+        registry=cat.registry)
+    with httpx.Client(base_url=live.base_url("wavespeed"), headers=AUTH, timeout=5) as http:
+        answer = http.post("/api/v3/media/uploads",
+                           json={"filename": "ref.png", "size": len(PNG),
+                                 "content_type": "image/png"})
+    assert answer.status_code == 200, answer.text
+    assert list(check.iter_errors(answer.json())) == []
+    broken = answer.json()
+    del broken["data"]["download_url"]
+    assert [e.validator for e in check.iter_errors(broken)] == ["required"]
 
 
 def test_the_one_request_binary_upload(live: LiveServer) -> None:
