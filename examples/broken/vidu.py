@@ -11,7 +11,8 @@ from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Any
 
-from examples.broken._registry import BROKEN, Adapter, BrokenClient
+from examples.broken._registry import BROKEN, Adapter, BrokenClient, correct
+from examples.broken.charges import BOTH_STRICT, LOST
 from examples.common import Result, run_adapter
 from examples.vidu_client import CREATIONS_PATH, SUBMIT_PATH, ViduClient, read_creations, to_wire
 
@@ -64,6 +65,24 @@ def reports_cover_url(request: dict[str, Any], endpoint: dict[str, Any]) -> dict
     return run_adapter(_CoverAsVideo, request, endpoint)
 
 
+class _Blind(ViduClient):
+    """Resubmits after a lost answer without looking at the task list."""
+
+    def submit(self, request: Mapping[str, Any]) -> str:
+        return str(self.api.call("POST", SUBMIT_PATH, json=to_wire(request))["task_id"])
+
+
+def resubmits_blindly(request: dict[str, Any], endpoint: dict[str, Any]) -> dict[str, Any]:
+    return run_adapter(_Blind, request, endpoint)
+
+
+@correct(PROVIDER, differs="the example client (finds a lost submit's task in the task list "
+         "before it submits again) under --strict-charges and --strict-retries, with lost "
+         "answers, 429s and 5xx striking its submits", **BOTH_STRICT)
+def finds_lost_submit(request: dict[str, Any], endpoint: dict[str, Any]) -> dict[str, Any]:
+    return run_adapter(ViduClient, request, endpoint)
+
+
 def _client(adapter: Adapter, bug: str, caught_by: str, **options: Any) -> BrokenClient:
     return BrokenClient(name=f"{PROVIDER}-{adapter.__name__.replace('_', '-')}",
                         provider=PROVIDER, bug=bug, caught_by=caught_by, adapter=adapter,
@@ -79,8 +98,11 @@ CLIENTS: tuple[BrokenClient, ...] = (
             "state field: never sees a task end", "outcome-matches", budget=5.0),
     _client(reports_cover_url, "reports creations[0].cover_url (the first frame) as the video",
             "outcome-matches"),
+    _client(resubmits_blindly, "resubmits after a lost submit answer without looking at the "
+            "task list: two paid tasks for one request", "no-double-charge", **LOST),
 )
 
 BROKEN.extend(CLIENTS)
 
-__all__ = ["CLIENTS", "bearer_auth", "drops_seed", "reads_status_field", "reports_cover_url"]
+__all__ = ["CLIENTS", "bearer_auth", "drops_seed", "finds_lost_submit", "reads_status_field",
+           "reports_cover_url", "resubmits_blindly"]

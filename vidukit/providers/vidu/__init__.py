@@ -24,15 +24,23 @@ from vidukit.providers.policies import (
     Policies,
     UrlPolicy,
 )
-from vidukit.providers.spec import MediaLimits, ProviderSpec
+from vidukit.providers.spec import MediaLimits, ProviderSpec, Recovery
 from vidukit.providers.vidu.credits import PER_SECOND as CREDITS_PER_SECOND
 from vidukit.providers.vidu.credits import SOURCE as CREDITS_SOURCE
 from vidukit.providers.vidu.signing import SIGNING
-from vidukit.providers.vidu.sources import DOC, ERRORS, GENERATION
+from vidukit.providers.vidu.sources import DOC, ERRORS, GENERATION, TASKS
 from vidukit.providers.vidu.surface import SURFACE
 from vidukit.providers.vidu.translate import TRANSLATION
 from vidukit.providers.vidu.wire import WIRE, webhook
 from vidukit.rules.media import VIDEO_TYPES
+
+RECOVERY = Recovery(
+    kind="task-list",
+    how="after a submit whose answer was lost, list the key's tasks of this model version "
+        "(/ent/v2/tasks with model_versions, newest first) and take the one created since "
+        "the submit began; submit again only when there is none",
+    source=TASKS,
+)
 
 SPEC = ProviderSpec(
     id="vidu",
@@ -75,6 +83,7 @@ SPEC = ProviderSpec(
             per_second={res: Decimal(n) for res, n in CREDITS_PER_SECOND.items()},
             source=f"{ERRORS} (400 CreditInsufficient); {CREDITS_SOURCE}"),
     ),
+    recovery=RECOVERY,
     # err_code words for a failed task (GET creations, /docs/error-code).
     failures={
         "content-moderation": "CreationPolicyViolation",
@@ -94,4 +103,4 @@ SPEC = ProviderSpec(
     ),
 )
 
-__all__ = ["SPEC"]
+__all__ = ["RECOVERY", "SPEC"]
