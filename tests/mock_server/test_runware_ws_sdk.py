@@ -275,6 +275,32 @@ def test_runware_sdk_files_the_content_moderation_failure_as_safety(
     assert_journal_conforms(live, method)
 
 
+#: The rest of runware-sdk's catalogue for a failed task, and how runware/errors.py
+#: ``derive_code`` files each (``_SAFETY_CODES``; ``_NOT_FOUND_CODES``).
+CATALOGUE = {
+    "providerContentPolicyViolation": "safety",
+    "taskFailedOrNotFound": "notFound",
+    "taskCancelled": "notFound",
+}
+
+
+@pytest.mark.parametrize(("code", "filed"), CATALOGUE.items())
+def test_runware_sdk_files_each_catalogue_code_the_mock_sends(
+    live: LiveServer, runware_sdk_python: Path, code: str, filed: str
+) -> None:
+    """Each code the SDK's catalogue knows for a failed task, sent by the mock on request
+    (``fail:<code>``), reaches the SDK's error with its code and the category it files."""
+    method, url = TRANSPORTS["rest"]
+    steer(live, "polls=1", f"fail:{code}")
+    out = run(
+        runware_sdk_python, "runware_sdk_client.py", "--transport", "rest", "--url", url(live),
+        "--api-key", KEY,
+    )
+    assert (out["ok"], out["error"], out["code"]) == (False, "RunwareError", filed)
+    assert (out["task_uuid"], only_task(live)["state"]) == (only_task(live)["id"], "failed")
+    assert_journal_conforms(live, method)
+
+
 @pytest.mark.parametrize("transport", TRANSPORTS)
 def test_runware_sdk_raises_a_failure_delivered_inside_data(
     live: LiveServer, runware_sdk_python: Path, transport: str

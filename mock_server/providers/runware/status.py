@@ -50,6 +50,12 @@ FAILURE_CODES: dict[str, str] = {
     "timeoutProvider": "The provider did not answer in time.",
     "providerError": "The provider failed to generate the video.",
     "contentPolicyViolation": "The generated content was flagged by content moderation.",
+    # The rest of the official SDKs' catalogue for a failed task (runware-sdk runware/errors.py,
+    # provider-docs §8): sent only on request (`X-Mock-Outcome: fail:<code>`), so a client can
+    # be tried against each word its SDK files.
+    "providerContentPolicyViolation": "The provider's content moderation refused the task.",
+    "taskFailedOrNotFound": "The task failed or was not found.",
+    "taskCancelled": "The task was cancelled.",
 }
 DEFAULT_FAILURE_CODE = "timeoutProvider"
 
