@@ -45,6 +45,7 @@ from .common import (
 from .myrouter_client import MyRouterClient
 from .novita_client import NovitaClient
 from .runware_client import RunwareClient
+from .vidu_client import ViduClient
 from .vtrix_client import VtrixClient
 from .wavespeed_client import WaveSpeedClient
 
@@ -55,6 +56,7 @@ CLIENTS: dict[str, type[PollingClient]] = {
     "novita": NovitaClient,
     "myrouter": MyRouterClient,
     "runware": RunwareClient,
+    "vidu": ViduClient,
 }
 #: Longest wait for a callback before asking the API.
 CALLBACK_TIMEOUT = 60.0
@@ -63,16 +65,19 @@ CALLBACK_TIMEOUT = 60.0
 class CallbackHint:
     """The receiver: a callback that verifies (where the provider signs) wakes the client."""
 
-    def __init__(self, provider: str, secret: str | None = None) -> None:
+    def __init__(self, provider: str, secret: str | None = None,
+                 url: str | None = None) -> None:
         self.provider = provider
         self.secret = secret
+        #: The callback URL registered: a provider whose signature covers it needs it.
+        self.url = url
         self._woken = threading.Event()
 
     def receive(self, headers: Mapping[str, str], raw_body: bytes) -> int:
         """401 for a callback whose signature does not verify; 200 (and wake up) otherwise."""
         if self.secret is not None:
             try:
-                verify(self.provider, self.secret, headers, raw_body)
+                verify(self.provider, self.secret, headers, raw_body, url=self.url)
             except WebhookVerificationError:
                 return 401
         self._woken.set()
@@ -100,11 +105,13 @@ class _WithCallback:
         self._api.close()
 
 
-def callback_secret(client: PollingClient, provider: str) -> str | None:
+def callback_secret(client: PollingClient, provider: str, api_key: str = "") -> str | None:
     """The secret that verifies *provider*'s callbacks, where it serves one; else None."""
     signing = spec(provider).signing
     if signing is not None and not signing.needs_secret:
         return ""  # verified with the provider's published key, no shared secret
+    if signing is not None and signing.key == "api-key":
+        return api_key or None  # signed with the key that created the task
     if signing is None or signing.secret_path is None:
         return None
     node = client.api.call("GET", signing.secret_path)
@@ -144,7 +151,8 @@ def run_hint_adapter(request: dict[str, Any], endpoint: dict[str, Any],
     with CLIENTS[provider](endpoint["api_key"], base_url=endpoint["base_url"],
                            poll=poll) as client:
         try:
-            hint = CallbackHint(provider, callback_secret(client, provider))
+            hint = CallbackHint(provider, callback_secret(client, provider, endpoint["api_key"]),
+                                url=endpoint["webhook_url"])
             endpoint["webhook_receiver"].serve(hint.receive)
             timeout = float(endpoint.get("callback_timeout", CALLBACK_TIMEOUT))
             return generate(client, provider, request, endpoint["webhook_url"], hint,

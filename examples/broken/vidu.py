@@ -95,7 +95,8 @@ CLIENTS: tuple[BrokenClient, ...] = (
     _client(drops_seed, "drops the seed: a fixed-seed request comes out random",
             "request-faithful"),
     _client(reads_status_field, "reads 'status' (the callback page's word) instead of the "
-            "state field: never sees a task end", "outcome-matches", budget=5.0),
+            "state field: never sees a task end, and polls on past it", "no-poll-after-terminal",
+            budget=5.0),
     _client(reports_cover_url, "reports creations[0].cover_url (the first frame) as the video",
             "outcome-matches"),
     _client(resubmits_blindly, "resubmits after a lost submit answer without looking at the "

@@ -99,6 +99,10 @@ def recordings_from(exchanges: Iterable[Observed], provider: str, *, source: str
         elif action == "poll":
             polled = wire.polled_task(exchange.path, dict(exchange.query), request)
             found = tasks.get(polled) if polled is not None else None
+            if found is None and wire.result is not None:
+                # A result fetch need not name its task the way a status poll does.
+                found = next((t for tid, t in tasks.items()
+                              if _is_result(wire, exchange, tid)), None)
             if found is None:
                 continue
             if _is_result(wire, exchange, found.task_id):

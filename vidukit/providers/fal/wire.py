@@ -73,7 +73,9 @@ WIRE = Wire(
     statuses=statuses,
     output_url=lambda body, _t: text(get(body, "video", "url")),
     result=lambda task_id: Call("GET", REQUEST_PATH.format(id=task_id)),
-    polled_task=path_id(rf"^/{APP_ID}/requests/([^/]+)(?:/status)?$"),
+    # The status call only: the result fetch after COMPLETED is not another look at the
+    # task's state. Unanchored, as the journal's paths carry the mount prefix (/fal).
+    polled_task=path_id(rf"/{APP_ID}/requests/([^/]+)/status$"),
     error_code=_error_code,
 )
 

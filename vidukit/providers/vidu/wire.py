@@ -52,7 +52,8 @@ WIRE = Wire(
     task_id=_task_id,
     statuses=lambda _m, body, _t: words(get(body, "state")),
     output_url=lambda body, _t: text(get(body, "creations", 0, "url")),
-    polled_task=path_id(r"^/ent/v2/tasks/([^/]+)/creations$"),
+    # Unanchored: the journal's paths carry the mount prefix (/vidu).
+    polled_task=path_id(r"/ent/v2/tasks/([^/]+)/creations$"),
     error_code=_error_code,
 )
 
