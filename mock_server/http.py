@@ -12,7 +12,7 @@ import hashlib
 import json
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -157,16 +157,28 @@ def _finite_float(text: str) -> float:
     return value
 
 
-def bearer_key(request: Request) -> str:
-    """The key from ``Authorization: Bearer <key>``; 401 when missing, empty or another scheme."""
+def scheme_key(request: Request, schemes: Collection[str], *, missing: str,
+               wrong: Callable[[str], str]) -> str:
+    """The key from ``Authorization: <scheme> <key>`` for one of *schemes* (lower case);
+    the provider's 401 with *missing* when there is no header, with ``wrong(scheme)`` when
+    the scheme is another or the key empty. Each provider words its own 401."""
     header = request.headers.get("authorization")
     if not header:
-        raise Unauthorized("missing Authorization header (expected 'Bearer <api key>')")
+        raise Unauthorized(missing)
     scheme, _, key = header.partition(" ")
     key = key.strip()
-    if scheme.lower() != "bearer" or not key:
-        raise Unauthorized("invalid authentication (expected 'Authorization: Bearer <api key>')")
+    if scheme.lower() not in schemes or not key:
+        raise Unauthorized(wrong(scheme))
     return key
+
+
+def bearer_key(request: Request) -> str:
+    """The key from ``Authorization: Bearer <key>``; 401 when missing, empty or another scheme."""
+    return scheme_key(
+        request, ("bearer",),
+        missing="missing Authorization header (expected 'Bearer <api key>')",
+        wrong=lambda _scheme: "invalid authentication (expected 'Authorization: Bearer <api key>')",
+    )
 
 
 #: A lone scheme word is a scheme with its credentials missing, never a key.
@@ -221,4 +233,5 @@ __all__ = [
     "origin",
     "parse_json",
     "read_body",
+    "scheme_key",
 ]

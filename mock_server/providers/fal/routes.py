@@ -16,8 +16,7 @@ from starlette.requests import Request
 from starlette.routing import BaseRoute, Route
 
 from vidukit.mock_server.engine import SUCCEEDED
-from vidukit.mock_server.errors import Unauthorized
-from vidukit.mock_server.http import Reply
+from vidukit.mock_server.http import Reply, scheme_key
 from vidukit.mock_server.providers.context import Exchange, ProviderContext
 from vidukit.providers.fal.signing import jwks
 from vidukit.providers.fal.wire import (
@@ -43,13 +42,11 @@ CANCEL_HTTP = {"CANCELLATION_REQUESTED": 200, "ALREADY_COMPLETED": 400}
 
 def api_key(request: Request) -> str:
     """The key of ``Authorization: Key <key>`` (or ``Bearer <key>``); 401 otherwise."""
-    header = request.headers.get("authorization")
-    if not header:
-        raise Unauthorized("Missing Authorization header (expected 'Key <FAL_KEY>')")
-    scheme, _, key = header.partition(" ")
-    if scheme.lower() not in SCHEMES or not key.strip():
-        raise Unauthorized("Invalid authentication (expected 'Authorization: Key <FAL_KEY>')")
-    return key.strip()
+    return scheme_key(
+        request, SCHEMES,
+        missing="Missing Authorization header (expected 'Key <FAL_KEY>')",
+        wrong=lambda _scheme: "Invalid authentication (expected 'Authorization: Key <FAL_KEY>')",
+    )
 
 
 def routes(ctx: ProviderContext) -> list[BaseRoute]:
