@@ -300,6 +300,19 @@ def amplitude_from_wire(provider: str, word: Any) -> Amplitude:
     raise Unrecoverable(provider, "movement_amplitude", f"{word!r} is not a word of this provider")
 
 
+def flat_to_wire(request: CanonicalRequest, images: str = "images") -> dict[str, Any]:
+    """The canonical fields 1:1 under their own names, the reference images under *images*:
+    the body every flat provider takes (the seed only when one was asked for)."""
+    return with_seed({
+        "prompt": request["prompt"],
+        images: list(request["images"]),
+        "duration": request["duration"],
+        "resolution": request["resolution"],
+        "aspect_ratio": request["aspect_ratio"],
+        "movement_amplitude": request["movement_amplitude"],
+    }, request["seed"])
+
+
 def flat_from_wire(provider: str, fields: Any, amplitude: Any, images: Any) -> CanonicalRequest:
     return CanonicalRequest(
         prompt=read_field(provider, fields, "prompt"),

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from vidukit.canonical import CanonicalRequest, flat_from_wire, read_field, with_seed
+from vidukit.canonical import CanonicalRequest, flat_from_wire, flat_to_wire, read_field
 from vidukit.providers.spec import Fields, InlineRefs, Translation
 from vidukit.rules._payload import strings
 
@@ -14,14 +14,7 @@ ID = "fal"
 
 
 def to_wire(request: CanonicalRequest) -> dict[str, Any]:
-    return with_seed({
-        "prompt": request["prompt"],
-        "reference_image_urls": list(request["images"]),
-        "duration": request["duration"],
-        "resolution": request["resolution"],
-        "aspect_ratio": request["aspect_ratio"],
-        "movement_amplitude": request["movement_amplitude"],
-    }, request["seed"])
+    return flat_to_wire(request, images="reference_image_urls")
 
 
 def from_wire(body: Any) -> CanonicalRequest:

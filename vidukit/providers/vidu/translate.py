@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from vidukit.canonical import CanonicalRequest, flat_from_wire, read_field, with_seed
+from vidukit.canonical import CanonicalRequest, flat_from_wire, flat_to_wire, read_field
 from vidukit.providers.spec import Translation
 
 ID = "vidu"
@@ -17,15 +17,7 @@ MODEL = "viduq2-pro"
 
 
 def to_wire(request: CanonicalRequest) -> dict[str, Any]:
-    return with_seed({
-        "model": MODEL,
-        "prompt": request["prompt"],
-        "images": list(request["images"]),
-        "duration": request["duration"],
-        "resolution": request["resolution"],
-        "aspect_ratio": request["aspect_ratio"],
-        "movement_amplitude": request["movement_amplitude"],
-    }, request["seed"])
+    return {"model": MODEL, **flat_to_wire(request)}
 
 
 def from_wire(body: Any) -> CanonicalRequest:

@@ -5,21 +5,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from vidukit.canonical import CanonicalRequest, flat_from_wire, read_field, with_seed
+from vidukit.canonical import CanonicalRequest, flat_from_wire, flat_to_wire, read_field
 from vidukit.providers.spec import Translation
 
 ID = "wavespeed"
 
 
 def to_wire(request: CanonicalRequest) -> dict[str, Any]:
-    return with_seed({
-        "prompt": request["prompt"],
-        "images": list(request["images"]),
-        "duration": request["duration"],
-        "resolution": request["resolution"],
-        "aspect_ratio": request["aspect_ratio"],
-        "movement_amplitude": request["movement_amplitude"],
-    }, request["seed"])
+    return flat_to_wire(request)
 
 
 def from_wire(body: Any) -> CanonicalRequest:
