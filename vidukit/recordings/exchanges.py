@@ -80,6 +80,9 @@ def recordings_from(exchanges: Iterable[Observed], provider: str, *, source: str
     """
     wire = spec(provider).wire
     tasks: dict[str, _Task] = {}
+    #: (method, path) of each task's result fetch (`Wire.result`), which need not name its
+    #: task the way a status poll does.
+    results: dict[tuple[str, str], _Task] = {}
     for exchange in exchanges:
         request = _json(exchange.request_json)
         answer = _json(exchange.response_json)
@@ -93,16 +96,17 @@ def recordings_from(exchanges: Iterable[Observed], provider: str, *, source: str
                     "http_status": exchange.status, "response": scrubber.value(answer)},
                     seq=exchange.seq)
                 tasks[task_id] = task
+                if wire.result is not None:
+                    call = wire.result(task_id)
+                    results[(call.method.upper(), call.path)] = task
                 word = wire.status("submit-response", answer, task_id)
                 if word is not None:
                     _seen(task, wire.ranks, word, 0.0, None)
         elif action == "poll":
             polled = wire.polled_task(exchange.path, dict(exchange.query), request)
             found = tasks.get(polled) if polled is not None else None
-            if found is None and wire.result is not None:
-                # A result fetch need not name its task the way a status poll does.
-                found = next((t for tid, t in tasks.items()
-                              if _is_result(wire, exchange, tid)), None)
+            if found is None:
+                found = results.get((exchange.method.upper(), exchange.path))
             if found is None:
                 continue
             if _is_result(wire, exchange, found.task_id):
