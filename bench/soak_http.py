@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import json
 import random
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -58,28 +59,22 @@ class Request:
         }
 
 
-def fault_message(body: Any) -> str | None:
-    """The message of a provider error body (Runware's is in ``errors[0]``)."""
-    if not isinstance(body, dict):
-        return None
-    if isinstance(body.get("message"), str):
-        return str(body["message"])
-    errors = body.get("errors")
-    if isinstance(errors, list) and errors and isinstance(errors[0], dict):
-        message = errors[0].get("message")
-        return message if isinstance(message, str) else None
-    return None
+def body_strings(body: Any, depth: int = 4) -> Iterator[str]:
+    """Every string in an error body, a few levels down: where a provider puts its message
+    differs (its error renderer knows), and the soak only asks whether the fault's is there."""
+    if isinstance(body, str):
+        yield body
+    elif depth > 0 and isinstance(body, dict | list):
+        for value in body.values() if isinstance(body, dict) else body:
+            yield from body_strings(value, depth - 1)
 
 
 def is_injected(status: int, body: Any) -> bool:
     """A fault body as the catalogue builds it: the status's message, maybe with its wait."""
-    message = fault_message(body)
     base = FAULT_MESSAGES.get(status)
-    return (
-        message is not None
-        and base is not None
-        and (message == base or message.startswith(base + " (retry after "))
-    )
+    return base is not None and any(
+        message == base or message.startswith(base + " (retry after ")
+        for message in body_strings(body))
 
 
 def schema_problem(provider: str, message: str, body: Any) -> str | None:
@@ -184,4 +179,4 @@ def _dropped(exc: Exception) -> str:
     return "cut short"
 
 
-__all__ = ["Answer", "Request", "call", "fault_message", "is_injected", "schema_problem"]
+__all__ = ["Answer", "Request", "body_strings", "call", "is_injected", "schema_problem"]

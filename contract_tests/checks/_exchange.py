@@ -25,8 +25,8 @@ Entry = Mapping[str, Any]
 @cache
 def _final_words(provider: str) -> frozenset[str]:
     """The mock's own words for a finished task, and every other word the provider's wire
-    ranks as finished: the terminal forms an official SDK stops on (WaveSpeed's
-    ``cancelled`` and ``timeout``), which a client must not poll past either."""
+    ranks as finished: the terminal forms an official SDK stops on (a ``cancelled`` or
+    ``timeout`` status, say), which a client must not poll past either."""
     status = load_providers()[provider].status
     ranked = {word for word, rank in spec(provider).wire.ranks.items() if rank in TERMINAL}
     return frozenset({status[SUCCEEDED], status[FAILED], *ranked})
