@@ -27,36 +27,64 @@ from starlette.types import Receive, Scope, Send
 Endpoint = Callable[[Request], Awaitable[Response]]
 
 
+#: Header names as the routes spell them -> their wire form: the same dozen names are asked
+#: for on every request, so each is lower-cased and encoded once per process.
+_WIRE_NAMES: dict[str, bytes] = {}
+
+
+def _wire_name(key: str) -> bytes:
+    found = _WIRE_NAMES.get(key)
+    if found is None:
+        found = key.lower().encode("latin-1")
+        if len(_WIRE_NAMES) < 1024:  # names come from code, but a bound costs nothing
+            _WIRE_NAMES[key] = found
+    return found
+
+
 class FastHeaders(Headers):
     """Starlette's headers with dict lookups: the routes ask for ten headers a request, and
     Starlette scans the whole list, lower-casing, for each."""
 
     def __init__(self, scope: Scope) -> None:
-        super().__init__(scope=scope)
+        raw = scope["headers"]
+        if type(raw) is not list:  # an iterable in ASGI; Starlette keeps a list in the scope
+            raw = scope["headers"] = list(raw)
+        self._list: list[tuple[bytes, bytes]] = raw
         # The first of repeated headers wins, as in Starlette's own lookup.
-        self._first: dict[bytes, bytes] = dict(reversed(self._list))
+        self._first: dict[bytes, bytes] = dict(reversed(raw))
 
     def get(self, key: str, default: Any = None) -> Any:
-        value = self._first.get(key.lower().encode("latin-1"))
+        value = self._first.get(_wire_name(key))
         return default if value is None else value.decode("latin-1")
 
     def __getitem__(self, key: str) -> str:
-        value = self._first.get(key.lower().encode("latin-1"))
+        value = self._first.get(_wire_name(key))
         if value is None:
             raise KeyError(key)
         return value.decode("latin-1")
 
     def __contains__(self, key: Any) -> bool:
-        return isinstance(key, str) and key.lower().encode("latin-1") in self._first
+        return isinstance(key, str) and _wire_name(key) in self._first
+
+    def has_prefix(self, prefix: bytes) -> bool:
+        """Whether any header's name starts with *prefix* (lower case): one look for a
+        family of headers, such as the mock's own ``x-mock-*``, that is usually absent."""
+        for name in self._first:  # noqa: SIM110 (a generator costs more, every request)
+            if name.startswith(prefix):
+                return True
+        return False
 
 
 class FastRequest(Request):
+    """A request whose headers are built once, up front: every layer asks for them."""
+
+    def __init__(self, scope: Scope, receive: Receive) -> None:
+        super().__init__(scope, receive)
+        self._fast_headers = FastHeaders(scope)
+
     @property
-    def headers(self) -> Headers:
-        headers = self.__dict__.get("_headers")
-        if headers is None:
-            headers = self._headers = FastHeaders(self.scope)
-        return headers
+    def headers(self) -> FastHeaders:
+        return self._fast_headers
 
 
 class JSONResponse(Response):

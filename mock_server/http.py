@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import orjson
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 
 from vidukit.mock_server.errors import (
     MalformedBody,
@@ -90,14 +90,30 @@ async def read_body(request: Request, limit: int) -> bytes:
                 f"the request body is larger than {limit} bytes",
                 hang_up=int(declared) > drain_limit(limit),
             )
+    cached: bytes | None = request.__dict__.get("_body")  # read already (a route's peek)
+    if cached is not None:
+        if len(cached) > limit:
+            raise PayloadTooLarge(f"the request body is larger than {limit} bytes")
+        return cached
+    # The ASGI messages read here rather than through ``request.stream()``: an async
+    # generator per request costs the event loop's bookkeeping on every submit.
     chunks: list[bytes] = []
     size = 0
-    async for chunk in request.stream():
+    receive = request.receive
+    while True:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            raise ClientDisconnect()
+        chunk: bytes = message.get("body", b"")
         size += len(chunk)
         if size > limit:
             raise PayloadTooLarge(f"the request body is larger than {limit} bytes")
         chunks.append(chunk)
-    return b"".join(chunks)
+        if not message.get("more_body", False):
+            break
+    body = chunks[0] if len(chunks) == 1 else b"".join(chunks)
+    request._body = body  # as Starlette's own ``body()`` keeps it: later reads see it
+    return body
 
 
 def check_json_type(request: Request) -> None:

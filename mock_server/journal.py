@@ -129,12 +129,10 @@ class Journal:
         if self.max_entries <= 0:
             return
         self._seq += 1
+        secret = _SECRET_HEADERS  # ASGI header names are lower case
+        headers = [(k, _REDACTED) if k in secret else (k, v) for k, v in raw_headers]
         size = _ENTRY_OVERHEAD
-        headers = []
-        for key, value in raw_headers:
-            if key.lower() in _SECRET_HEADERS:
-                value = _REDACTED
-            headers.append((key, value))
+        for key, value in headers:
             size += len(key) + len(value)
         limit = self.max_body_bytes
         # Copies cut to size: a body may be a view into a larger buffer (orjson's output keeps
@@ -163,6 +161,9 @@ class Journal:
             )
         )
         self._bytes += size
+        entries = self._entries
+        if len(entries) > self.max_entries:  # the usual case once full: one out, one in
+            self._bytes -= entries.popleft().size
         self._prune(stamp)
 
     def _prune(self, now: float) -> None:

@@ -171,7 +171,7 @@ class MessageValidator:
 
     def __post_init__(self) -> None:
         self._error_checks = tuple(c for c in self.checks if c.severity == "error")
-        self._places: dict[tuple[str, tuple[str, ...]], tuple[str | None, str, str]] = {}
+        self._places: dict[tuple[str, tuple[str | int, ...]], tuple[str | None, str, str]] = {}
 
     def is_valid(self, instance: Any) -> bool:
         """True when the provider would accept *instance* (no error-severity violation).
@@ -231,7 +231,8 @@ class MessageValidator:
         location = str(error.absolute_keyword_location or "")
         keyword = str(error.kind.name)
         x_rule, source, choices = self._annotations(location, error, keyword)
-        rule = x_rule or _derived_rule(list(error.instance_path), keyword, error.kind)
+        instance_path = list(error.instance_path)
+        rule = x_rule or _derived_rule(instance_path, keyword, error.kind)
         message = _shorten(error.message)
         if keyword == "enum":
             message = f"{_shorten(_json(error.instance))} is not one of {choices}"
@@ -242,7 +243,7 @@ class MessageValidator:
                 fields += f" and {len(names) - _LISTED_FIELDS} more"
             message = f"undeclared field(s) {fields}" if fields else message
         return Violation(
-            path=pointer(list(error.instance_path)),
+            path=pointer(instance_path),
             rule=rule,
             message=message,
             source=source,
@@ -256,10 +257,10 @@ class MessageValidator:
         finding them walks the schema: a 400 naming six mistakes spent most of its time
         here, so each place is looked up once (the schemas are finite, and so is this).
         """
-        path = tuple(str(s) for s in error.evaluation_path)
-        key = (location, path)
+        key = (location, tuple(error.evaluation_path))  # its steps: str or int, hashable
         found = self._places.get(key)
         if found is None:
+            path = tuple(str(s) for s in key[1])
             resource_uri, _, fragment = location.partition("#")
             nodes = _walk_evaluation(self.schema, list(path))
             if resource_uri in self.resources:

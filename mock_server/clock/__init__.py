@@ -89,6 +89,7 @@ def make_clock(kind: str, *, start: float = VIRTUAL_EPOCH) -> Clock:
     raise ValueError(f"unknown clock {kind!r}; choose 'real' or 'virtual'")
 
 
+@lru_cache(maxsize=8192)  # a task's times are printed again on each of its polls
 def iso_ms(epoch: float) -> str:
     """ISO-8601 UTC with milliseconds and a ``Z``, as WaveSpeed and others print times."""
     whole = math.floor(epoch)

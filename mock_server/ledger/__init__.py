@@ -37,6 +37,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from contextvars import ContextVar
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
 from vidukit.mock_server.clock import iso_ms
@@ -89,7 +90,12 @@ def task_price(task: Task) -> Decimal | None:
         return None
     results = meta.get("numberResults", 1)
     count = results if isinstance(results, int) and results > 0 else 1
-    return table[resolution] * Decimal(str(seconds)) * count
+    return _price(table[resolution], str(seconds), count)
+
+
+@lru_cache(maxsize=1024)  # a handful of shapes repeat on every submit
+def _price(per_second: Decimal, seconds: str, count: int) -> Decimal:
+    return per_second * Decimal(seconds) * count
 
 
 def unit_of(provider: str) -> str:

@@ -81,6 +81,8 @@ class ProviderContext:
         self.prefix = state.prefixes[provider.id]
         self._allowed = frozenset(state.config.api_keys)
         self._owners: dict[str, str] = {}
+        #: Whole ``Authorization`` values that authenticated -> their owner digests.
+        self._by_header: dict[str | None, str] = {}
 
     # -- endpoints ---------------------------------------------------------------------
 
@@ -165,7 +167,14 @@ class ProviderContext:
 
     def authenticate(self, request: Request) -> str:
         """``Authorization: Bearer <key>`` -> the owner digest, or the provider's 401."""
-        return self.owner_of(bearer_key(request))
+        header = request.headers.get("authorization")
+        owner = self._by_header.get(header) if header is not None else None
+        if owner is None:  # a client sends the same header on every request: parse it once
+            owner = self.owner_of(bearer_key(request))
+            if len(self._by_header) > 10_000:
+                self._by_header.clear()
+            self._by_header[header] = owner
+        return owner
 
     async def json_body(self, request: Request, exchange: Exchange, message: str) -> Any:
         """Read, parse and validate a JSON request body as *message*; journal what was seen."""

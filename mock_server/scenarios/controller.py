@@ -40,12 +40,14 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
+from starlette.datastructures import Headers
 from starlette.requests import Request
 from starlette.responses import Response
 
 from vidukit.mock_server.clock import Clock, iso_ms
 from vidukit.mock_server.engine import QUEUED, Engine
 from vidukit.mock_server.errors import BadRequest
+from vidukit.mock_server.fastpath import FastHeaders
 from vidukit.mock_server.http import Reply
 from vidukit.mock_server.providers import Provider
 from vidukit.mock_server.providers.context import OUTCOME_HEADER, PROGRESSION_HEADER
@@ -137,6 +139,16 @@ class RequestPlan:
     replayed: Task | None = None
 
 
+_MOCK_PREFIX = b"x-mock-"
+
+
+def _mock_headers(headers: Headers) -> bool:
+    """Whether the request carries any ``X-Mock-*`` header (names are lower case in ASGI)."""
+    if isinstance(headers, FastHeaders):
+        return headers.has_prefix(_MOCK_PREFIX)
+    return any(name.startswith(_MOCK_PREFIX) for name, _ in headers.raw)
+
+
 _CURRENT: ContextVar[RequestPlan | None] = ContextVar("vidukit_scenario_plan", default=None)
 
 
@@ -169,6 +181,11 @@ class Scenarios:
         engine.before_poll(self._on_poll)
 
     def _rewind(self) -> None:
+        #: The rules a request may draw (with their index, which names them and their rng).
+        self._request_rules = [(i, r) for i, r in enumerate(self.rules)
+                               if r.scenario.family == "request"]
+        self._task_rules = [(i, r) for i, r in enumerate(self.rules)
+                            if r.scenario.family == "task"]
         self._rule_rngs = [
             random.Random(f"vidukit-scenarios:{self.seed}:{i}") for i in range(len(self.rules))
         ]
@@ -349,22 +366,24 @@ class Scenarios:
 
     async def _plan(self, provider: Provider, request: Request) -> RequestPlan:
         operation = await self._operation(provider, request)
-        plan = RequestPlan(self, provider, operation, request.scope["path"],
-                           replay=request.headers.get(REPLAY_HEADER),
-                           timed=PROGRESSION_HEADER in request.headers,
-                           outcome_asked=OUTCOME_HEADER in request.headers)
-        raw = request.headers.get(SCENARIO_HEADER)
-        if raw is not None:  # the header takes the whole request: no admin choice, no rule
-            self._from_header(plan, raw)
-            return plan
+        headers = request.headers
+        plan = RequestPlan(self, provider, operation, request.scope["path"])
+        if _mock_headers(headers):  # most requests carry none: one look instead of four
+            plan.replay = headers.get(REPLAY_HEADER)
+            plan.timed = PROGRESSION_HEADER in headers
+            plan.outcome_asked = OUTCOME_HEADER in headers
+            raw = headers.get(SCENARIO_HEADER)
+            if raw is not None:  # the header takes the whole request: no admin choice, no rule
+                self._from_header(plan, raw)
+                return plan
         for pending in self.pending:
             if pending.target == "requests" and pending.matches(provider.id, operation):
                 if not self._consume(pending):  # another instance took its last use
                     continue
                 plan.fault, plan.source = pending.scenario, f"admin#{pending.id}"
                 return plan
-        for index, rule in enumerate(self.rules):
-            if rule.scenario.family != "request" or not rule.matches(provider.id, operation):
+        for index, rule in self._request_rules:
+            if not rule.matches(provider.id, operation):
                 continue
             if self._rule_rngs[index].random() < rule.probability:
                 plan.fault, plan.source = rule.scenario, f"rule#{index}"
@@ -448,8 +467,8 @@ class Scenarios:
                     chosen, source = pending.scenario, f"admin#{pending.id}"
                     break
         if chosen is None:
-            for index, rule in enumerate(self.rules):
-                if rule.scenario.family != "task" or not rule.matches(task.provider):
+            for index, rule in self._task_rules:
+                if not rule.matches(task.provider):
                     continue
                 if self._rule_rngs[index].random() < rule.probability:
                     chosen, source = rule.scenario, f"rule#{index}"
@@ -469,7 +488,9 @@ class Scenarios:
 
     def _draw_progression(self, task: Task, plan: RequestPlan | None) -> bool:
         """A progression from the file's ``progressions``, unless the task has its own."""
-        if (plan is not None and plan.timed) or "replay" in task.meta:
+        if not self.file.progressions or (plan is not None and plan.timed):
+            return False
+        if "replay" in task.meta:
             return False
         choices = [c for c in self.file.progressions
                    if c.provider is None or c.provider == task.provider]
