@@ -73,17 +73,8 @@ def shows_terminal(provider: str, entry: Entry) -> bool:
 
 
 def interim(provider: str, delivery: Mapping[str, Any]) -> bool:
-    """A callback whose body shows its task still under way (queued or processing).
-
-    A provider that calls back "on each state change" sends such callbacks before the
-    final one: each body is the task at a moment, and says nothing about how it ends.
-    A body whose status the provider's wire cannot read (a provider that calls back
-    only once, at the end) is never interim.
-    """
-    wire = spec(provider).wire
-    words = wire.statuses("webhook", delivery.get("body"), str(delivery.get("task_id", "")))
-    ranks = [wire.ranks.get(word) for word in words]
-    return bool(ranks) and all(rank is not None and rank not in TERMINAL for rank in ranks)
+    """A journal delivery whose body shows its task still under way (`Wire.interim`)."""
+    return spec(provider).wire.interim(delivery.get("body"), str(delivery.get("task_id", "")))
 
 
 def timestamp(entry: Entry) -> float:
