@@ -45,6 +45,7 @@ from .common import (
 from .myrouter_client import MyRouterClient
 from .novita_client import NovitaClient
 from .runware_client import RunwareClient
+from .vidu_client import ViduClient
 from .vtrix_client import VtrixClient
 from .wavespeed_client import WaveSpeedClient
 
@@ -55,6 +56,7 @@ CLIENTS: dict[str, type[PollingClient]] = {
     "novita": NovitaClient,
     "myrouter": MyRouterClient,
     "runware": RunwareClient,
+    "vidu": ViduClient,
 }
 #: Longest wait for a callback before asking the API.
 CALLBACK_TIMEOUT = 60.0

@@ -72,6 +72,11 @@ def shows_terminal(provider: str, entry: Entry) -> bool:
     return task_id is not None and status in _final_words(provider)
 
 
+def interim(provider: str, delivery: Mapping[str, Any]) -> bool:
+    """A journal delivery whose body shows its task still under way (`Wire.interim`)."""
+    return spec(provider).wire.interim(delivery.get("body"), str(delivery.get("task_id", "")))
+
+
 def timestamp(entry: Entry) -> float:
     """When the mock answered, in seconds (the journal's ``at``; real time on a real clock)."""
     return datetime.fromisoformat(str(entry["at"]).replace("Z", "+00:00")).timestamp()
@@ -118,6 +123,7 @@ def describe(entry: Entry) -> str:
 __all__ = [
     "delivered",
     "describe",
+    "interim",
     "is_poll",
     "is_submit",
     "output_urls",

@@ -9,7 +9,10 @@ webhook client treats the callback as a hint, waits for it a bounded time
 deadline it was given (``endpoint["poll_timeout"]``).
 
 The check reads the mock's webhook journal (``ctx.options["webhooks"]``).
-"No callback reached the client" means no attempt was answered 2xx: the
+"The callback" is one that shows the task's end: a provider that calls back on
+each state change also sends interim ones (``processing``), which wake a client
+but cannot tell it the outcome. "No callback reached the client" means no
+attempt of such a callback was answered 2xx: the
 delivery was ``lost`` (never sent), is still waiting to be sent (late), or
 every attempt was refused (a bad signature, rightly). A callback the receiver
 accepted, forged or not, is ``webhook-outcome``'s to judge. A receiver that answers 200 and
@@ -28,6 +31,7 @@ from typing import Any
 from vidukit.contract_tests.checks._context import CheckContext
 from vidukit.contract_tests.checks._exchange import (
     delivered,
+    interim,
     is_submit,
     output_urls,
     shows_terminal,
@@ -104,7 +108,8 @@ def _learnt_from_api(ctx: CheckContext) -> bool:
 def webhook_fallback(ctx: CheckContext) -> Iterator[str]:
     if ctx.options.get("mode") != "webhook":
         return
-    deliveries: list[Mapping[str, Any]] = list(ctx.options.get("webhooks", ()))
+    deliveries: list[Mapping[str, Any]] = [d for d in ctx.options.get("webhooks", ())
+                                            if not interim(ctx.provider, d)]
     if any(reached_client(d) for d in deliveries):
         return  # the callback came: webhook-outcome judges what the client made of it
     states = {str(t["id"]): str(t["state"]) for t in ctx.tasks}

@@ -6,7 +6,10 @@ body and attempts, each attempt with the status the receiver answered and,
 for WaveSpeed, whether its signature was ``valid`` or ``bad``). A receiver
 must refuse a callback whose signature does not verify, and the adapter's
 outcome must be the one an accepted callback carried: a success with the
-callback's output URL exactly, a failure as failed.
+callback's output URL exactly, a failure as failed. Only a callback that shows the
+task's end carries an outcome: one whose body shows the task still under way (a
+provider that calls back on each state change sends ``processing`` first) said
+nothing the adapter could contradict, and may cross the client's own poll.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from vidukit.contract_tests.checks._context import CheckContext
+from vidukit.contract_tests.checks._exchange import interim
 from vidukit.contract_tests.checks._outcome import shape_problem
 from vidukit.contract_tests.checks._registry import check
 from vidukit.mock_server.engine import FAILED, SUCCEEDED
@@ -67,9 +71,10 @@ def webhook_outcome(ctx: CheckContext) -> Iterator[str]:
     result = ctx.run.result
     if not ctx.run.returned or shape_problem(result):
         return  # no-crash and no-hang say what went wrong
-    accepted = [_said(d, states) for d in deliveries if _genuine_accepts(d)]
+    accepted = [_said(d, states) for d in deliveries
+                if _genuine_accepts(d) and not interim(ctx.provider, d)]
     if not accepted:
-        return  # nothing was accepted: the outcome can only come from polling (outcome-matches)
+        return  # no end was accepted: the outcome can only come from polling (outcome-matches)
     if result["status"] == "succeeded":
         urls = set().union(*(urls for said, urls in accepted if said == "succeeded"))
         if result["video_url"] not in urls:

@@ -26,6 +26,13 @@ Whoever keeps a record of a task (``serve --record-tasks``) registers with
 
 Attempts due together are sent one after the other per URL (so a receiver
 sees a deterministic order) and concurrently across URLs.
+
+A provider that calls back on each state change (several parts per task, the
+earlier ones showing the task under way) never has a stale state arrive after a
+newer one: a failed interim callback is not retried once a later part of its
+task was delivered (``superseded``). No provider's document says it resends an
+old state after a newer one; each part is otherwise retried on its own, so a
+failing early part never delays the task's end.
 """
 
 from __future__ import annotations
@@ -34,6 +41,7 @@ import asyncio
 import dataclasses
 import functools
 import hashlib
+import json
 import logging
 from collections import deque
 from collections.abc import AsyncIterator, Callable, Mapping
@@ -443,6 +451,11 @@ class Webhooks:
             delivery = queue.popleft()
             if not self._book.claim(delivery):  # finished, or another instance took it
                 continue
+            if delivery.attempts and self._superseded(delivery):
+                delivery.state = "superseded"
+                self._book.save(delivery)
+                self._tell(delivery)
+                continue
             hold = delivery.options.hold
             if hold is not None and not delivery.held_once:
                 delivery.held_once = True
@@ -461,6 +474,18 @@ class Webhooks:
                     other.state, other.due = "scheduled", now
                     self._book.save(other)
                     queue.append(other)
+
+    def _superseded(self, delivery: Delivery) -> bool:
+        """*delivery* shows its task under way, and a later part of the task was delivered:
+        retrying it now would tell the receiver the task went back (a stale state)."""
+        try:
+            body = json.loads(delivery.body)
+        except ValueError:
+            return False
+        if not spec(delivery.provider).wire.interim(body, delivery.task_id):
+            return False
+        return any(other.task_id == delivery.task_id and other.part > delivery.part
+                   and other.state == "delivered" for other in self._book.all())
 
     async def _send(self, http: httpx.AsyncClient, delivery: Delivery, now: float) -> None:
         attempt = functools.partial(

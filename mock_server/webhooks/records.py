@@ -18,8 +18,10 @@ from vidukit.mock_server.webhooks.policy import DeliveryPolicy
 
 #: scheduled: waiting for its next attempt; held: out-of-order, waiting for another
 #: callback to overtake it; delivered: a 2xx came back; gave-up: every attempt failed;
-#: lost: the ``lost`` option (or a drift profile) kept it from ever being sent.
-DeliveryState = Literal["scheduled", "held", "delivered", "gave-up", "lost"]
+#: lost: the ``lost`` option (or a drift profile) kept it from ever being sent;
+#: superseded: a failed callback showing its task under way, not retried once a later
+#: callback of the task (its end) was delivered.
+DeliveryState = Literal["scheduled", "held", "delivered", "gave-up", "lost", "superseded"]
 AttemptKind = Literal["first", "retry", "duplicate"]
 
 

@@ -59,6 +59,22 @@ def test_a_callback_that_came_is_not_this_checks_business_nor_is_poll_mode() -> 
     assert CHECK(ctx(submit(), deliveries=[LOST], mode="poll")) == []
 
 
+def test_a_processing_callback_is_not_the_callback_that_reached_the_client() -> None:
+    # Vidu's callbacks (provider-docs README §6: one per state change): "processing"
+    # reached the client, the final "success" one was lost. The client must still learn
+    # the end from the API; reporting failed without asking is a finding.
+    running = {**ACCEPTED, "body": {"id": TASK, "state": "processing", "creations": []}}
+    final = {**LOST, "body": {"id": TASK, "state": "success",
+                              "creations": [{"url": f"{ORIGIN}/_mock/media/{TASK}.mp4"}]}}
+    vidu = CheckContext(provider="vidu", request=REQUEST, run=FAILED, exchange=(),
+                        tasks=({"id": TASK, "state": "succeeded"},), origin=ORIGIN,
+                        poll_timeout=10.0, options={"mode": "webhook",
+                                                    "webhooks": [running, final]})
+    [message] = CHECK(vidu)
+    assert "lost: the provider never sent it" in message
+    assert "the task succeeded but the adapter reported failed" in message
+
+
 def test_reporting_failure_for_a_succeeded_task_whose_callback_was_lost_is_a_finding() -> None:
     [message] = CHECK(ctx(submit(), deliveries=[LOST], run=FAILED))
     assert "lost: the provider never sent it" in message

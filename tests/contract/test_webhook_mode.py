@@ -121,6 +121,46 @@ def test_reporting_other_than_the_accepted_callback_is_a_finding() -> None:
     assert "every accepted callback said the task failed" in optimist
 
 
+# Vidu calls back "on each state change" with the GET-creations body (provider-docs README
+# §6 "Callback"; states created, queueing, processing, success, failed): a ``processing``
+# callback, then the final one. The first says the task is under way, nothing about its end.
+VIDU_RUNNING = {"id": TASK, "state": "processing", "err_code": "", "creations": []}
+VIDU_SUCCESS = {"id": TASK, "state": "success", "err_code": "",
+                "creations": [{"id": f"{TASK}-1", "url": MEDIA}]}
+
+
+def _vidu(result: Any, deliveries: list[dict[str, Any]], state: str = "succeeded"
+          ) -> CheckContext:
+    return CheckContext(provider="vidu", request=REQUEST, run=AdapterRun(result=result),
+                        tasks=({"id": TASK, "state": state},), origin=ORIGIN,
+                        options={"mode": "webhook", "webhooks": deliveries})
+
+
+def test_an_accepted_processing_callback_says_nothing_about_the_outcome() -> None:
+    running = _delivery((200, "valid"), body=VIDU_RUNNING)
+    # The two callbacks crossed the client's own poll: it answered from the API before the
+    # final callback was sent (still scheduled when the journal was read).
+    crossed = {**_delivery(body=VIDU_SUCCESS), "state": "scheduled"}
+    assert CHECK(_vidu(SUCCESS, [running, crossed])) == []
+    # A failure reported for a succeeded task is outcome-matches' to judge: no accepted
+    # callback said the task succeeded.
+    assert CHECK(_vidu(FAILURE, [running, crossed])) == []
+
+
+def test_a_final_callback_after_a_processing_one_is_still_judged() -> None:
+    running = _delivery((200, "valid"), body=VIDU_RUNNING)
+    final = _delivery((200, "valid"), body=VIDU_SUCCESS)
+    assert CHECK(_vidu(SUCCESS, [running, final])) == []
+    [missed] = CHECK(_vidu(FAILURE, [running, final]))
+    assert "saying the task succeeded" in missed
+    [wrong_url] = CHECK(_vidu({"status": "succeeded", "video_url": "https://cdn.x/v.mp4"},
+                              [running, final]))
+    assert MEDIA in wrong_url
+    # accepting a forged callback is a finding whatever state it claims
+    [forged] = CHECK(_vidu(SUCCESS, [_delivery((200, "bad"), body=VIDU_RUNNING), final]))
+    assert "signature does not verify" in forged
+
+
 def test_a_client_that_registered_no_callback_is_a_finding_and_poll_mode_is_not_judged() -> None:
     [message] = CHECK(_ctx(SUCCESS, []))
     assert "registered no callback URL" in message

@@ -151,3 +151,33 @@ def test_a_failed_send_is_retried_up_to_three_times(
         assert delivery["max_attempts"] == 4  # the first send and 3 retries (§6)
         assert len(delivery["attempts"]) == 4 and delivery["state"] == "gave-up"
     assert len(receiver.on(HOOK)) == 8
+
+
+def test_a_failed_processing_callback_is_not_resent_after_the_end_was_delivered(
+    mock: httpx.Client, receiver: Receiver
+) -> None:
+    # The processing callback fails once; the success one, sent right after, is accepted.
+    # Vidu documents retries (§6: "up to 3 retries") but no resend of an older state after a
+    # newer one: a receiver must never be told "processing" after "success".
+    receiver.script(HOOK, 500)
+    task_id = submit(mock, receiver.url(HOOK))
+    advance(mock, 10 + 5 + 10 + 20 + 1)  # past every retry the mock would make (5, 10, 20 s)
+    states = [call.json()["state"] for call in receiver.on(HOOK)]
+    assert states == ["processing", "success"]
+    found = {d["body"]["state"]: d for d in deliveries(mock, task_id)}
+    assert found["success"]["state"] == "delivered"
+    assert found["processing"]["state"] == "superseded"
+    assert [a["status"] for a in found["processing"]["attempts"]] == [500]
+    assert found["processing"]["next_attempt_at"] is None
+
+
+def test_a_failed_final_callback_is_still_retried_after_the_processing_one(
+    mock: httpx.Client, receiver: Receiver
+) -> None:
+    receiver.script(HOOK, 200, 500)  # processing accepted, success refused once
+    task_id = submit(mock, receiver.url(HOOK))
+    advance(mock, 10 + 5 + 1)
+    assert [call.json()["state"] for call in receiver.on(HOOK)] == [
+        "processing", "success", "success"]
+    assert {d["body"]["state"]: d["state"] for d in deliveries(mock, task_id)} == {
+        "processing": "delivered", "success": "delivered"}

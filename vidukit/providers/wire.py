@@ -154,6 +154,17 @@ class Wire:
         found = self.statuses(message, body, task_id)
         return found[0] if found else None
 
+    def interim(self, callback: Any, task_id: str | None) -> bool:
+        """A callback body that shows its task still under way (queued or processing).
+
+        A provider that calls back "on each state change" sends such callbacks before
+        the final one; each is the task at a moment and says nothing about how it ends.
+        A body whose status this wire cannot read (a provider that calls back only once,
+        at the end) is never interim.
+        """
+        ranks = [self.ranks.get(word) for word in self.statuses("webhook", callback, task_id)]
+        return bool(ranks) and all(rank is not None and rank not in TERMINAL for rank in ranks)
+
     def task_ids(self, request: Any, answer: Any) -> list[str]:
         """Every task a submit started (what `every_task_id` reads, else the one `task_id`).
 
