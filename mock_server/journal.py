@@ -74,6 +74,10 @@ class Entry:
         }
 
 
+#: Where `Entry`'s fields sit in a stored row (the row is the fields, in order).
+_PROVIDER, _STAMP, _SIZE = 2, 12, 13
+
+
 def _show(raw: bytes) -> Any:
     """JSON bodies as JSON, anything else as text, so the journal itself is always JSON."""
     if not raw:
@@ -106,7 +110,7 @@ class Journal:
         self.max_bytes = max_bytes
         self.max_age = max_age
         self._monotonic = monotonic or _no_time
-        self._entries: deque[Entry] = deque()
+        self._rows: deque[tuple[Any, ...]] = deque()
         self._bytes = 0
         self._seq = 0
 
@@ -129,58 +133,45 @@ class Journal:
         if self.max_entries <= 0:
             return
         self._seq += 1
-        secret = _SECRET_HEADERS  # ASGI header names are lower case
-        headers = [(k, _REDACTED) if k in secret else (k, v) for k, v in raw_headers]
-        size = _ENTRY_OVERHEAD
-        for key, value in headers:
-            size += len(key) + len(value)
+        headers = list(raw_headers)
         limit = self.max_body_bytes
         # Copies cut to size: a body may be a view into a larger buffer (orjson's output keeps
         # its whole write buffer), which the byte bound would not see.
         body = bytes(memoryview(body)[:limit])
         response = bytes(memoryview(response)[:limit])
-        size += len(body) + len(response)
+        size = _ENTRY_OVERHEAD + len(body) + len(response)
+        secret = _SECRET_HEADERS  # ASGI header names are lower case
+        for i, (key, value) in enumerate(headers):
+            if key in secret:
+                headers[i] = (key, _REDACTED)
+                value = _REDACTED
+            size += len(key) + len(value)
         stamp = self._monotonic()
-        self._entries.append(
-            Entry(
-                self._seq,
-                at,
-                provider,
-                method,
-                path,
-                query.decode("latin-1"),
-                headers,
-                body,
-                violations,
-                status,
-                response,
-                fault,
-                stamp,
-                size,
-                ledger,
-            )
-        )
+        # A plain tuple in `Entry`'s field order: written on every request, turned into an
+        # `Entry` only when read.
+        rows = self._rows
+        rows.append((self._seq, at, provider, method, path, query.decode("latin-1"), headers,
+                     body, violations, status, response, fault, stamp, size, ledger))
         self._bytes += size
-        entries = self._entries
-        if len(entries) > self.max_entries:  # the usual case once full: one out, one in
-            self._bytes -= entries.popleft().size
+        if len(rows) > self.max_entries:  # the usual case once full: one out, one in
+            self._bytes -= rows.popleft()[_SIZE]
         self._prune(stamp)
 
     def _prune(self, now: float) -> None:
-        entries = self._entries
+        rows = self._rows
         if (
-            len(entries) <= self.max_entries
+            len(rows) <= self.max_entries
             and (self.max_bytes <= 0 or self._bytes <= self.max_bytes)
-            and (self.max_age <= 0 or not entries or entries[0].stamp >= now - self.max_age)
+            and (self.max_age <= 0 or not rows or rows[0][_STAMP] >= now - self.max_age)
         ):
             return
         oldest = now - self.max_age if self.max_age > 0 else None
-        while entries and (
-            len(entries) > self.max_entries
-            or (self.max_bytes > 0 and self._bytes > self.max_bytes and len(entries) > 1)
-            or (oldest is not None and entries[0].stamp < oldest)
+        while rows and (
+            len(rows) > self.max_entries
+            or (self.max_bytes > 0 and self._bytes > self.max_bytes and len(rows) > 1)
+            or (oldest is not None and rows[0][_STAMP] < oldest)
         ):
-            self._bytes -= entries.popleft().size
+            self._bytes -= rows.popleft()[_SIZE]
 
     @property
     def bytes_held(self) -> int:
@@ -189,18 +180,18 @@ class Journal:
     def entries(self, *, provider: str | None = None, since: int = 0) -> list[Entry]:
         self._prune(self._monotonic())
         return [
-            e
-            for e in self._entries
-            if e.seq > since and (provider is None or e.provider == provider)
+            Entry(*row)
+            for row in self._rows
+            if row[0] > since and (provider is None or row[_PROVIDER] == provider)
         ]
 
     def clear(self) -> None:
-        self._entries.clear()
+        self._rows.clear()
         self._bytes = 0
         self._seq = 0
 
     def __len__(self) -> int:
-        return len(self._entries)
+        return len(self._rows)
 
 
 __all__ = ["DEFAULT_MAX_AGE", "DEFAULT_MAX_BYTES", "REDACTED", "Entry", "Journal"]

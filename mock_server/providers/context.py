@@ -129,9 +129,12 @@ class ProviderContext:
                 fault=scenarios.transport_fault(request),
                 ledger=notes or None,
             )
-            return JSONResponse(content, reply.status, reply.headers)
+            response = JSONResponse(content, reply.status, reply.headers)
+            if scenarios.mangles(request):  # a cut body, an HTML page, a closed socket
+                return await scenarios.mangled(request, response)
+            return response
 
-        return scenarios.deliver(run)
+        return run
 
     def render(self, exc: ProviderError) -> Reply:
         """The provider's body for *exc*; a renderer that itself breaks still yields a 500."""

@@ -14,7 +14,7 @@ Where each takes effect:
   status, HTML page or closed connection replaces the answer, before the
   provider sees the request or (``phase=after``) after it has handled it;
   latency waits first; a truncated body is cut on the way out
-  (`Scenarios.deliver`);
+  (`Scenarios.mangled`, which the provider endpoint calls);
 - task scenarios are applied when the engine creates the task (an on-enter
   hook on ``queued``): they set its outcome (``fail:<code>``,
   ``stay-processing``) or flags the renderers read (``meta["nsfw"]``,
@@ -35,7 +35,7 @@ import asyncio
 import contextlib
 import random
 from collections import deque
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Mapping
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
@@ -104,7 +104,7 @@ class PollFault(Exception):
         self.scenario = scenario
 
 
-@dataclass
+@dataclass(slots=True)
 class RequestPlan:
     """What the scenario layer decided for one request in flight."""
 
@@ -123,7 +123,7 @@ class RequestPlan:
     attach: Scenario | None = None
     #: Struck by a task's poll fault without aborting the handler (latency, cut, phase=after).
     deferred: Scenario | None = None
-    #: A fault that mangles the response on its way out (see `Scenarios.deliver`).
+    #: A fault that mangles the response on its way out (see `Scenarios.mangled`).
     transport: Scenario | None = None
     tasks: list[str] = field(default_factory=list)
     #: The answer concerns an ``extra-fields`` task: add undeclared fields on the way out.
@@ -140,6 +140,8 @@ class RequestPlan:
 
 
 _MOCK_PREFIX = b"x-mock-"
+#: The methods that only read: always a poll.
+_READS = frozenset({"GET", "HEAD"})
 
 
 def _mock_headers(headers: Headers) -> bool:
@@ -270,7 +272,11 @@ class Scenarios:
         """*handler* with this request's scenario applied (see the module docstring)."""
 
         async def run(request: Request, exchange: Exchange) -> Reply:
-            plan = await self._plan(provider, request)
+            if request.scope["method"] in _READS:
+                operation = "poll"
+            else:
+                operation = await self._operation(provider, request)
+            plan = self._plan(provider, request, operation)
             request.scope[_SCOPE_KEY] = plan
             token = _CURRENT.set(plan)
             try:
@@ -280,21 +286,20 @@ class Scenarios:
 
         return run
 
-    def deliver(
-        self, endpoint: Callable[[Request], Awaitable[Response]]
-    ) -> Callable[[Request], Awaitable[Response]]:
-        """*endpoint* with the outgoing faults (cut body, HTML page, closed socket) applied."""
+    @staticmethod
+    def mangles(request: Request) -> bool:
+        """Whether a transport fault strikes this request's answer on its way out."""
+        plan = request.scope.get(_SCOPE_KEY)
+        return isinstance(plan, RequestPlan) and plan.transport is not None
 
-        async def run(request: Request) -> Response:
-            response = await endpoint(request)
-            plan = request.scope.get(_SCOPE_KEY)
-            if not isinstance(plan, RequestPlan) or plan.transport is None:
-                return response
-            if plan.transport.entry.effect in ("closed", "truncated"):
-                await _drain(request)
-            return _mangle(plan.transport, response)
-
-        return run
+    async def mangled(self, request: Request, response: Response) -> Response:
+        """*response* as the request's transport fault sends it (as is, without one)."""
+        plan = request.scope.get(_SCOPE_KEY)
+        if not isinstance(plan, RequestPlan) or plan.transport is None:
+            return response
+        if plan.transport.entry.effect in ("closed", "truncated"):
+            await _drain(request)
+        return _mangle(plan.transport, response)
 
     @staticmethod
     def transport_fault(request: Request) -> str | None:
@@ -364,8 +369,7 @@ class Scenarios:
         low, high = float(fault["min_ms"]), float(fault["max_ms"])
         return self._latency_rng.uniform(low, high) / 1000.0
 
-    async def _plan(self, provider: Provider, request: Request) -> RequestPlan:
-        operation = await self._operation(provider, request)
+    def _plan(self, provider: Provider, request: Request, operation: str) -> RequestPlan:
         headers = request.headers
         plan = RequestPlan(self, provider, operation, request.scope["path"])
         if _mock_headers(headers):  # most requests carry none: one look instead of four
@@ -429,7 +433,7 @@ class Scenarios:
     async def _operation(self, provider: Provider, request: Request) -> str:
         """``submit`` or ``poll``: GETs poll; a POST polls where the provider's wire has a
         poll marker (one endpoint for both) and the body carries it."""
-        if request.method in ("GET", "HEAD"):
+        if request.method in _READS:
             return "poll"
         marker = provider.spec.wire.poll_marker
         if marker is not None:

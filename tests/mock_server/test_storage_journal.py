@@ -163,3 +163,27 @@ def test_journal_entries_do_not_keep_a_larger_buffer_alive() -> None:
     entry = journal.entries()[0]
     assert (entry.body, entry.response) == (b"xxxx", b"xxxx")
     assert type(entry.response) is bytes
+
+
+def test_a_stored_row_reads_back_as_the_entry_it_was_written_as() -> None:
+    """Rows are tuples in `Entry`'s field order: the indexes the journal prunes by name
+    the fields they claim, and a row read back keeps every field's value."""
+    from dataclasses import fields
+
+    from vidukit.mock_server import journal as module
+
+    names = [f.name for f in fields(module.Entry)]
+    assert (names[module._PROVIDER], names[module._STAMP], names[module._SIZE]) == (
+        "provider", "stamp", "size")
+    log = module.Journal(10, monotonic=lambda: 7.0)
+    log.record(at=1.5, provider="p", method="POST", path="/x", query=b"a=1",
+               raw_headers=[(b"authorization", b"Bearer a-long-secret"), (b"host", b"h")],
+               body=b"{}",
+               violations=[], status=201, response=b'{"ok":true}', fault="cut", ledger=None)
+    [entry] = log.entries()
+    assert (entry.seq, entry.at, entry.provider, entry.method, entry.path, entry.query,
+            entry.body, entry.status, entry.response, entry.fault, entry.stamp) == (
+        1, 1.5, "p", "POST", "/x", "a=1", b"{}", 201, b'{"ok":true}', "cut", 7.0)
+    assert entry.headers == [(b"authorization", b"REDACTED"), (b"host", b"h")]
+    # the overhead, both bodies and every header name and value (the key as redacted)
+    assert entry.size == module._ENTRY_OVERHEAD + 2 + 11 + len(b"authorization") + 8 + 4 + 1
