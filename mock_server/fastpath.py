@@ -107,6 +107,12 @@ class JSONResponse(Response):
         self.raw_headers = raw
 
 
+#: How many recently matched paths `ProviderDoor` remembers (then it starts again).
+_RECENT_ROUTES = 4096
+#: Longer paths are matched every time: the memory the cache holds stays small.
+_RECENT_PATH_LENGTH = 256
+
+
 @dataclass(frozen=True, slots=True)
 class _Table:
     """One provider's routes, as its Mount would try them."""
@@ -133,6 +139,8 @@ class ProviderDoor:
         self._reserved = reserved
         self._by_segment: dict[str, _Table] = {}
         self._root: _Table | None = None
+        #: (method, path) -> its route, for the paths asked for lately.
+        self._recent: dict[tuple[str, str], tuple[Endpoint, str, dict[str, Any]]] = {}
         for prefix, routes in mounted.items():
             table = _Table.of(prefix, routes)
             if prefix:
@@ -142,6 +150,20 @@ class ProviderDoor:
 
     def route(self, scope: Scope) -> tuple[Endpoint, str, dict[str, Any]] | None:
         """(endpoint, prefix, path params) of the route that fully matches, else None."""
+        key = (scope["method"], scope["path"])
+        known = self._recent.get(key)
+        if known is not None:  # a client polls one URL until its task ends
+            endpoint, prefix, params = known
+            return endpoint, prefix, dict(params)
+        found = self._match(scope)
+        if found is not None and len(key[1]) <= _RECENT_PATH_LENGTH:
+            if len(self._recent) >= _RECENT_ROUTES:
+                self._recent.clear()
+            self._recent[key] = found
+            return found[0], found[1], dict(found[2])
+        return found
+
+    def _match(self, scope: Scope) -> tuple[Endpoint, str, dict[str, Any]] | None:
         path: str = scope["path"]
         if path.startswith(self._reserved):
             return None

@@ -145,3 +145,24 @@ def test_fast_verdict_agrees_with_the_full_report(path: Path) -> None:
     instance = _load(path)
     has_errors = any(v.severity == "error" for v in validate(provider, message, instance))
     assert is_valid(provider, message, instance) is not has_errors
+
+
+def test_the_json_text_lets_the_checks_skip_data_uris_only_where_none_can_hide() -> None:
+    """A submit whose text spells no ``data:`` (nor any escape that could spell one) holds
+    no inline reference; an escaped one is still found and judged."""
+    from vidukit.validation import may_hold_data_uri, validator
+
+    check = validator("wavespeed", "submit-request")
+    url = {"prompt": "a cat", "images": ["https://example.com/cat.png"]}
+    raw_url = json.dumps(url).encode()
+    assert not may_hold_data_uri(raw_url)
+    assert check.is_valid(url, raw=raw_url)
+    # Not base64 (the data-uri-base64 rule): refused however the text spells it.
+    bad = {"prompt": "a cat", "images": ["data:image/png;base64,!!!!"]}
+    plain = json.dumps(bad).encode()
+    escaped = plain.replace(b"data:", b"\\u0064ata:")
+    assert json.loads(escaped) == bad
+    for raw in (plain, escaped):
+        assert may_hold_data_uri(raw)
+        assert not check.is_valid(bad, raw=raw)
+    assert not check.is_valid(bad)

@@ -173,11 +173,13 @@ class MessageValidator:
         self._error_checks = tuple(c for c in self.checks if c.severity == "error")
         self._places: dict[tuple[str, tuple[str | int, ...]], tuple[str | None, str, str]] = {}
 
-    def is_valid(self, instance: Any) -> bool:
+    def is_valid(self, instance: Any, *, raw: bytes | None = None) -> bool:
         """True when the provider would accept *instance* (no error-severity violation).
 
         The hot path: the compiled schema answers first, and only the error
-        checks run after it, each stopping at its first finding.
+        checks run after it, each stopping at its first finding. *raw*, the JSON text
+        *instance* was parsed from, lets the checks skip looking for inline ``data:``
+        references where the text cannot hold one.
         """
         try:
             if not self.fast.is_valid(instance):
@@ -187,6 +189,8 @@ class MessageValidator:
         if not self._error_checks:
             return True
         payload = Payload(instance, self.provider, schema_valid=True)
+        if raw is not None and not may_hold_data_uri(raw):
+            payload.no_data_uris()
         return not any(check.fails(payload) for check in self._error_checks)
 
     def violations(
@@ -305,6 +309,12 @@ def validator(provider: str, message: str) -> MessageValidator:
 def validate(provider: str, message: str, instance: Any, *, notes: bool = True) -> list[Violation]:
     """Every rule *instance* breaks as *provider*'s *message*; empty when it conforms."""
     return validator(provider, message).violations(instance, notes=notes)
+
+
+def may_hold_data_uri(raw: bytes) -> bool:
+    """Whether JSON text *raw* may hold a string starting ``data:``: it must spell it out,
+    unless an escape (``\\u0064ata:``) hides it."""
+    return b"data:" in raw or b"\\u" in raw
 
 
 def is_valid(provider: str, message: str, instance: Any) -> bool:

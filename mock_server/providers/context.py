@@ -115,6 +115,7 @@ class ProviderContext:
                 reply = self._checked(reply)
             content = dumps(reply.body)
             scope = request.scope
+            fault = scenarios.transport_fault(request)
             journal.record(
                 at=clock.now(),
                 provider=provider_id,
@@ -126,11 +127,11 @@ class ProviderContext:
                 violations=exchange.violations,
                 status=reply.status,
                 response=content,
-                fault=scenarios.transport_fault(request),
+                fault=fault,
                 ledger=notes or None,
             )
             response = JSONResponse(content, reply.status, reply.headers)
-            if scenarios.mangles(request):  # a cut body, an HTML page, a closed socket
+            if fault is not None:  # a cut body, an HTML page, a closed socket
                 return await scenarios.mangled(request, response)
             return response
 
@@ -184,13 +185,15 @@ class ProviderContext:
         check_json_type(request)
         exchange.body = await read_body(request, self.config.max_body_bytes)
         body = parse_json(exchange.body)
-        self.validate(body, exchange, message)
+        self.validate(body, exchange, message, raw=exchange.body)
         return body
 
-    def validate(self, body: Any, exchange: Exchange, message: str) -> None:
-        """Raise `InvalidRequest` with every violation unless *body* is a valid *message*."""
+    def validate(self, body: Any, exchange: Exchange, message: str, *,
+                 raw: bytes | None = None) -> None:
+        """Raise `InvalidRequest` with every violation unless *body* is a valid *message*
+        (*raw*: the JSON text it was parsed from, where there is one)."""
         check = validator(self.provider.id, message)
-        if check.is_valid(body):
+        if check.is_valid(body, raw=raw):
             exchange.violations = []
             return
         found = check.violations(body, notes=False, limit=MAX_LISTED_VIOLATIONS + 1)

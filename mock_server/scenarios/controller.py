@@ -286,12 +286,6 @@ class Scenarios:
 
         return run
 
-    @staticmethod
-    def mangles(request: Request) -> bool:
-        """Whether a transport fault strikes this request's answer on its way out."""
-        plan = request.scope.get(_SCOPE_KEY)
-        return isinstance(plan, RequestPlan) and plan.transport is not None
-
     async def mangled(self, request: Request, response: Response) -> Response:
         """*response* as the request's transport fault sends it (as is, without one)."""
         plan = request.scope.get(_SCOPE_KEY)

@@ -146,3 +146,24 @@ def test_a_line_feed_in_a_path_gets_the_owners_404_not_the_routers() -> None:
     answer = asyncio.run(ask(root, "/v3/x%0Ay"))
     assert answer.status_code == 404
     assert_valid("novita", "error-response", answer.json())
+
+
+def test_a_remembered_route_hands_out_its_own_path_params_each_time() -> None:
+    """Polls repeat one URL, so the door remembers its match; a handler that changes its
+    ``path_params`` must not change the next request's."""
+    from starlette.responses import Response
+    from starlette.routing import Route
+
+    from vidukit.mock_server.fastpath import ProviderDoor
+
+    async def endpoint(request: Any) -> Response:
+        return Response()
+
+    door = ProviderDoor({"/p": [Route("/tasks/{id}", endpoint, methods=["GET"])]}, "/_mock")
+    scope = {"method": "GET", "path": "/p/tasks/abc"}
+    first = door.route(scope)
+    assert first is not None and first[1:] == ("/p", {"id": "abc"})
+    first[2]["id"] = "changed"
+    second = door.route(scope)
+    assert second is not None and second[2] == {"id": "abc"}
+    assert door.route({"method": "POST", "path": "/p/tasks/abc"}) is None

@@ -43,6 +43,10 @@ class Payload:
             self._fields = spec(self.provider).generation_fields(self.instance)
         return self._fields
 
+    def no_data_uris(self) -> None:
+        """The body is known to hold no ``data:`` string (its JSON text spells none)."""
+        self._data = []
+
     @property
     def data_uris(self) -> DataRefs:
         """The image and video references given inline as parseable ``data:`` URIs.
