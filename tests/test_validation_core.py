@@ -166,3 +166,18 @@ def test_the_json_text_lets_the_checks_skip_data_uris_only_where_none_can_hide()
         assert may_hold_data_uri(raw)
         assert not check.is_valid(bad, raw=raw)
     assert not check.is_valid(bad)
+
+
+def test_the_errors_alone_are_the_full_reports_errors_for_every_fixture() -> None:
+    """What the mock's 400 lists (``errors_only``, with the JSON text) is exactly the full
+    report's errors, for every valid, invalid and warning fixture of every message."""
+    from vidukit.validation import validator
+
+    for param in _all_fixtures():
+        path = param.values[0]
+        provider, message = path.parts[-4], path.parts[-3]
+        body = _load(path)
+        check = validator(provider, message)
+        raw = path.read_bytes() if path.suffix == ".json" else None
+        full = [v for v in check.violations(body, notes=False) if v.severity == "error"]
+        assert check.violations(body, notes=False, errors_only=True, raw=raw) == full, path

@@ -194,12 +194,15 @@ class MessageValidator:
         return not any(check.fails(payload) for check in self._error_checks)
 
     def violations(
-        self, instance: Any, *, notes: bool = True, limit: int | None = None
+        self, instance: Any, *, notes: bool = True, limit: int | None = None,
+        errors_only: bool = False, raw: bytes | None = None,
     ) -> list[Violation]:
         """Every violation, warning and (optionally) note, errors first.
 
         *limit* caps the schema errors examined and the list returned: a body with a
         hundred thousand mistakes must not cost a minute and a 300 MB answer.
+        *errors_only* runs only the checks that can refuse the body (what a provider's
+        400 lists); *raw* is the JSON text, as for `is_valid`.
         """
         try:
             found = [
@@ -212,9 +215,11 @@ class MessageValidator:
             return [self._too_deep()]
         schema_valid = not found
         payload = Payload(instance, self.provider, schema_valid=schema_valid)
-        for check in self.checks:
+        if raw is not None and not may_hold_data_uri(raw):
+            payload.no_data_uris()
+        for check in self._error_checks if errors_only else self.checks:
             found.extend(check(payload))
-        if notes and self.strict is not None and schema_valid:
+        if notes and not errors_only and self.strict is not None and schema_valid:
             found.extend(
                 self._schema_violation(e, "note")
                 for e in self.strict.iter_errors(instance)

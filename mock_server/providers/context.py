@@ -196,7 +196,8 @@ class ProviderContext:
         if check.is_valid(body, raw=raw):
             exchange.violations = []
             return
-        found = check.violations(body, notes=False, limit=MAX_LISTED_VIOLATIONS + 1)
+        found = check.violations(body, notes=False, limit=MAX_LISTED_VIOLATIONS + 1,
+                                 errors_only=True, raw=raw)
         violations = [v for v in found if v.severity == "error"]
         if len(violations) > MAX_LISTED_VIOLATIONS:
             violations = violations[:MAX_LISTED_VIOLATIONS]
