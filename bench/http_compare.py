@@ -28,7 +28,9 @@ a second CPU), after a short warm-up:
 - ``mock 1M``: `bench/preloaded.py`, the mock with ``--tasks`` completed tasks stored:
   its RSS after the preload, and polls of random stored ids.
 
-Prints a Markdown table (req/s, p50, p99, ratio to bare) and the issue-7 targets, each
+Prints a Markdown table (req/s, p50, p99, ratio to bare, and the server's CPU time per
+request with its ratio to bare: on a shared machine req/s moves with the neighbours' load,
+CPU per request far less) and the issue-7 targets, each
 met or MISSED, and writes the same as JSON. Exit status: 0 when everything was measured
 (targets may be missed: this is a measurement), 1 when a workload saw unexpected error
 statuses or socket errors (its figures are not trustworthy), 2 when set-up failed (a
@@ -121,7 +123,15 @@ class Row:
     expect_status: int | None  # None: 2xx expected; else every answer must be this status
     load: Load | None = None
     rounds: list[float] = field(default_factory=list)  # req/s of every round measured
+    #: The server's CPU microseconds per request, each round (see `cpu_seconds`).
+    cpu_rounds: list[float] = field(default_factory=list)
     ratio: float | None = None
+    cpu_ratio: float | None = None
+
+    @property
+    def cpu_us(self) -> float | None:
+        """The least CPU a request took in any round: other load only ever adds to it."""
+        return min(self.cpu_rounds) if self.cpu_rounds else None
     problems: list[str] = field(default_factory=list)
 
     def check(self) -> None:
@@ -334,13 +344,19 @@ class Bench:
         raise SetupError(f"wrk ({name}) printed no result (exit {proc.returncode}):\n{text}\n"
                          + self.procs.log_tail(name))
 
-    def measure(self, row: Row, url: str, script: str, env: dict[str, str]) -> None:
+    def measure(self, row: Row, url: str, script: str, env: dict[str, str],
+                pid: int | None = None) -> None:
+        """*pid*: the server's process, whose CPU time per request is read each round."""
         label = f"{row.server}-{row.workload}".replace(" ", "_")
         if self.warmup > 0:
             self.wrk(f"wrk-warmup-{label}", url, script, env, self.warmup)
         for _ in range(self.rounds):  # keep the best round: outside load only ever slows down
+            before = cpu_seconds(pid)
             load = self.wrk(f"wrk-{label}", url, script, env, self.duration)
+            after = cpu_seconds(pid)
             row.rounds.append(round(load.rps, 1))
+            if before is not None and after is not None and load.requests:
+                row.cpu_rounds.append(round((after - before) * 1e6 / load.requests, 1))
             if row.load is None or load.rps > row.load.rps:
                 row.load = load
         row.check()
@@ -385,10 +401,10 @@ def run_bare(bench: Bench, bodies: dict[str, Path], rows: list[Row], info: dict[
         if call("POST", f"{base}/post", bodies["valid"].read_bytes()).status != 200:
             raise SetupError("the bare app's POST did not answer 200")
         get = Row("bare", "GET", None, None)
-        bench.measure(get, f"{base}/get", "get.lua", {"VB_PATH": "/get"})
+        bench.measure(get, f"{base}/get", "get.lua", {"VB_PATH": "/get"}, proc.pid)
         post = Row("bare", "POST", None, None)
         bench.measure(post, f"{base}/post", "post.lua",
-                      {"VB_PATH": "/post", "VB_BODY_FILE": str(bodies["valid"])})
+                      {"VB_PATH": "/post", "VB_BODY_FILE": str(bodies["valid"])}, proc.pid)
         rows += [get, post]
         info["bare"] = {"rss_kib": rss_kib(proc.pid), "command": command}
     finally:
@@ -396,19 +412,21 @@ def run_bare(bench: Bench, bodies: dict[str, Path], rows: list[Row], info: dict[
 
 
 def submit_workloads(
-    bench: Bench, server: str, base: str, task_id: str, bodies: dict[str, Path]
+    bench: Bench, server: str, base: str, task_id: str, bodies: dict[str, Path],
+    pid: int | None = None,
 ) -> list[Row]:
+    """*pid*: the server process whose CPU per request is read (None: not read)."""
     poll = Row(server, "poll", "GET", None)
     path = one_provider.poll_url(bench.provider, task_id)
-    bench.measure(poll, base + path, "get.lua", {"VB_PATH": path})
+    bench.measure(poll, base + path, "get.lua", {"VB_PATH": path}, pid)
     submit = one_provider.submit_url(bench.provider)
     valid = Row(server, "valid submit", "POST", None)
     bench.measure(valid, base + submit, "post.lua",
-                  {"VB_PATH": submit, "VB_BODY_FILE": str(bodies["valid"])})
+                  {"VB_PATH": submit, "VB_BODY_FILE": str(bodies["valid"])}, pid)
     invalid = Row(server, "invalid submit", "POST", 400)
     bench.measure(invalid, base + submit, "post_status.lua",
                   {"VB_PATH": submit, "VB_BODY_FILE": str(bodies["invalid"]),
-                   "VB_EXPECT_STATUS": "400"})
+                   "VB_EXPECT_STATUS": "400"}, pid)
     return [poll, valid, invalid]
 
 
@@ -451,7 +469,7 @@ def run_mock(bench: Bench, bodies: dict[str, Path], fields: list[str], rows: lis
             raise SetupError(f"the mock answered the invalid body with {answer.status}")
         print(f"  mock: invalid body answered 400 naming {len(shown)} of {len(fields)} "
               "violated fields", flush=True)
-        rows += submit_workloads(bench, "mock", base, task_id, bodies)
+        rows += submit_workloads(bench, "mock", base, task_id, bodies, proc.pid)
         info["mock"]["rss_kib"] = rss_kib(proc.pid)
     finally:
         bench.procs.stop(proc)
@@ -577,7 +595,8 @@ def run_preloaded(bench: Bench, tasks: int, rows: list[Row], info: dict[str, Any
         prefix, suffix = one_provider.poll_split(bench.provider)
         row = Row(f"mock {_count(tasks)}", "poll random", "GET", None)
         bench.measure(row, base + "/", "poll_random.lua", {
-            "VB_IDS_FILE": str(ids), "VB_PATH_PREFIX": prefix, "VB_PATH_SUFFIX": suffix})
+            "VB_IDS_FILE": str(ids), "VB_PATH_PREFIX": prefix, "VB_PATH_SUFFIX": suffix},
+            proc.pid)
         rows.append(row)
         info["preloaded"] = {"tasks": tasks, "rss_kib_after_preload": seen.get("rss"),
                              "rss_kib_after_load": rss_kib(proc.pid), "command": command}
@@ -617,9 +636,29 @@ def _count(tasks: int) -> str:
 
 def ratios(rows: list[Row]) -> None:
     bare = {r.workload: r.load.rps for r in rows if r.server == "bare" and r.load}
+    bare_cpu = {r.workload: r.cpu_us for r in rows if r.server == "bare" and r.cpu_us}
     for row in rows:
         if row.load and row.baseline in bare:
             row.ratio = row.load.rps / bare[row.baseline]
+        cpu, base = row.cpu_us, bare_cpu.get(row.baseline or "")
+        if cpu and base:
+            row.cpu_ratio = base / cpu
+
+
+def cpu_seconds(pid: int | None) -> float | None:
+    """User and system CPU seconds *pid* has used (Linux ``/proc``), or None.
+
+    Requests per second move with whatever else the machine runs (a shared 2-core VM's
+    bare server moved by half between runs); the CPU a server spends per request moves
+    far less, so the table shows both.
+    """
+    if pid is None:
+        return None
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def targets(rows: list[Row], info: dict[str, Any], tasks: int) -> list[Target]:
@@ -655,18 +694,21 @@ def targets(rows: list[Row], info: dict[str, Any], tasks: int) -> list[Target]:
 
 def markdown(rows: list[Row], goals: list[Target]) -> str:
     lines = [
-        "| server | workload | req/s | p50 ms | p99 ms | ratio to bare | errors |",
-        "|---|---|---:|---:|---:|---:|---|",
+        "| server | workload | req/s | p50 ms | p99 ms | ratio to bare | CPU us/req "
+        "| CPU ratio | errors |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---|",
     ]
     for row in rows:
         if row.load is None:
             continue
         ratio = "" if row.ratio is None else f"{row.ratio:.2f} ({row.baseline})"
+        cpu = "" if row.cpu_us is None else f"{row.cpu_us:.1f}"
+        cpu_ratio = "" if row.cpu_ratio is None else f"{row.cpu_ratio:.2f}"
         errors = "; ".join(row.problems) or (
             "none" if row.expect_status is None else f"all {row.expect_status}, as expected")
         lines.append(f"| {row.server} | {row.workload} | {row.load.rps:,.0f} | "
                      f"{row.load.p50_us / 1000:.2f} | {row.load.p99_us / 1000:.2f} | "
-                     f"{ratio} | {errors} |")
+                     f"{ratio} | {cpu} | {cpu_ratio} | {errors} |")
     lines += ["", "| target | measured | status |", "|---|---:|---|"]
     for goal in goals:
         value = "-" if goal.value is None else f"{goal.value:.3f} {goal.unit}"
@@ -818,6 +860,9 @@ def _row_json(row: Row) -> dict[str, Any]:
         "p99_ms": load.p99_us / 1000 if load else None,
         "max_ms": load.max_us / 1000 if load else None,
         "ratio_to_bare": round(row.ratio, 3) if row.ratio is not None else None,
+        "cpu_us_per_request": row.cpu_us,
+        "cpu_rounds_us_per_request": row.cpu_rounds,
+        "cpu_ratio_to_bare": round(row.cpu_ratio, 3) if row.cpu_ratio is not None else None,
         "baseline": row.baseline,
         "requests": load.requests if load else None,
         "rounds_requests_per_s": row.rounds,
