@@ -11,7 +11,8 @@ must refuse. So this client trusts nothing in a callback's body:
 2. it waits for a callback at most ``callback_timeout`` seconds (and never more
    than half the task's deadline); a callback only wakes it, after its
    signature verified where the provider signs (the secret fetched where the
-   spec's ``signing.secret_path`` says);
+   spec's ``signing.secret_path`` says, or the provider's public keys where
+   `vidukit.webhooks.keys_url` finds them);
 3. woken or not, it asks the API: one look at once, then polls within what is
    left of the deadline (``PollPolicy.timeout``).
 
@@ -22,6 +23,7 @@ from a verified callback's body and polls only when none is accepted.
 
 from __future__ import annotations
 
+import json
 import threading
 import time
 from collections.abc import Mapping
@@ -29,7 +31,7 @@ from dataclasses import replace
 from typing import Any
 
 from vidukit.providers import spec
-from vidukit.webhooks import WebhookVerificationError, verify
+from vidukit.webhooks import WebhookVerificationError, keys_url, verify
 
 from .common import (
     Ambiguous,
@@ -42,6 +44,7 @@ from .common import (
     poll_policy_for,
     wait,
 )
+from .fal_client import FalClient
 from .myrouter_client import MyRouterClient
 from .novita_client import NovitaClient
 from .runware_client import RunwareClient
@@ -57,6 +60,7 @@ CLIENTS: dict[str, type[PollingClient]] = {
     "myrouter": MyRouterClient,
     "runware": RunwareClient,
     "vidu": ViduClient,
+    "fal": FalClient,
 }
 #: Longest wait for a callback before asking the API.
 CALLBACK_TIMEOUT = 60.0
@@ -106,8 +110,18 @@ class _WithCallback:
 
 
 def callback_secret(client: PollingClient, provider: str, api_key: str = "") -> str | None:
-    """The secret that verifies *provider*'s callbacks, where it serves one; else None."""
+    """The secret that verifies *provider*'s callbacks, where it serves one; else None.
+
+    Where the provider publishes public keys instead (`vidukit.webhooks.keys_url`), the
+    secret is the key set as fetched, without the API key: the provider's own when
+    *client* talks to the provider, the mock's when it talks to the mock.
+    """
     signing = spec(provider).signing
+    keys = keys_url(provider, client.api.base_url)
+    if keys is not None:
+        fetch = JsonApi(keys, {}, http=client.api.http, retry=client.api.retry,
+                        sleep=client.sleep)
+        return json.dumps(fetch.call("GET", ""))
     if signing is not None and not signing.needs_secret:
         return ""  # verified with the provider's published key, no shared secret
     if signing is not None and signing.key == "api-key":
