@@ -12,7 +12,8 @@ must refuse. So this client trusts nothing in a callback's body:
    than half the task's deadline); a callback only wakes it, after its
    signature verified where the provider signs (the secret fetched where the
    spec's ``signing.secret_path`` says, or the provider's public keys where
-   `vidukit.webhooks.keys_url` finds them);
+   `vidukit.webhooks.keys_url` finds them) and, where the callback names its
+   task (``wire.callback_task``), only for the task the client waits for;
 3. woken or not, it asks the API: one look at once, then polls within what is
    left of the deadline (``PollPolicy.timeout``).
 
@@ -67,25 +68,58 @@ CALLBACK_TIMEOUT = 60.0
 
 
 class CallbackHint:
-    """The receiver: a callback that verifies (where the provider signs) wakes the client."""
+    """The receiver: a callback that verifies (where the provider signs) wakes the client.
+
+    Where the provider's callback names its task (the spec's ``wire.callback_task``), only
+    a callback about the task this client waits for is accepted: after a submit whose
+    answer was lost, the resubmit's task is the client's, and the lost one's callback is
+    refused rather than taken and left behind (a video the client was told of and never
+    collected). A callback that comes before the submit answer named the task is held up
+    to ``hold`` seconds for it.
+    """
+
+    #: Answered to a genuine callback about another task than this client's.
+    NOT_MINE = 409
 
     def __init__(self, provider: str, secret: str | None = None,
-                 url: str | None = None) -> None:
+                 url: str | None = None, hold: float = 2.0) -> None:
         self.provider = provider
         self.secret = secret
         #: The callback URL registered: a provider whose signature covers it needs it.
         self.url = url
+        self.hold = hold
         self._woken = threading.Event()
+        self._task: str | None = None
+        self._known = threading.Event()
+
+    def expect(self, task_id: str) -> None:
+        """The task this client waits for (its submit's answer named it)."""
+        self._task = task_id
+        self._known.set()
 
     def receive(self, headers: Mapping[str, str], raw_body: bytes) -> int:
-        """401 for a callback whose signature does not verify; 200 (and wake up) otherwise."""
+        """401 for a callback whose signature does not verify, `NOT_MINE` for one about
+        another task; 200 (and wake up) otherwise."""
         if self.secret is not None:
             try:
                 verify(self.provider, self.secret, headers, raw_body, url=self.url)
             except WebhookVerificationError:
                 return 401
+        if not self._mine(raw_body):
+            return self.NOT_MINE
         self._woken.set()
         return 200
+
+    def _mine(self, raw_body: bytes) -> bool:
+        named_by = spec(self.provider).wire.callback_task
+        if named_by is None:
+            return True  # the callback does not say which task: any may wake the client
+        try:
+            named = named_by(json.loads(raw_body))
+        except ValueError:
+            return False
+        self._known.wait(self.hold)
+        return named is not None and named == self._task
 
     def wait(self, timeout: float) -> bool:
         return self._woken.wait(timeout)
@@ -148,6 +182,7 @@ def generate_with_callback(client: PollingClient, provider: str, request: Mappin
     task_id, done = submit_with_callback(client, provider, request, webhook_url)
     if done is not None:
         return done
+    hint.expect(task_id)
     hint.wait(min(callback_timeout, client.poll.timeout / 2))
     done = client.result(task_id)  # a callback or silence: the API says how it went
     if done is not None:

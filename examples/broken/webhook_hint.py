@@ -24,6 +24,7 @@ def _callback_only(client: PollingClient, provider: str, request: Mapping[str, A
     task_id, done = submit_with_callback(client, provider, request, webhook_url)
     if done is not None:
         return done
+    hint.expect(task_id)
     if not hint.wait(min(callback_timeout, client.poll.timeout / 2)):
         # "the webhook is the source of truth": no callback, no video (and no poll to ask)
         return Result.failed(task_id, "no callback received")

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import threading
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -23,9 +24,12 @@ import nacl.encoding
 import nacl.exceptions
 import nacl.signing
 import pytest
+from hypothesis import strategies as st
 
 from examples.fal_client import FalClient
 from examples.webhook_hint_client import CallbackHint, callback_secret, submit_with_callback
+from vidukit.contract_tests.harness import Behaviour, verify_client
+from vidukit.contract_tests.harness._behaviour import Fault
 from vidukit.contract_tests.harness._webhook import Received, WebhookReceiver
 from vidukit.mock_server import create_app
 from vidukit.mock_server.config import MockConfig
@@ -92,7 +96,8 @@ def one_delivery(live: LiveServer, secret: str) -> tuple[Received, str]:
         slot = receiver.open()
         hint = CallbackHint(PROVIDER, secret, url=slot.url)
         slot.serve(hint.receive)
-        submit_with_callback(client, PROVIDER, REQUEST, slot.url)
+        task_id, _ = submit_with_callback(client, PROVIDER, REQUEST, slot.url)
+        hint.expect(task_id)
         httpx.post(f"{live.url}/_mock/clock/advance", json={"seconds": 5}, timeout=5)
         assert hint.wait(5.0), "no callback woke the client"
         [received] = slot.received
@@ -134,11 +139,51 @@ def test_the_hint_client_accepts_the_mocks_genuine_callback_and_refuses_forged_o
     assert forged[HEADERS[3]] != genuine.headers[HEADERS[3]]
     assert CallbackHint(PROVIDER, secret, url=url).receive(forged, genuine.body) == 401
     # The forgery is well formed: a receiver holding the forger's key set takes it.
-    assert CallbackHint(PROVIDER, json.dumps(jwks_of(forger)), url=url).receive(
-        forged, genuine.body) == 200
+    forgers = CallbackHint(PROVIDER, json.dumps(jwks_of(forger)), url=url)
+    forgers.expect(genuine.headers[HEADERS[0]])
+    assert forgers.receive(forged, genuine.body) == 200
     # The genuine signature over a changed body is refused too (the body is signed).
     tampered = genuine.body.replace(b'"OK"', b'"ERROR"')
     assert tampered != genuine.body
     refused = CallbackHint(PROVIDER, secret, url=url)
     assert refused.receive(dict(genuine.headers), tampered) == 401
     assert not refused.wait(0)  # a refused callback does not wake the client
+
+
+def test_a_genuine_callback_about_another_request_is_refused_and_an_early_one_is_held(
+        live: LiveServer) -> None:
+    """fal's callback names its request (``request_id``): the client takes only its own."""
+    live.state.reset()
+    with FalClient(KEY, base_url=live.base_url(PROVIDER)) as client:
+        secret = callback_secret(client, PROVIDER, KEY)
+    assert secret is not None
+    genuine, url = one_delivery(live, secret)
+    headers, mine = dict(genuine.headers), genuine.headers[HEADERS[0]]
+
+    # The lost submit's request, after the resubmit named another one: refused, no wake-up.
+    other = CallbackHint(PROVIDER, secret, url=url, hold=0.05)
+    other.expect("a-resubmitted-request")
+    assert other.receive(headers, genuine.body) == CallbackHint.NOT_MINE == 409
+    assert not other.wait(0)
+    # Before any submit answer named the client's request, and none comes in time: refused.
+    assert CallbackHint(PROVIDER, secret, url=url, hold=0.05).receive(
+        headers, genuine.body) == 409
+    # Its own, come before the submit answer: held until the answer names the request.
+    early = CallbackHint(PROVIDER, secret, url=url, hold=5.0)
+    threading.Timer(0.1, early.expect, args=(mine,)).start()
+    assert early.receive(headers, genuine.body) == 200 and early.wait(0)
+
+
+def test_after_a_lost_submit_answer_the_client_leaves_no_accepted_callback_uncollected() -> None:
+    """The submit's answer is cut, the client resubmits (fal documents no way to find out),
+    and both requests call back: accepting the first one's callback would tell the client of
+    a paid video it never collects."""
+    lost_answer = Behaviour(progression="immediate", webhook="duplicate",
+                            faults=(Fault("truncated-body", on="submit"),))
+    report = verify_client(PROVIDER, "examples.webhook_hint_client:adapter", mode="webhook",
+                           examples=2, seed=1, shrink_seconds=0,
+                           behaviour_strategy=st.just(lost_answer))
+    assert report.passed, report.to_text()
+    assert "collects-what-it-paid-for" in report.checks
+    [resubmitted] = report.risks  # two paid requests: the lost one did call back
+    assert resubmitted.startswith("no-double-charge") and "2 paid tasks" in resubmitted
