@@ -11,7 +11,9 @@ must refuse. So this client trusts nothing in a callback's body:
 2. it waits for a callback at most ``callback_timeout`` seconds (and never more
    than half the task's deadline); a callback only wakes it, after its
    signature verified where the provider signs (the secret fetched where the
-   spec's ``signing.secret_path`` says);
+   spec's ``signing.secret_path`` says, or the provider's public keys where
+   `vidukit.webhooks.keys_url` finds them) and, where the callback names its
+   task (``wire.callback_task``), only for the task the client waits for;
 3. woken or not, it asks the API: one look at once, then polls within what is
    left of the deadline (``PollPolicy.timeout``).
 
@@ -22,6 +24,7 @@ from a verified callback's body and polls only when none is accepted.
 
 from __future__ import annotations
 
+import json
 import threading
 import time
 from collections.abc import Mapping
@@ -29,7 +32,7 @@ from dataclasses import replace
 from typing import Any
 
 from vidukit.providers import spec
-from vidukit.webhooks import WebhookVerificationError, verify
+from vidukit.webhooks import WebhookVerificationError, keys_url, verify
 
 from .common import (
     Ambiguous,
@@ -42,6 +45,7 @@ from .common import (
     poll_policy_for,
     wait,
 )
+from .fal_client import FalClient
 from .myrouter_client import MyRouterClient
 from .novita_client import NovitaClient
 from .runware_client import RunwareClient
@@ -57,31 +61,65 @@ CLIENTS: dict[str, type[PollingClient]] = {
     "myrouter": MyRouterClient,
     "runware": RunwareClient,
     "vidu": ViduClient,
+    "fal": FalClient,
 }
 #: Longest wait for a callback before asking the API.
 CALLBACK_TIMEOUT = 60.0
 
 
 class CallbackHint:
-    """The receiver: a callback that verifies (where the provider signs) wakes the client."""
+    """The receiver: a callback that verifies (where the provider signs) wakes the client.
+
+    Where the provider's callback names its task (the spec's ``wire.callback_task``), only
+    a callback about the task this client waits for is accepted: after a submit whose
+    answer was lost, the resubmit's task is the client's, and the lost one's callback is
+    refused rather than taken and left behind (a video the client was told of and never
+    collected). A callback that comes before the submit answer named the task is held up
+    to ``hold`` seconds for it.
+    """
+
+    #: Answered to a genuine callback about another task than this client's.
+    NOT_MINE = 409
 
     def __init__(self, provider: str, secret: str | None = None,
-                 url: str | None = None) -> None:
+                 url: str | None = None, hold: float = 2.0) -> None:
         self.provider = provider
         self.secret = secret
         #: The callback URL registered: a provider whose signature covers it needs it.
         self.url = url
+        self.hold = hold
         self._woken = threading.Event()
+        self._task: str | None = None
+        self._known = threading.Event()
+
+    def expect(self, task_id: str) -> None:
+        """The task this client waits for (its submit's answer named it)."""
+        self._task = task_id
+        self._known.set()
 
     def receive(self, headers: Mapping[str, str], raw_body: bytes) -> int:
-        """401 for a callback whose signature does not verify; 200 (and wake up) otherwise."""
+        """401 for a callback whose signature does not verify, `NOT_MINE` for one about
+        another task; 200 (and wake up) otherwise."""
         if self.secret is not None:
             try:
                 verify(self.provider, self.secret, headers, raw_body, url=self.url)
             except WebhookVerificationError:
                 return 401
+        if not self._mine(raw_body):
+            return self.NOT_MINE
         self._woken.set()
         return 200
+
+    def _mine(self, raw_body: bytes) -> bool:
+        named_by = spec(self.provider).wire.callback_task
+        if named_by is None:
+            return True  # the callback does not say which task: any may wake the client
+        try:
+            named = named_by(json.loads(raw_body))
+        except ValueError:
+            return False
+        self._known.wait(self.hold)
+        return named is not None and named == self._task
 
     def wait(self, timeout: float) -> bool:
         return self._woken.wait(timeout)
@@ -106,8 +144,18 @@ class _WithCallback:
 
 
 def callback_secret(client: PollingClient, provider: str, api_key: str = "") -> str | None:
-    """The secret that verifies *provider*'s callbacks, where it serves one; else None."""
+    """The secret that verifies *provider*'s callbacks, where it serves one; else None.
+
+    Where the provider publishes public keys instead (`vidukit.webhooks.keys_url`), the
+    secret is the key set as fetched, without the API key: the provider's own when
+    *client* talks to the provider, the mock's when it talks to the mock.
+    """
     signing = spec(provider).signing
+    keys = keys_url(provider, client.api.base_url)
+    if keys is not None:
+        fetch = JsonApi(keys, {}, http=client.api.http, retry=client.api.retry,
+                        sleep=client.sleep)
+        return json.dumps(fetch.call("GET", ""))
     if signing is not None and not signing.needs_secret:
         return ""  # verified with the provider's published key, no shared secret
     if signing is not None and signing.key == "api-key":
@@ -134,6 +182,7 @@ def generate_with_callback(client: PollingClient, provider: str, request: Mappin
     task_id, done = submit_with_callback(client, provider, request, webhook_url)
     if done is not None:
         return done
+    hint.expect(task_id)
     hint.wait(min(callback_timeout, client.poll.timeout / 2))
     done = client.result(task_id)  # a callback or silence: the API says how it went
     if done is not None:

@@ -15,13 +15,16 @@ Verify the bytes as received: parsing and re-serialising the JSON changes
 them and breaks the signature. Against a mock on the virtual clock the
 timestamps are virtual: pass ``now=`` (the mock's clock, ``GET /_mock/clock``)
 or ``tolerance=None``. `signed_providers` lists the providers that sign; for the
-others a receiver should carry its own token in the URL.
+others a receiver should carry its own token in the URL. A provider that publishes
+public keys instead of handing out a secret: `keys_url` says where to fetch them, and
+the document as fetched is the *secret* to pass.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Literal
+from urllib.parse import urlsplit
 
 from vidukit.errors import ToolkitError
 from vidukit.providers import spec, specs
@@ -53,6 +56,29 @@ def header(headers: Mapping[str, str], name: str) -> str | None:
 def signed_providers() -> tuple[str, ...]:
     """The providers whose callbacks carry a signature."""
     return tuple(pid for pid, s in specs().items() if s.signing is not None)
+
+
+def keys_url(provider: str, base_url: str) -> str | None:
+    """Where a receiver of *provider*'s callbacks fetches the keys that verify them, for a
+    client whose API is at *base_url*; None where the provider publishes no keys.
+
+    The provider's own key set (``signing.keys_url``) verifies only what the provider
+    signed; the mock signs with keys of its own and serves them under its provider routes
+    (``signing.keys_path``). So a client talking to the provider's origin gets the
+    provider's URL, and any other base URL (the mock) gets the path under it.
+    """
+    provider_spec = spec(provider)
+    signing = provider_spec.signing
+    if signing is None or signing.keys_url is None or signing.keys_path is None:
+        return None
+    if _origin(base_url) == _origin(provider_spec.origin):
+        return signing.keys_url
+    return base_url.rstrip("/") + signing.keys_path
+
+
+def _origin(url: str) -> tuple[str, str]:
+    parts = urlsplit(url)
+    return parts.scheme.lower(), parts.netloc.lower()
 
 
 def verify(
@@ -88,4 +114,5 @@ def verify(
         signing.verify(secret, headers, raw_body, now=now, tolerance=limit)
 
 
-__all__ = ["Reason", "WebhookVerificationError", "header", "signed_providers", "verify"]
+__all__ = ["Reason", "WebhookVerificationError", "header", "keys_url", "signed_providers",
+           "verify"]

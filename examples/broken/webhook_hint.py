@@ -24,6 +24,7 @@ def _callback_only(client: PollingClient, provider: str, request: Mapping[str, A
     task_id, done = submit_with_callback(client, provider, request, webhook_url)
     if done is not None:
         return done
+    hint.expect(task_id)
     if not hint.wait(min(callback_timeout, client.poll.timeout / 2)):
         # "the webhook is the source of truth": no callback, no video (and no poll to ask)
         return Result.failed(task_id, "no callback received")
@@ -60,12 +61,18 @@ def webhook_without_fallback_vidu(request: dict[str, Any], endpoint: dict[str, A
     return _adapter(request, endpoint)
 
 
+def webhook_without_fallback_fal(request: dict[str, Any], endpoint: dict[str, Any]
+                                 ) -> dict[str, Any]:
+    return _adapter(request, endpoint)
+
+
 # One function per provider (so each loads as module:function), each registered under the
 # same bug name as WaveSpeed's: <provider>-webhook-without-fallback.
 for _provider, _adapter_fn in (("vtrix", webhook_without_fallback_vtrix),
                                ("novita", webhook_without_fallback_novita),
                                ("myrouter", webhook_without_fallback_myrouter),
                                ("runware", webhook_without_fallback_runware),
-                               ("vidu", webhook_without_fallback_vidu)):
+                               ("vidu", webhook_without_fallback_vidu),
+                               ("fal", webhook_without_fallback_fal)):
     _adapter_fn.__name__ = "webhook_without_fallback"
     broken(_provider, bug=BUG, caught_by="webhook-fallback", **HINT)(_adapter_fn)

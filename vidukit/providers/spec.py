@@ -97,12 +97,23 @@ class Signing:
     #: The HMAC key: ``secret`` (the webhook secret a receiver was given) or ``api-key``
     #: (the API key that created the task, which the receiver holds already).
     key: Literal["secret", "api-key"] = "secret"
+    #: Where the provider publishes the public keys that verify its callbacks (a JWKS), an
+    #: absolute https URL, often on another host than its API; fetched without the API key.
+    #: A receiver passes the document, as fetched, to `verify` as its secret. None: the
+    #: provider publishes no keys (a receiver holds a secret instead).
+    keys_url: str | None = None
+    #: Where the mock serves its own keys (it cannot sign with the provider's): a GET path
+    #: under the provider's base URL on the mock. `vidukit.webhooks.keys_url` picks one.
+    keys_path: str | None = None
 
     def __post_init__(self) -> None:
         plain = self.sign is not None and self.verify is not None
         targeted = self.sign_target is not None and self.verify_target is not None
         if plain == targeted:
             raise ValueError("Signing takes sign and verify, or sign_target and verify_target")
+        if (self.keys_url is None) != (self.keys_path is None):
+            raise ValueError("Signing takes keys_url and keys_path together: where the "
+                             "provider publishes its keys and where the mock serves its own")
 
 
 @dataclass(frozen=True)

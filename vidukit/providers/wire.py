@@ -149,6 +149,10 @@ class Wire:
     #: apart from its status): task id -> the call that fetches the result, whose body
     #: `output_url` reads. None: the poll answer itself carries the output.
     result: Callable[[str], Call] | None = None
+    #: A callback's parsed body -> the id of the task it is about, where the provider's
+    #: callback names it. A receiver uses it to accept only its own task's callbacks (one
+    #: about a task whose submit answer was lost is not its to take). None: it cannot tell.
+    callback_task: Callable[[Any], str | None] | None = None
 
     def status(self, message: str, body: Any, task_id: str | None) -> str | None:
         found = self.statuses(message, body, task_id)

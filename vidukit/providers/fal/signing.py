@@ -40,6 +40,8 @@ from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from vidukit.providers.spec import Signing
 from vidukit.webhooks import WebhookVerificationError, header
 
+from .wire import JWKS_PATH
+
 REQUEST_ID_HEADER = "x-fal-webhook-request-id"
 USER_ID_HEADER = "x-fal-webhook-user-id"
 TIMESTAMP_HEADER = "x-fal-webhook-timestamp"
@@ -172,7 +174,10 @@ def verify(
         "changed (verify the raw bytes, before any JSON parsing)")
 
 
-SIGNING = Signing(sign=sign, verify=verify, max_age=MAX_AGE_SECONDS)
+#: A receiver fetches fal's JWKS (the webhooks page, "Verifying Your Webhook"); on the mock,
+#: its own at the same path under the fal routes.
+SIGNING = Signing(sign=sign, verify=verify, max_age=MAX_AGE_SECONDS, keys_url=FAL_JWKS_URL,
+                  keys_path=JWKS_PATH)
 
 __all__ = [
     "FAL_JWKS_URL",

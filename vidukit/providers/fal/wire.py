@@ -77,6 +77,8 @@ WIRE = Wire(
     # task's state. Unanchored, as the journal's paths carry the mount prefix (/fal).
     polled_task=path_id(rf"/{APP_ID}/requests/([^/]+)/status$"),
     error_code=_error_code,
+    # The webhook body's request_id (provider-docs/README.md §10, the webhooks page).
+    callback_task=lambda body: text(get(body, "request_id")),
 )
 
 __all__ = [
