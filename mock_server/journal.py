@@ -137,7 +137,8 @@ class Journal:
         limit = self.max_body_bytes
         # Copies cut to size: a body may be a view into a larger buffer (orjson's output keeps
         # its whole write buffer), which the byte bound would not see.
-        body = bytes(memoryview(body)[:limit])
+        if len(body) > limit or type(body) is not bytes:  # a request body is its own bytes
+            body = bytes(memoryview(body)[:limit])
         response = bytes(memoryview(response)[:limit])
         size = _ENTRY_OVERHEAD + len(body) + len(response)
         secret = _SECRET_HEADERS  # ASGI header names are lower case
