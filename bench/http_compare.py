@@ -845,9 +845,24 @@ def run(args: argparse.Namespace, procs: Processes, work: Path) -> int:
         "markdown": table,
     }
     args.json.parent.mkdir(parents=True, exist_ok=True)
-    args.json.write_text(json.dumps(result, indent=2) + "\n")
+    args.json.write_text(json.dumps(portable(result), indent=2) + "\n")
     print(f"\nwrote {args.json}")
     return 1 if failed else 0
+
+
+def portable(value: Any) -> Any:
+    """*value* with this machine's paths out of its strings (the interpreter is ``python``,
+    the checkout ``.``, the home folder ``~``): a result file is committed and read
+    elsewhere."""
+    if isinstance(value, dict):
+        return {k: portable(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [portable(v) for v in value]
+    if not isinstance(value, str):
+        return value
+    if value == sys.executable:
+        return "python"
+    return value.replace(f"{ROOT}/", "").replace(str(ROOT), ".").replace(str(Path.home()), "~")
 
 
 def _row_json(row: Row) -> dict[str, Any]:
