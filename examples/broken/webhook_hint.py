@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from examples.broken._registry import broken
@@ -32,47 +32,24 @@ def _callback_only(client: PollingClient, provider: str, request: Mapping[str, A
                                           sleep=client.sleep)
 
 
-def _adapter(request: dict[str, Any], endpoint: dict[str, Any]) -> dict[str, Any]:
-    return run_hint_adapter(request, endpoint, _callback_only)
+def _without_fallback(provider: str) -> Callable[[dict[str, Any], dict[str, Any]],
+                                                dict[str, Any]]:
+    """*provider*'s webhook-only client, registered as ``<provider>-webhook-without-fallback``
+    (the bug name WaveSpeed's own webhook client has)."""
+
+    def adapter(request: dict[str, Any], endpoint: dict[str, Any]) -> dict[str, Any]:
+        return run_hint_adapter(request, endpoint, _callback_only)
+
+    adapter.__name__ = "webhook_without_fallback"
+    adapter.__qualname__ = f"webhook_without_fallback_{provider}"
+    return broken(provider, bug=BUG, caught_by="webhook-fallback", **HINT)(adapter)
 
 
-def webhook_without_fallback_vtrix(request: dict[str, Any], endpoint: dict[str, Any]
-                                   ) -> dict[str, Any]:
-    return _adapter(request, endpoint)
-
-
-def webhook_without_fallback_novita(request: dict[str, Any], endpoint: dict[str, Any]
-                                    ) -> dict[str, Any]:
-    return _adapter(request, endpoint)
-
-
-def webhook_without_fallback_myrouter(request: dict[str, Any], endpoint: dict[str, Any]
-                                      ) -> dict[str, Any]:
-    return _adapter(request, endpoint)
-
-
-def webhook_without_fallback_runware(request: dict[str, Any], endpoint: dict[str, Any]
-                                     ) -> dict[str, Any]:
-    return _adapter(request, endpoint)
-
-
-def webhook_without_fallback_vidu(request: dict[str, Any], endpoint: dict[str, Any]
-                                  ) -> dict[str, Any]:
-    return _adapter(request, endpoint)
-
-
-def webhook_without_fallback_fal(request: dict[str, Any], endpoint: dict[str, Any]
-                                 ) -> dict[str, Any]:
-    return _adapter(request, endpoint)
-
-
-# One function per provider (so each loads as module:function), each registered under the
-# same bug name as WaveSpeed's: <provider>-webhook-without-fallback.
-for _provider, _adapter_fn in (("vtrix", webhook_without_fallback_vtrix),
-                               ("novita", webhook_without_fallback_novita),
-                               ("myrouter", webhook_without_fallback_myrouter),
-                               ("runware", webhook_without_fallback_runware),
-                               ("vidu", webhook_without_fallback_vidu),
-                               ("fal", webhook_without_fallback_fal)):
-    _adapter_fn.__name__ = "webhook_without_fallback"
-    broken(_provider, bug=BUG, caught_by="webhook-fallback", **HINT)(_adapter_fn)
+# One module-level name per provider, so each loads as module:function
+# (`vidukit verify --adapter examples.broken.webhook_hint:webhook_without_fallback_vidu`).
+webhook_without_fallback_vtrix = _without_fallback("vtrix")
+webhook_without_fallback_novita = _without_fallback("novita")
+webhook_without_fallback_myrouter = _without_fallback("myrouter")
+webhook_without_fallback_runware = _without_fallback("runware")
+webhook_without_fallback_vidu = _without_fallback("vidu")
+webhook_without_fallback_fal = _without_fallback("fal")
