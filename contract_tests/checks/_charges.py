@@ -30,6 +30,7 @@ from vidukit.contract_tests.checks._outcome import shape_problem
 from vidukit.contract_tests.checks._registry import check
 from vidukit.contract_tests.checks._risks import risk
 from vidukit.mock_server.engine import SUCCEEDED
+from vidukit.mock_server.ledger import LEDGER
 from vidukit.providers import spec
 
 NO_DOUBLE_CHARGE = "no-double-charge"
@@ -126,10 +127,18 @@ def reached(ctx: CheckContext, task_id: str) -> str | None:
     return None
 
 
+def fetched(task: Mapping[str, Any]) -> bool:
+    """The mock served *task*'s output (its ledger entry says so): the client collected it,
+    whatever URL it reports."""
+    meta = task.get("meta")
+    charge = meta.get(LEDGER) if isinstance(meta, Mapping) else None
+    return isinstance(charge, Mapping) and charge.get("fetched") is True
+
+
 @check(COLLECTS,
        "every task that succeeded and whose id reached the client (an answer it read, a "
-       "callback it accepted) has its output URL returned: no paid video is left behind; a "
-       "task whose submit answer never arrived is no-double-charge's business")
+       "callback it accepted) has its output fetched or its URL returned: no paid video is "
+       "left behind; a task whose submit answer never arrived is no-double-charge's business")
 def collects_what_it_paid_for(ctx: CheckContext) -> Iterator[str]:
     result = ctx.run.result
     if not ctx.run.returned or shape_problem(result):
@@ -138,7 +147,7 @@ def collects_what_it_paid_for(ctx: CheckContext) -> Iterator[str]:
     urls = output_urls(ctx)
     for task in ctx.tasks:
         task_id = str(task["id"])
-        if task.get("state") != SUCCEEDED or returned in urls.get(task_id, ()):
+        if task.get("state") != SUCCEEDED or returned in urls.get(task_id, ()) or fetched(task):
             continue
         how = reached(ctx, task_id)
         if how is None:
@@ -146,8 +155,9 @@ def collects_what_it_paid_for(ctx: CheckContext) -> Iterator[str]:
         told = (f"returned {returned!r}" if returned is not None
                 else f"reported failed: {result.get('error')!r:.200}")
         yield (f"task {task_id} succeeded and its id reached the client ({how}), but the "
-               f"adapter {told}: a paid video nobody received")
+               f"adapter {told} and never fetched the output: a paid video nobody received")
 
 
 __all__ = ["COLLECTS", "NO_DOUBLE_CHARGE", "ambiguous", "blind_resubmit",
-           "collects_what_it_paid_for", "no_double_charge", "reached", "strict_charges"]
+           "collects_what_it_paid_for", "fetched", "no_double_charge", "reached",
+           "strict_charges"]

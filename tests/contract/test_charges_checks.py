@@ -8,6 +8,7 @@ the other, unless --strict-charges.
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 import pytest
@@ -145,3 +146,18 @@ def test_a_passing_report_lists_its_risks_in_text_and_junit() -> None:
     assert '<property name="risk" value="no-double-charge (in 2 of 3' in report.to_junit_xml()
     page = verify_html(report)
     assert "Risks (reported, not failed)" in page and "blind resubmit: ..." in page
+
+
+def test_an_output_the_client_fetched_is_collected_whatever_it_reports() -> None:
+    """Issue 16: a task "had its output fetched or its URL returned"; the mock's ledger
+    marks a task fetched when its output is served."""
+    def known(fetched: bool) -> CheckContext:
+        context = ctx("novita", submit("novita", 1, "t1"), tasks=("t1",),
+                      result={"status": "failed", "error": "kept the file, lost the URL"})
+        charge = {"amount": "0.1", "unit": "USD", "fetched": fetched}
+        task = {"id": "t1", "state": "succeeded", "meta": {"ledger": charge}}
+        return dataclasses.replace(context, tasks=(task,))
+
+    assert broke("collects-what-it-paid-for", known(fetched=True)) == []
+    [failure] = broke("collects-what-it-paid-for", known(fetched=False))
+    assert "never fetched the output" in failure
