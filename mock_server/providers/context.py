@@ -196,9 +196,9 @@ class ProviderContext:
         if check.is_valid(body, raw=raw):
             exchange.violations = []
             return
-        found = check.violations(body, notes=False, limit=MAX_LISTED_VIOLATIONS + 1,
-                                 errors_only=True, raw=raw)
-        violations = [v for v in found if v.severity == "error"]
+        # Only what can refuse the body: errors_only leaves warnings and notes unbuilt.
+        violations = check.violations(body, notes=False, limit=MAX_LISTED_VIOLATIONS + 1,
+                                      errors_only=True, raw=raw)
         if len(violations) > MAX_LISTED_VIOLATIONS:
             violations = violations[:MAX_LISTED_VIOLATIONS]
             violations.append(
