@@ -41,6 +41,9 @@ def _wire_name(key: str) -> bytes:
     return found
 
 
+_MOCK_PREFIX = b"x-mock-"
+
+
 class FastHeaders(Headers):
     """Starlette's headers with dict lookups: the routes ask for ten headers a request, and
     Starlette scans the whole list, lower-casing, for each."""
@@ -52,6 +55,7 @@ class FastHeaders(Headers):
         self._list: list[tuple[bytes, bytes]] = raw
         # The first of repeated headers wins, as in Starlette's own lookup.
         self._first: dict[bytes, bytes] = dict(reversed(raw))
+        self._mock: bool | None = None
 
     def get(self, key: str, default: Any = None) -> Any:
         value = self._first.get(_wire_name(key))
@@ -73,6 +77,20 @@ class FastHeaders(Headers):
             if name.startswith(prefix):
                 return True
         return False
+
+    def has_mock_headers(self) -> bool:
+        """`has_prefix` of ``x-mock-``, remembered: each layer asks once a request."""
+        if self._mock is None:
+            self._mock = self.has_prefix(_MOCK_PREFIX)
+        return self._mock
+
+
+def has_mock_headers(headers: Headers) -> bool:
+    """Whether the request carries any of the mock's own ``X-Mock-*`` headers: most carry
+    none, and one look then spares the lookups of each (ASGI names are lower case)."""
+    if isinstance(headers, FastHeaders):
+        return headers.has_mock_headers()
+    return any(name.startswith(_MOCK_PREFIX) for name, _ in headers.raw)
 
 
 class FastRequest(Request):
@@ -206,4 +224,4 @@ class ProviderDoor:
         return True
 
 
-__all__ = ["FastHeaders", "FastRequest", "JSONResponse", "ProviderDoor"]
+__all__ = ["FastHeaders", "FastRequest", "JSONResponse", "ProviderDoor", "has_mock_headers"]

@@ -59,6 +59,18 @@ def dumps(body: Any) -> bytes:
 
 #: orjson reads integers beyond 64 bits as floats; the standard library keeps them exact.
 _LONG_NUMBER = re.compile(rb"[0-9]{19}")
+_DIGITS = b"0123456789"
+
+
+def _may_hold_long_number(raw: bytes) -> bool:
+    """Whether *raw* may hold a run of 19 digits: a body with fewer digits in all cannot.
+
+    Counting the digits is one pass in C; the pattern search it spares costs ten times
+    more on a typical submit body, which holds a handful of digits.
+    """
+    return len(raw) - len(raw.translate(None, _DIGITS)) >= 19 and (
+        _LONG_NUMBER.search(raw) is not None
+    )
 
 
 def _reject_constant(name: str) -> Any:
@@ -129,7 +141,7 @@ def loads_exact(raw: bytes) -> Any:
     """JSON the mock wrote itself, read back: orjson's parse where it reads the same values
     as the standard library (integers beyond 64 bits it would turn into floats). Client
     input goes through `parse_json`, which also refuses what the library would accept."""
-    if _LONG_NUMBER.search(raw) is None:
+    if not _may_hold_long_number(raw):
         return orjson.loads(raw)
     return json.loads(raw)
 
@@ -137,7 +149,7 @@ def loads_exact(raw: bytes) -> Any:
 def parse_json(body: bytes) -> Any:
     """Parse strict JSON: UTF-8 only (RFC 8259), no NaN/Infinity, no number out of a
     double's range, no lone surrogate. Every failure is a `MalformedBody`, never a crash."""
-    if _LONG_NUMBER.search(body) is None:
+    if not _may_hold_long_number(body):
         try:  # the fast parser takes strict UTF-8 JSON; anything else gets the library's verdict
             return orjson.loads(body)
         except orjson.JSONDecodeError:

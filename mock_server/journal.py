@@ -156,7 +156,14 @@ class Journal:
         self._bytes += size
         if len(rows) > self.max_entries:  # the usual case once full: one out, one in
             self._bytes -= rows.popleft()[_SIZE]
-        self._prune(stamp)
+        # `_prune`'s test, inline: every request passes here, and it rarely has work.
+        max_bytes, max_age = self.max_bytes, self.max_age
+        if (
+            len(rows) > self.max_entries
+            or (max_bytes > 0 and self._bytes > max_bytes)
+            or (max_age > 0 and rows[0][_STAMP] < stamp - max_age)
+        ):
+            self._prune(stamp)
 
     def _prune(self, now: float) -> None:
         rows = self._rows

@@ -181,3 +181,28 @@ def test_the_errors_alone_are_the_full_reports_errors_for_every_fixture() -> Non
         raw = path.read_bytes() if path.suffix == ".json" else None
         full = [v for v in check.violations(body, notes=False) if v.severity == "error"]
         assert check.violations(body, notes=False, errors_only=True, raw=raw) == full, path
+
+
+def test_the_checks_skipped_for_linked_bodies_read_only_inline_references() -> None:
+    """A rule marked ``inline_only`` is skipped when the JSON text holds no ``data:``: it
+    must find nothing in any body once its inline references are gone, and the verdict
+    with the text must be the verdict without it, for every fixture."""
+    from vidukit.rules._payload import Payload
+    from vidukit.rules.registry import all_rules
+    from vidukit.validation import validator
+
+    inline = [r for r in all_rules() if r.inline_only]
+    assert {r.id for r in inline} >= {"data-uri-base64", "data-uri-media-type"}
+    for param in _all_fixtures():
+        path = param.values[0]
+        provider, message = path.parts[-4], path.parts[-3]
+        body = _load(path)
+        for rule in inline:
+            if (provider, message) not in rule.targets:
+                continue
+            payload = Payload(body, provider)
+            payload.no_data_uris()
+            assert list(rule.fn(payload)) == [], (rule.id, path)
+        if path.suffix == ".json":
+            check = validator(provider, message)
+            assert check.is_valid(body, raw=path.read_bytes()) is check.is_valid(body), path

@@ -171,6 +171,9 @@ class MessageValidator:
 
     def __post_init__(self) -> None:
         self._error_checks = tuple(c for c in self.checks if c.severity == "error")
+        #: The error checks a body without inline ``data:`` references can still fail.
+        self._linked_error_checks = tuple(c for c in self._error_checks
+                                          if not c.rule.inline_only)
         self._places: dict[tuple[str, tuple[str | int, ...]], tuple[str | None, str, str]] = {}
 
     def is_valid(self, instance: Any, *, raw: bytes | None = None) -> bool:
@@ -186,12 +189,16 @@ class MessageValidator:
                 return False
         except ValueError:  # deeper than the compiled validator descends: never valid
             return False
-        if not self._error_checks:
+        checks = self._error_checks
+        inline = raw is None or may_hold_data_uri(raw)
+        if not inline:
+            checks = self._linked_error_checks
+        if not checks:
             return True
         payload = Payload(instance, self.provider, schema_valid=True)
-        if raw is not None and not may_hold_data_uri(raw):
+        if not inline:
             payload.no_data_uris()
-        return not any(check.fails(payload) for check in self._error_checks)
+        return not any(check.fails(payload) for check in checks)
 
     def violations(
         self, instance: Any, *, notes: bool = True, limit: int | None = None,

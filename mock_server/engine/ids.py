@@ -41,11 +41,19 @@ class Ids:
     def _bits(self, bits: int) -> int:
         if self._counter is None:
             return self._random.getrandbits(bits)
-        digest = hashlib.sha256(f"vidukit-ids:{self._seed}:{self._counter()}".encode()).digest()
-        return int.from_bytes(digest, "big") >> (256 - bits)
+        return int.from_bytes(self._next_digest(), "big") >> (256 - bits)
+
+    def _next_digest(self) -> bytes:
+        """The hash of the seed and the counter's next number (a counter is set)."""
+        assert self._counter is not None
+        return hashlib.sha256(f"vidukit-ids:{self._seed}:{self._counter()}".encode()).digest()
 
     def hex(self, length: int = 32) -> str:
         """Lower-case hex, like WaveSpeed's prediction ids."""
+        if self._counter is not None and length <= 64:
+            # The digest's leading hex digits: the same id `_bits` would give, without
+            # the trip through an integer (every submit draws one).
+            return self._next_digest().hex()[:length]
         return f"{self._bits(length * 4):0{length}x}"
 
     def uuid4(self) -> str:

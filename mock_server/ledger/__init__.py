@@ -80,9 +80,26 @@ class InsufficientFunds(FaultStatus):
 
 def task_price(task: Task) -> Decimal | None:
     """What *task* costs in its provider's unit; None where no price is known."""
-    found = specs().get(task.provider)
-    table = found.policies.price_table if found is not None else None
-    meta: Mapping[str, Any] = task.meta
+    return _price_of(task.meta, _terms(task.provider)[0])
+
+
+#: provider -> its price table and unit: a spec never changes once discovered, and every
+#: submit asks.
+_TERMS: dict[str, tuple[Mapping[str, Decimal] | None, str]] = {}
+
+
+def _terms(provider: str) -> tuple[Mapping[str, Decimal] | None, str]:
+    """*provider*'s price table (None: unknown prices) and the unit it bills in."""
+    known = _TERMS.get(provider)
+    if known is None:
+        found = specs().get(provider)
+        if found is None:  # not remembered: only discovered providers are
+            return None, "USD"
+        known = _TERMS[provider] = (found.policies.price_table, found.policies.billing.unit)
+    return known
+
+
+def _price_of(meta: Mapping[str, Any], table: Mapping[str, Decimal] | None) -> Decimal | None:
     resolution, seconds = meta.get("resolution"), meta.get("duration_seconds")
     if table is None or not isinstance(resolution, str) or resolution not in table:
         return None
@@ -99,8 +116,7 @@ def _price(per_second: Decimal, seconds: str, count: int) -> Decimal:
 
 
 def unit_of(provider: str) -> str:
-    found = specs().get(provider)
-    return found.policies.billing.unit if found is not None else "USD"
+    return _terms(provider)[1]
 
 
 def _amount(value: float | Decimal) -> str:
@@ -179,8 +195,8 @@ class Ledger:
 
     def charge(self, task: Task) -> None:
         """The engine's check before *task* is stored: refuse it, or charge it."""
-        price = task_price(task)
-        unit = unit_of(task.provider)
+        table, unit = _terms(task.provider)
+        price = _price_of(task.meta, table)
         if self.store.get_record(BALANCES, f"{task.provider}:{task.owner}") is not None:
             name = _number(task.provider, task.owner)
             if price is None:

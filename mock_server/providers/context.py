@@ -24,7 +24,7 @@ from vidukit.mock_server.errors import (
     ProviderError,
     Unauthorized,
 )
-from vidukit.mock_server.fastpath import JSONResponse
+from vidukit.mock_server.fastpath import JSONResponse, has_mock_headers
 from vidukit.mock_server.http import (
     Reply,
     bearer_key,
@@ -83,6 +83,9 @@ class ProviderContext:
         self._owners: dict[str, str] = {}
         #: Whole ``Authorization`` values that authenticated -> their owner digests.
         self._by_header: dict[str | None, str] = {}
+        signing = provider.spec.signing
+        #: The provider signs its callbacks with the caller's API key (a fact of its spec).
+        self._signs_with_key = signing is not None and signing.key == "api-key"
 
     # -- endpoints ---------------------------------------------------------------------
 
@@ -220,20 +223,22 @@ class ProviderContext:
         callbacks of the tasks this request creates.
         """
         headers = request.headers
+        asked = has_mock_headers(headers)  # most requests carry no X-Mock-* header at all
         try:
             here = origin(request, self.config.public_url)
-            self.state.webhooks.prepare(self.provider.id, here, headers.get(WEBHOOK_HEADER),
+            self.state.webhooks.prepare(self.provider.id, here,
+                                        headers.get(WEBHOOK_HEADER) if asked else None,
                                         self._signing_key(request))
         except ValueError as exc:
             raise BadRequest(f"X-Mock-Webhook: {exc}") from None
         progression = None
-        raw = headers.get(PROGRESSION_HEADER)
+        raw = headers.get(PROGRESSION_HEADER) if asked else None
         if raw is not None:
             try:
                 progression = Progression.parse(raw)
             except ValueError as exc:
                 raise BadRequest(f"X-Mock-Progression: {exc}") from None
-        raw = headers.get(OUTCOME_HEADER)
+        raw = headers.get(OUTCOME_HEADER) if asked else None
         if raw is None:
             # The server default may name another provider's code: it applies where it exists.
             return TaskOptions(progression, resolve_outcome(self.provider, self.engine.outcome,
@@ -245,11 +250,10 @@ class ProviderContext:
 
     def _signing_key(self, request: Request) -> str | None:
         """The request's API key, where the provider signs callbacks with it (else None)."""
-        provider = self.provider.spec
-        if provider.signing is None or provider.signing.key != "api-key":
+        if not self._signs_with_key:
             return None
         scheme, _, key = request.headers.get("authorization", "").partition(" ")
-        matches = scheme.lower() == provider.surface.auth_scheme.lower()
+        matches = scheme.lower() == self.provider.spec.surface.auth_scheme.lower()
         return key.strip() or None if matches else None
 
     def resolve_outcome(self, outcome: Outcome) -> Outcome:

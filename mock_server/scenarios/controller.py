@@ -40,14 +40,13 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
-from starlette.datastructures import Headers
 from starlette.requests import Request
 from starlette.responses import Response
 
 from vidukit.mock_server.clock import Clock, iso_ms
 from vidukit.mock_server.engine import QUEUED, Engine
 from vidukit.mock_server.errors import BadRequest
-from vidukit.mock_server.fastpath import FastHeaders
+from vidukit.mock_server.fastpath import has_mock_headers
 from vidukit.mock_server.http import Reply
 from vidukit.mock_server.providers import Provider
 from vidukit.mock_server.providers.context import OUTCOME_HEADER, PROGRESSION_HEADER
@@ -139,16 +138,8 @@ class RequestPlan:
     replayed: Task | None = None
 
 
-_MOCK_PREFIX = b"x-mock-"
 #: The methods that only read: always a poll.
 _READS = frozenset({"GET", "HEAD"})
-
-
-def _mock_headers(headers: Headers) -> bool:
-    """Whether the request carries any ``X-Mock-*`` header (names are lower case in ASGI)."""
-    if isinstance(headers, FastHeaders):
-        return headers.has_prefix(_MOCK_PREFIX)
-    return any(name.startswith(_MOCK_PREFIX) for name, _ in headers.raw)
 
 
 _CURRENT: ContextVar[RequestPlan | None] = ContextVar("vidukit_scenario_plan", default=None)
@@ -271,11 +262,16 @@ class Scenarios:
     def around(self, provider: Provider, handler: Handler) -> Handler:
         """*handler* with this request's scenario applied (see the module docstring)."""
 
+        # One endpoint for submit and poll only where the wire has a poll marker.
+        shared = provider.spec.wire.poll_marker is not None
+
         async def run(request: Request, exchange: Exchange) -> Reply:
             if request.scope["method"] in _READS:
                 operation = "poll"
-            else:
+            elif shared:
                 operation = await self._operation(provider, request)
+            else:
+                operation = "submit"
             plan = self._plan(provider, request, operation)
             request.scope[_SCOPE_KEY] = plan
             token = _CURRENT.set(plan)
@@ -366,7 +362,7 @@ class Scenarios:
     def _plan(self, provider: Provider, request: Request, operation: str) -> RequestPlan:
         headers = request.headers
         plan = RequestPlan(self, provider, operation, request.scope["path"])
-        if _mock_headers(headers):  # most requests carry none: one look instead of four
+        if has_mock_headers(headers):  # most requests carry none: one look instead of four
             plan.replay = headers.get(REPLAY_HEADER)
             plan.timed = PROGRESSION_HEADER in headers
             plan.outcome_asked = OUTCOME_HEADER in headers

@@ -14,6 +14,7 @@ poll for one answers not-found, as for a real provider's expired task).
 
 from __future__ import annotations
 
+from array import array
 from collections import OrderedDict, deque
 from typing import Any
 
@@ -47,6 +48,38 @@ def thaw(task_id: str, row: bytes) -> Task:
     return Task.from_dict(data)
 
 
+class _Window:
+    """One key's event times within the window, oldest first, as raw doubles.
+
+    A busy key records every submit of the last minute (a limit set at run time must see
+    them): tens of thousands of times under load. Kept as float objects in a deque,
+    each would pin a scrap of memory until it expired, and the allocator would hand out
+    cold memory to every request; an array holds the numbers themselves, in one block.
+    """
+
+    __slots__ = ("start", "times")
+
+    #: Expired times are cut from the front in one move once this many have gathered.
+    COMPACT_AT = 4096
+
+    def __init__(self) -> None:
+        self.times = array("d")
+        self.start = 0  # the first time still in the window
+
+    def expire(self, until: float) -> int:
+        """Forget the times at or before *until*; how many are left."""
+        times, start = self.times, self.start
+        end = len(times)
+        while start < end and times[start] <= until:
+            start += 1
+        if start >= self.COMPACT_AT and 2 * start >= end:
+            del times[:start]
+            end -= start
+            start = 0
+        self.start = start
+        return end - start
+
+
 class MemoryTaskStore:
     """Tasks in insertion (= creation) order.
 
@@ -66,7 +99,7 @@ class MemoryTaskStore:
         #: of a dict is linear in the holes it leaves).
         self._created: deque[str] = deque()
         self._numbers: dict[str, float] = {}
-        self._windows: dict[str, deque[float]] = {}
+        self._windows: dict[str, _Window] = {}
         #: space -> key -> [record, due]; dicts keep first-put order on update.
         self._spaces: dict[str, dict[str, list[Any]]] = {}
 
@@ -142,16 +175,15 @@ class MemoryTaskStore:
     # -- sliding windows ---------------------------------------------------------------
 
     def admit(self, key: str, at: float, window: float, limit: int | None) -> float | None:
-        # One process, one clock: events arrive in time order, so the oldest are on the left.
+        # One process, one clock: events arrive in time order, so the oldest come first.
         events = self._windows.get(key)
         if events is None:
-            events = self._windows[key] = deque()
-        while events and events[0] <= at - window:
-            events.popleft()
-        if limit is None or len(events) < limit:
-            events.append(at)
+            events = self._windows[key] = _Window()
+        count = events.expire(at - window)
+        if limit is None or count < limit:
+            events.times.append(at)
             return None
-        return events[len(events) - limit] + window
+        return events.times[len(events.times) - limit] + window
 
     # -- records -----------------------------------------------------------------------
 

@@ -62,7 +62,7 @@ def _decodes(uri: DataUri) -> bool:
     return True
 
 
-@rule("data-uri-base64", severity="error", applies=_media)
+@rule("data-uri-base64", severity="error", applies=_media, inline_only=True)
 def data_uri_base64(payload: Payload) -> Iterator[Finding]:
     """An inline image or video must be a non-empty base64 payload (;base64 in its header)."""
     for path, _kind, uri in payload.data_uris:
@@ -80,12 +80,15 @@ def _readable(uri: DataUri) -> bool:
     return uri.base64 and _decodes(uri)
 
 
-@rule("data-uri-media-type", severity="error", applies=_media)
+@rule("data-uri-media-type", severity="error", applies=_media, inline_only=True)
 def data_uri_media_type(payload: Payload) -> Iterator[Finding]:
     """An inline reference must declare (and, where sniffed, contain) an accepted media type."""
+    found = payload.data_uris
+    if not found:  # the usual body references its media by URL: no spec to look up
+        return
     media = spec(payload.provider).media
     allowed_by_kind = media.allowed
-    for path, kind, uri in payload.data_uris:
+    for path, kind, uri in found:
         allowed = allowed_by_kind.get(kind)
         if kind == "video" and not uri.media_type.startswith("video/"):
             continue  # a video-ref pattern in the schema already demands data:video/...
@@ -99,7 +102,7 @@ def data_uri_media_type(payload: Payload) -> Iterator[Finding]:
             yield path, f"declared {uri.media_type!r} but the data is not a PNG, JPEG or WebP image"
 
 
-@rule("data-uri-size", severity="error", applies=_decoded)
+@rule("data-uri-size", severity="error", applies=_decoded, inline_only=True)
 def data_uri_size(payload: Payload) -> Iterator[Finding]:
     """An inline image must not decode to more than the provider's file-size limit."""
     limit = spec(payload.provider).media.max_decoded or 0
@@ -117,7 +120,7 @@ def _sized_images(payload: Payload) -> Iterator[tuple[str, int, int]]:
                 yield path, header.width, header.height
 
 
-@rule("image-dimensions", severity="error", applies=_sides)
+@rule("image-dimensions", severity="error", applies=_sides, inline_only=True)
 def image_dimensions(payload: Payload) -> Iterator[Finding]:
     """Each side of an inline image, read from its header, must be within the provider's range."""
     low, high = spec(payload.provider).media.sides or (0, None)
@@ -127,7 +130,7 @@ def image_dimensions(payload: Payload) -> Iterator[Finding]:
             yield path, f"image is {width}x{height} pixels; each side must be {bounds}"
 
 
-@rule("image-aspect-ratio", severity="error", applies=_ratio)
+@rule("image-aspect-ratio", severity="error", applies=_ratio, inline_only=True)
 def image_aspect_ratio(payload: Payload) -> Iterator[Finding]:
     """An inline image's aspect ratio must lie within the provider's range (1:N..N:1)."""
     ratio = spec(payload.provider).media.max_ratio or 0

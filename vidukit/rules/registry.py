@@ -44,6 +44,9 @@ class Rule:
     fixed: Mapping[str, str] | None = None
     applies: Applies | None = None
     messages: tuple[str, ...] = (SUBMIT,)
+    #: The check reads nothing but the body's inline ``data:`` references, so a body that
+    #: holds none cannot fail it: validation skips it there (most bodies link by URL).
+    inline_only: bool = False
 
     @cached_property
     def sources(self) -> Mapping[str, str]:
@@ -105,12 +108,14 @@ def rule(
     source: str | None = None,
     applies: Applies | None = None,
     messages: Iterable[str] = (SUBMIT,),
+    inline_only: bool = False,
 ) -> Callable[[CheckFn], CheckFn]:
     """Register *fn* as the named check *rule_id*; its docstring's first line describes it.
 
     A provider's own rule passes its *provider* id and *source*. A shared rule
     passes neither: it applies where a spec lists it in ``ProviderSpec.rules``, or
-    where *applies* returns a source for the spec.
+    where *applies* returns a source for the spec. *inline_only*: *fn* reads only
+    ``payload.data_uris`` (see `Rule.inline_only`).
     """
     if (provider is None) != (source is None):
         raise ValueError(f"rule {rule_id!r}: a provider's own rule needs both provider and source")
@@ -126,6 +131,7 @@ def rule(
             fixed=None if provider is None or source is None else {provider: source},
             applies=applies,
             messages=tuple(messages),
+            inline_only=inline_only,
         )
         return fn
 
