@@ -203,7 +203,8 @@ class MemoryTaskStore:
         return True
 
     def get_record(self, space: str, key: str) -> dict[str, Any] | None:
-        entry = self._spaces.get(space, {}).get(key)
+        entries = self._spaces.get(space)  # asked on every submit (balances): no spare dict
+        entry = entries.get(key) if entries is not None else None
         return entry[0] if entry is not None else None
 
     def pop_record(self, space: str, key: str) -> dict[str, Any] | None:

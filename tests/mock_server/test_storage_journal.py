@@ -187,3 +187,22 @@ def test_a_stored_row_reads_back_as_the_entry_it_was_written_as() -> None:
     assert entry.headers == [(b"authorization", b"REDACTED"), (b"host", b"h")]
     # the overhead, both bodies and every header name and value (the key as redacted)
     assert entry.size == module._ENTRY_OVERHEAD + 2 + 11 + len(b"authorization") + 8 + 4 + 1
+
+
+def test_journal_counts_each_header_as_kept_and_a_secret_as_its_redaction() -> None:
+    """The byte bound counts what the journal holds: a header's name and value, and for a
+    secret header the redaction it keeps, whatever the length of the secret."""
+
+    def held(headers: list[tuple[bytes, bytes]]) -> int:
+        journal = Journal(max_entries=10)
+        journal.record(at=1.0, provider="wavespeed", method="POST", path="/x", query=b"",
+                       raw_headers=headers, body=b"{}", violations=[], status=200,
+                       response=b"{}")
+        return journal.bytes_held
+
+    plain = held([(b"content-type", b"application/json")])
+    extra = held([(b"content-type", b"application/json"), (b"x-trace", b"abcdef")])
+    assert extra - plain == len(b"x-trace") + len(b"abcdef")
+    short = held([(b"authorization", b"Bearer k")])
+    long = held([(b"authorization", b"Bearer " + b"k" * 500)])
+    assert short == long == held([]) + len(b"authorization") + len(REDACTED.encode())
