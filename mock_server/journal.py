@@ -13,9 +13,9 @@ from __future__ import annotations
 
 import json
 from collections import deque
-from itertools import chain
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from itertools import chain
 from typing import Any
 
 from vidukit.mock_server.clock import iso_ms
@@ -76,7 +76,42 @@ class Entry:
 
 
 #: Where `Entry`'s fields sit in a stored row (the row is the fields, in order).
-_PROVIDER, _STAMP, _SIZE = 2, 12, 13
+_PROVIDER, _HEADERS, _STAMP, _SIZE = 2, 6, 12, 13
+_SEP = b"\x00"
+Headers = list[tuple[bytes, bytes]]
+
+
+def _pack(headers: Headers) -> bytes | Headers:
+    """The headers as one byte string, names and values between NULs: a journal of a
+    thousand entries would otherwise keep some twenty objects alive per entry, and every
+    request would be handed memory last touched a thousand requests ago. HTTP forbids NUL
+    in a header; a list that holds one anyway is kept as it is."""
+    packed = _SEP.join(chain.from_iterable(headers))
+    if packed.count(_SEP) != max(0, 2 * len(headers) - 1):
+        return headers
+    return packed
+
+
+def _unpack(stored: bytes | Headers) -> Headers:
+    if not isinstance(stored, bytes):
+        return list(stored)
+    if not stored:
+        return []
+    parts = stored.split(_SEP)
+    return list(zip(parts[::2], parts[1::2], strict=True))
+
+
+def _entry(row: tuple[Any, ...]) -> Entry:
+    fields = list(row)
+    fields[_HEADERS] = _unpack(row[_HEADERS])
+    return Entry(*fields)
+
+
+def _header_bytes(stored: bytes | Headers, headers: Headers) -> int:
+    """The bytes of the headers' names and values (what the byte bound counts)."""
+    if isinstance(stored, bytes):
+        return len(stored) - max(0, 2 * len(headers) - 1)
+    return sum(len(k) + len(v) for k, v in headers)
 
 
 def _show(raw: bytes) -> Any:
@@ -135,25 +170,23 @@ class Journal:
             return
         self._seq += 1
         headers = list(raw_headers)
+        secret = _SECRET_HEADERS  # ASGI header names are lower case
+        for i, (key, _value) in enumerate(headers):
+            if key in secret:
+                headers[i] = (key, _REDACTED)
+        packed = _pack(headers)
         limit = self.max_body_bytes
         # Copies cut to size: a body may be a view into a larger buffer (orjson's output keeps
         # its whole write buffer), which the byte bound would not see.
         if len(body) > limit or type(body) is not bytes:  # a request body is its own bytes
             body = bytes(memoryview(body)[:limit])
         response = bytes(memoryview(response)[:limit])
-        # The headers' bytes counted in one pass in C, then corrected for the redactions.
-        size = (_ENTRY_OVERHEAD + len(body) + len(response)
-                + len(b"".join(chain.from_iterable(headers))))
-        secret = _SECRET_HEADERS  # ASGI header names are lower case
-        for i, (key, value) in enumerate(headers):
-            if key in secret:
-                headers[i] = (key, _REDACTED)
-                size += len(_REDACTED) - len(value)
+        size = _ENTRY_OVERHEAD + len(body) + len(response) + _header_bytes(packed, headers)
         stamp = self._monotonic()
         # A plain tuple in `Entry`'s field order: written on every request, turned into an
         # `Entry` only when read.
         rows = self._rows
-        rows.append((self._seq, at, provider, method, path, query.decode("latin-1"), headers,
+        rows.append((self._seq, at, provider, method, path, query.decode("latin-1"), packed,
                      body, violations, status, response, fault, stamp, size, ledger))
         self._bytes += size
         if len(rows) > self.max_entries:  # the usual case once full: one out, one in
@@ -190,7 +223,7 @@ class Journal:
     def entries(self, *, provider: str | None = None, since: int = 0) -> list[Entry]:
         self._prune(self._monotonic())
         return [
-            Entry(*row)
+            _entry(row)
             for row in self._rows
             if row[0] > since and (provider is None or row[_PROVIDER] == provider)
         ]

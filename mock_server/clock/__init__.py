@@ -89,9 +89,13 @@ def make_clock(kind: str, *, start: float = VIRTUAL_EPOCH) -> Clock:
     raise ValueError(f"unknown clock {kind!r}; choose 'real' or 'virtual'")
 
 
-@lru_cache(maxsize=8192)  # a task's times are printed again on each of its polls
 def iso_ms(epoch: float) -> str:
-    """ISO-8601 UTC with milliseconds and a ``Z``, as WaveSpeed and others print times."""
+    """ISO-8601 UTC with milliseconds and a ``Z``, as WaveSpeed and others print times.
+
+    Only the whole second is cached: a cache of whole times missed on every submit (each
+    task is created at its own instant) and, at its size, churned thousands of entries
+    through cold memory, which cost a busy server more than the polls it sped up.
+    """
     whole = math.floor(epoch)
     millis = min(999, round((epoch - whole) * 1000))
     return f"{_iso_second(whole)}.{millis:03d}Z"

@@ -206,3 +206,22 @@ def test_journal_counts_each_header_as_kept_and_a_secret_as_its_redaction() -> N
     short = held([(b"authorization", b"Bearer k")])
     long = held([(b"authorization", b"Bearer " + b"k" * 500)])
     assert short == long == held([]) + len(b"authorization") + len(REDACTED.encode())
+
+
+def test_journal_gives_back_the_headers_it_was_given_even_odd_ones() -> None:
+    """Headers come back as recorded (secrets redacted), in order, repeats and all; an empty
+    value, no headers at all, and a header holding a NUL byte (which HTTP forbids, but a
+    test client can send) survive the journal's compact storage."""
+    cases = [
+        [(b"host", b"h"), (b"x-a", b""), (b"x-a", b"2"), (b"authorization", b"Bearer k")],
+        [],
+        [(b"x-odd", b"a\x00b"), (b"x-b", b"c")],
+    ]
+    journal = Journal(max_entries=10)
+    for headers in cases:
+        journal.record(at=1.0, provider="wavespeed", method="GET", path="/x", query=b"",
+                       raw_headers=headers, body=b"", violations=None, status=200,
+                       response=b"{}")
+    expected = [[(k, REDACTED.encode() if k == b"authorization" else v) for k, v in headers]
+                for headers in cases]
+    assert [e.headers for e in journal.entries()] == expected
