@@ -15,7 +15,6 @@ import json
 from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from itertools import chain
 from typing import Any
 
 from vidukit.mock_server.clock import iso_ms
@@ -81,15 +80,26 @@ _SEP = b"\x00"
 Headers = list[tuple[bytes, bytes]]
 
 
-def _pack(headers: Headers) -> bytes | Headers:
-    """The headers as one byte string, names and values between NULs: a journal of a
-    thousand entries would otherwise keep some twenty objects alive per entry, and every
-    request would be handed memory last touched a thousand requests ago. HTTP forbids NUL
-    in a header; a list that holds one anyway is kept as it is."""
-    packed = _SEP.join(chain.from_iterable(headers))
-    if packed.count(_SEP) != max(0, 2 * len(headers) - 1):
-        return headers
-    return packed
+def _pack(raw: Iterable[tuple[bytes, bytes]]) -> tuple[bytes | Headers, int]:
+    """The headers, secrets redacted, as one byte string with names and values between
+    NULs, and the bytes of their names and values (what the byte bound counts).
+
+    One string, because a journal of a thousand entries would otherwise keep some twenty
+    objects alive per entry, and every request would be handed memory last touched a
+    thousand requests ago. HTTP forbids NUL in a header; headers holding one anyway are
+    kept as a list.
+    """
+    parts: list[bytes] = []
+    secret = _SECRET_HEADERS  # ASGI header names are lower case
+    for key, value in raw:
+        parts.append(key)
+        parts.append(_REDACTED if key in secret else value)
+    packed = _SEP.join(parts)
+    separators = len(parts) - 1 if parts else 0
+    size = len(packed) - separators
+    if packed.count(_SEP) != separators:
+        return list(zip(parts[::2], parts[1::2], strict=True)), size
+    return packed, size
 
 
 def _unpack(stored: bytes | Headers) -> Headers:
@@ -105,13 +115,6 @@ def _entry(row: tuple[Any, ...]) -> Entry:
     fields = list(row)
     fields[_HEADERS] = _unpack(row[_HEADERS])
     return Entry(*fields)
-
-
-def _header_bytes(stored: bytes | Headers, headers: Headers) -> int:
-    """The bytes of the headers' names and values (what the byte bound counts)."""
-    if isinstance(stored, bytes):
-        return len(stored) - max(0, 2 * len(headers) - 1)
-    return sum(len(k) + len(v) for k, v in headers)
 
 
 def _show(raw: bytes) -> Any:
@@ -169,19 +172,14 @@ class Journal:
         if self.max_entries <= 0:
             return
         self._seq += 1
-        headers = list(raw_headers)
-        secret = _SECRET_HEADERS  # ASGI header names are lower case
-        for i, (key, _value) in enumerate(headers):
-            if key in secret:
-                headers[i] = (key, _REDACTED)
-        packed = _pack(headers)
+        packed, header_bytes = _pack(raw_headers)
         limit = self.max_body_bytes
         # Copies cut to size: a body may be a view into a larger buffer (orjson's output keeps
         # its whole write buffer), which the byte bound would not see.
         if len(body) > limit or type(body) is not bytes:  # a request body is its own bytes
             body = bytes(memoryview(body)[:limit])
         response = bytes(memoryview(response)[:limit])
-        size = _ENTRY_OVERHEAD + len(body) + len(response) + _header_bytes(packed, headers)
+        size = _ENTRY_OVERHEAD + len(body) + len(response) + header_bytes
         stamp = self._monotonic()
         # A plain tuple in `Entry`'s field order: written on every request, turned into an
         # `Entry` only when read.

@@ -24,7 +24,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from vidukit.mock_server.clock import Clock
-from vidukit.mock_server.engine.ids import Ids, request_digest, unit
+from vidukit.mock_server.engine.ids import Ids, first_units, request_digest
 from vidukit.mock_server.engine.lifecycle import (
     FAILED,
     LIFECYCLE,
@@ -127,8 +127,8 @@ class Engine:
         asks for ``time=1,4`` gets exactly that.
         """
         digest = request_digest(self.seed, provider, request)
-        spread = unit(digest, 0)
-        generation_seed = 1 + int(unit(digest, 1) * (2**31 - 2))
+        spread, draw = first_units(digest)
+        generation_seed = 1 + int(draw * (2**31 - 2))
         if progression is None:
             progression = self.progression.scaled(1.0 + self.jitter * (2.0 * spread - 1.0))
         now = self.clock.now()

@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 import random
+import struct
 import uuid
 from collections.abc import Callable
 from typing import Any
@@ -90,9 +91,18 @@ def unit(digest: bytes, slot: int) -> float:
     return int.from_bytes(digest[slot * 8 : slot * 8 + 8], "big") / 2.0**64
 
 
+_TWO_DRAWS = struct.Struct(">QQ")
+
+
+def first_units(digest: bytes) -> tuple[float, float]:
+    """`unit` of slots 0 and 1 at once: every submit draws both."""
+    first, second = _TWO_DRAWS.unpack_from(digest)
+    return first / 2.0**64, second / 2.0**64
+
+
 def request_random(seed: int, provider: str, request: Any) -> random.Random:
     """A generator determined by the server seed, the provider and the request body."""
     return random.Random(int.from_bytes(request_digest(seed, provider, request), "big"))
 
 
-__all__ = ["Ids", "canonical_json", "request_digest", "request_random", "unit"]
+__all__ = ["Ids", "canonical_json", "first_units", "request_digest", "request_random", "unit"]
