@@ -87,12 +87,14 @@ def make_clock(kind: str, *, start: float = VIRTUAL_EPOCH) -> Clock:
     raise ValueError(f"unknown clock {kind!r}; choose 'real' or 'virtual'")
 
 
+@lru_cache(maxsize=512)
 def iso_ms(epoch: float) -> str:
     """ISO-8601 UTC with milliseconds and a ``Z``, as WaveSpeed and others print times.
 
-    Only the whole second is cached: a cache of whole times missed on every submit (each
-    task is created at its own instant) and, at its size, churned thousands of entries
-    through cold memory, which cost a busy server more than the polls it sped up.
+    Cached for polls, which print a task's times again each time. The cache is small on
+    purpose: every submit misses it (each task is created at its own instant), and a cache
+    of thousands of entries churned them through cold memory, costing a busy server more
+    than the polls gained.
     """
     whole = math.floor(epoch)
     millis = min(999, round((epoch - whole) * 1000))
