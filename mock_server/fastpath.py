@@ -70,18 +70,15 @@ class FastHeaders(Headers):
     def __contains__(self, key: Any) -> bool:
         return isinstance(key, str) and _wire_name(key) in self._first
 
-    def has_prefix(self, prefix: bytes) -> bool:
-        """Whether any header's name starts with *prefix* (lower case): one look for a
-        family of headers, such as the mock's own ``x-mock-*``, that is usually absent."""
-        for name in self._first:  # noqa: SIM110 (a generator costs more, every request)
-            if name.startswith(prefix):
-                return True
-        return False
-
     def has_mock_headers(self) -> bool:
-        """`has_prefix` of ``x-mock-``, remembered: each layer asks once a request."""
+        """Whether any header's name starts ``x-mock-``: one look, remembered, for a family
+        of headers that is usually absent and that each layer asks about."""
         if self._mock is None:
-            self._mock = self.has_prefix(_MOCK_PREFIX)
+            self._mock = False
+            for name in self._first:
+                if name.startswith(_MOCK_PREFIX):
+                    self._mock = True
+                    break
         return self._mock
 
 

@@ -187,25 +187,10 @@ class Journal:
         rows.append((self._seq, at, provider, method, path, query.decode("latin-1"), packed,
                      body, violations, status, response, fault, stamp, size, ledger))
         self._bytes += size
-        if len(rows) > self.max_entries:  # the usual case once full: one out, one in
-            self._bytes -= rows.popleft()[_SIZE]
-        # `_prune`'s test, inline: every request passes here, and it rarely has work.
-        max_bytes, max_age = self.max_bytes, self.max_age
-        if (
-            len(rows) > self.max_entries
-            or (max_bytes > 0 and self._bytes > max_bytes)
-            or (max_age > 0 and rows[0][_STAMP] < stamp - max_age)
-        ):
-            self._prune(stamp)
+        self._prune(stamp)
 
     def _prune(self, now: float) -> None:
         rows = self._rows
-        if (
-            len(rows) <= self.max_entries
-            and (self.max_bytes <= 0 or self._bytes <= self.max_bytes)
-            and (self.max_age <= 0 or not rows or rows[0][_STAMP] >= now - self.max_age)
-        ):
-            return
         oldest = now - self.max_age if self.max_age > 0 else None
         while rows and (
             len(rows) > self.max_entries

@@ -170,10 +170,14 @@ class MessageValidator:
         return str(self.schema.get("x-source", f"schemas/{self.provider}/{self.message}.json"))
 
     def __post_init__(self) -> None:
-        self._error_checks = tuple(c for c in self.checks if c.severity == "error")
-        #: The error checks a body without inline ``data:`` references can still fail.
-        self._linked_error_checks = tuple(c for c in self._error_checks
-                                          if not c.rule.inline_only)
+        errors = tuple(c for c in self.checks if c.severity == "error")
+        #: (errors only?, may the body hold inline ``data:`` references?) -> the checks
+        #: to run: a body without any cannot fail a rule marked ``inline_only``.
+        self._check_sets = {
+            (only, inline): tuple(c for c in (errors if only else self.checks)
+                                  if inline or not c.rule.inline_only)
+            for only in (False, True) for inline in (False, True)
+        }
         self._places: dict[tuple[str, tuple[str | int, ...]], tuple[str | None, str, str]] = {}
 
     def is_valid(self, instance: Any, *, raw: bytes | None = None) -> bool:
@@ -189,10 +193,8 @@ class MessageValidator:
                 return False
         except ValueError:  # deeper than the compiled validator descends: never valid
             return False
-        checks = self._error_checks
         inline = raw is None or may_hold_data_uri(raw)
-        if not inline:
-            checks = self._linked_error_checks
+        checks = self._check_sets[True, inline]
         if not checks:
             return True
         payload = Payload(instance, self.provider, schema_valid=True)
@@ -222,9 +224,10 @@ class MessageValidator:
             return [self._too_deep()]
         schema_valid = not found
         payload = Payload(instance, self.provider, schema_valid=schema_valid)
-        if raw is not None and not may_hold_data_uri(raw):
+        inline = raw is None or may_hold_data_uri(raw)
+        if not inline:
             payload.no_data_uris()
-        for check in self._error_checks if errors_only else self.checks:
+        for check in self._check_sets[errors_only, inline]:
             found.extend(check(payload))
         if notes and not errors_only and self.strict is not None and schema_valid:
             found.extend(

@@ -263,15 +263,12 @@ class Scenarios:
         """*handler* with this request's scenario applied (see the module docstring)."""
 
         # One endpoint for submit and poll only where the wire has a poll marker.
-        shared = provider.spec.wire.poll_marker is not None
+        marker = provider.spec.wire.poll_marker
 
         async def run(request: Request, exchange: Exchange) -> Reply:
-            if request.scope["method"] in _READS:
-                operation = "poll"
-            elif shared:
-                operation = await self._operation(provider, request)
-            else:
-                operation = "submit"
+            polls = request.scope["method"] in _READS or (
+                marker is not None and await self._marked(marker, request))
+            operation = "poll" if polls else "submit"
             plan = self._plan(provider, request, operation)
             request.scope[_SCOPE_KEY] = plan
             token = _CURRENT.set(plan)
@@ -420,19 +417,14 @@ class Scenarios:
                 f"X-Mock-Scenario: {scenario.spec()} is for submits; this request polls"
             )
 
-    async def _operation(self, provider: Provider, request: Request) -> str:
-        """``submit`` or ``poll``: GETs poll; a POST polls where the provider's wire has a
-        poll marker (one endpoint for both) and the body carries it."""
-        if request.method in _READS:
-            return "poll"
-        marker = provider.spec.wire.poll_marker
-        if marker is not None:
-            declared = request.headers.get("content-length", "")
-            if declared.isdigit() and int(declared) <= self.max_body_bytes:
-                body = await request.body()  # cached: the route reads the same bytes
-                if marker in body:
-                    return "poll"
-        return "submit"
+    async def _marked(self, marker: bytes, request: Request) -> bool:
+        """Whether a POST to a provider's one endpoint for both is a poll: its body
+        carries the wire's poll marker (GETs always poll, submits never carry it)."""
+        declared = request.headers.get("content-length", "")
+        if declared.isdigit() and int(declared) <= self.max_body_bytes:
+            body = await request.body()  # cached: the route reads the same bytes
+            return marker in body
+        return False
 
     def replay_choice(self) -> str | None:
         """The ``X-Mock-Replay`` header of the request in flight, if any."""
